@@ -1,0 +1,53 @@
+"""Factories for identity. Each app's own factories live in tests/<app>/factories.py."""
+
+import datetime
+
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+
+from lms import roles
+from lms.models import MembershipClass, Organisation, User
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Member Organisation {n}")
+    country = "DE"
+    membership_class = MembershipClass.INDUSTRIAL_USERS
+    membership_active_from = datetime.date(2020, 1, 1)
+    membership_active_until = None
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A person with a verified primary e-mail address and the password ``password123!``."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Faker("name")
+    password = factory.django.Password("password123!")
+
+    @factory.post_generation
+    def verified(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+    @factory.post_generation
+    def role(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.groups.add(Group.objects.get(name=extracted))
+
+
+class MemberFactory(UserFactory):
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = roles.MEMBER
+
+
+class SecretariatFactory(UserFactory):
+    role = roles.SECRETARIAT
