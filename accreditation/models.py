@@ -1,0 +1,496 @@
+"""Accreditation: reference data, programmes, firms, auditors, applications and scopes.
+
+History is kept as rows, never overwritten: a scope element's status on any past date is
+read from its status changes; a firm's accreditation on any past date from its periods and
+status changes. That is what lets the eligibility engine answer for past dates.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+
+def new_certificate_code() -> str:
+    """A unique, unguessable code for certificates and the public /verify/<code>/ page."""
+    return secrets.token_urlsafe(12)
+
+
+# --- Reference data -------------------------------------------------------------------
+
+
+class Standard(models.Model):
+    """A standard of the programme: Performance Standard (PS), Chain of Custody (CoC)."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("standard")
+        verbose_name_plural = _("standards")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Sector(models.Model):
+    """A supply-chain activity in a standard's vocabulary (a slug such as ``casthouse``)."""
+
+    standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="sectors")
+    slug = models.SlugField(_("code"), max_length=64)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["standard", "name"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        constraints = [
+            models.UniqueConstraint(fields=["standard", "slug"], name="sector_unique_per_standard")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.standard.code})"
+
+
+class StandardVersion(models.Model):
+    """A version of a standard, its effective dates and its sector vocabulary.
+
+    A version may require transition training: after ``transition_deadline`` an auditor
+    without it is not eligible for this version.
+    """
+
+    standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="versions")
+    version = models.CharField(_("version"), max_length=16)
+    effective_from = models.DateField(_("effective from"))
+    effective_until = models.DateField(_("effective until"), null=True, blank=True)
+    sectors = models.ManyToManyField(Sector, related_name="versions", blank=True)
+    transition_deadline = models.DateField(
+        _("transition training deadline"),
+        null=True,
+        blank=True,
+        help_text=_("After this date, auditors without the transition training are not eligible."),
+    )
+
+    class Meta:
+        ordering = ["standard", "-effective_from"]
+        verbose_name = _("standard version")
+        verbose_name_plural = _("standard versions")
+        constraints = [
+            models.UniqueConstraint(fields=["standard", "version"], name="standard_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.standard.code} {self.version}"
+
+
+# --- Programmes and requirements ------------------------------------------------------
+
+
+class Programme(models.Model):
+    """The accreditation programme of one standard version."""
+
+    standard_version = models.OneToOneField(
+        StandardVersion, on_delete=models.PROTECT, related_name="programme"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    accreditation_validity_months = models.PositiveSmallIntegerField(
+        _("accreditation valid for (months)"), default=36
+    )
+
+    class Meta:
+        verbose_name = _("accreditation programme")
+        verbose_name_plural = _("accreditation programmes")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Requirement(models.Model):
+    """One condition of a programme, as a row staff edit."""
+
+    class Kind(models.TextChoices):
+        COURSE_COMPLETED = "course", _("Course completed")
+        QUIZ_PASSED = "quiz", _("Quiz passed with at least N %")
+        EXAM_PASSED = "exam", _("Exam passed")
+        ASSIGNMENT_ACCEPTED = "assignment", _("Assignment accepted")
+        EVIDENCE_ACCEPTED = "evidence", _("Evidence accepted by staff")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="requirements")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    quiz = models.ForeignKey(
+        "quiz.Quiz", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    min_percent = models.DecimalField(
+        _("minimum score (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    assignment = models.ForeignKey(
+        "courses.Assignment", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    evidence_description = models.TextField(
+        _("evidence asked for"),
+        blank=True,
+        help_text=_("E.g. a lead-auditor course certificate, or a CV showing audit days."),
+    )
+    sector = models.ForeignKey(
+        Sector,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requirements",
+        help_text=_("Only for this sector (a sector-specific module). Empty: every sector."),
+    )
+    recency_months = models.PositiveSmallIntegerField(
+        _("valid for (months)"),
+        null=True,
+        blank=True,
+        help_text=_("E.g. 24: training older than this no longer counts; a refresher renews it."),
+    )
+    is_transition = models.BooleanField(
+        _("transition training"),
+        default=False,
+        help_text=_("Required by the standard version's transition deadline."),
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["programme", "sort_order", "pk"]
+        verbose_name = _("requirement")
+        verbose_name_plural = _("requirements")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+# --- Audit firms ----------------------------------------------------------------------
+
+
+class AuditFirm(models.Model):
+    """A certification body accredited to ISO/IEC 17021 or 17065."""
+
+    class Scheme(models.TextChoices):
+        ISO_17021 = "17021", _("ISO/IEC 17021")
+        ISO_17065 = "17065", _("ISO/IEC 17065")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    country = CountryField(_("country"))
+    website = models.URLField(_("website"), blank=True)
+    scheme = models.CharField(_("accreditation scheme"), max_length=8, choices=Scheme.choices)
+    accreditation_body = models.CharField(_("accreditation body"), max_length=200, blank=True)
+    accreditation_number = models.CharField(_("accreditation number"), max_length=100, blank=True)
+    admins = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="administered_firms"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("audit firm")
+        verbose_name_plural = _("audit firms")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FirmAccreditationPeriod(models.Model):
+    """One period of the firm's own accreditation (granted, or renewed yearly)."""
+
+    firm = models.ForeignKey(AuditFirm, on_delete=models.CASCADE, related_name="periods")
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    source = models.CharField(_("source"), max_length=16, default="granted")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["firm", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("valid_from")),
+                name="firm_period_dates_ordered",
+            )
+        ]
+
+
+class FirmStatusChange(models.Model):
+    """A change of a firm's accreditation status from a date on (suspension, reinstatement...)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    firm = models.ForeignKey(AuditFirm, on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    effective_from = models.DateField(_("effective from"))
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["firm", "effective_from", "created_at"]
+
+
+class FirmScopeElement(models.Model):
+    """The firm's own scope: standard x sector x country, with its dates."""
+
+    firm = models.ForeignKey(AuditFirm, on_delete=models.CASCADE, related_name="scope")
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="+")
+    country = CountryField(_("country"))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["firm", "sector", "country"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["firm", "sector", "country", "valid_from"], name="firm_scope_unique"
+            )
+        ]
+
+
+# --- Auditors -------------------------------------------------------------------------
+
+
+class AuditorProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="auditor_profile"
+    )
+    is_lead_auditor = models.BooleanField(_("lead auditor"), default=False)
+    languages = models.CharField(
+        _("languages"), max_length=200, blank=True, help_text=_("E.g. English, French")
+    )
+    listed_consent = models.BooleanField(
+        _("may be named on the public register"),
+        default=False,
+        help_text=_("Firms are always listed; a person only with their consent."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("auditor profile")
+        verbose_name_plural = _("auditor profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Affiliation(models.Model):
+    """An auditor works for a firm (an auditor may work for more than one)."""
+
+    auditor = models.ForeignKey(
+        AuditorProfile, on_delete=models.CASCADE, related_name="affiliations"
+    )
+    firm = models.ForeignKey(AuditFirm, on_delete=models.CASCADE, related_name="affiliations")
+    since = models.DateField(_("since"), null=True, blank=True)
+    until = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["auditor", "firm"], name="affiliation_unique")
+        ]
+
+
+# --- Applications ---------------------------------------------------------------------
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        IN_TRAINING = "in_training", _("In training")
+        READY_FOR_REVIEW = "ready_for_review", _("Ready for review")
+        GRANTED = "granted", _("Granted")
+        REJECTED = "rejected", _("Rejected")
+
+    auditor = models.ForeignKey(
+        AuditorProfile, on_delete=models.PROTECT, related_name="applications"
+    )
+    firm = models.ForeignKey(AuditFirm, on_delete=models.PROTECT, related_name="applications")
+    standard_version = models.ForeignKey(
+        StandardVersion, on_delete=models.PROTECT, related_name="applications"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    sectors = models.ManyToManyField(Sector, related_name="+", verbose_name=_("sectors requested"))
+    countries = models.JSONField(
+        _("countries requested"), default=list, help_text=_("ISO 3166-1 alpha-2 codes")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+
+    def __str__(self) -> str:
+        return f"{self.auditor} – {self.standard_version}"
+
+
+class ApplicationStatusChange(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["application", "at", "pk"]
+
+
+class Evidence(models.Model):
+    """A document an auditor uploads for an 'evidence accepted by staff' requirement."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="evidence")
+    requirement = models.ForeignKey(
+        Requirement, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence"
+    )
+    description = models.CharField(_("description"), max_length=300)
+    file = models.FileField(_("file"), upload_to="accreditation/evidence/%Y/%m/")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+
+# --- Accreditations and their scope ---------------------------------------------------
+
+
+class Accreditation(models.Model):
+    """An auditor's accreditation for one standard version, granted through one firm."""
+
+    class Source(models.TextChoices):
+        GRANTED = "granted", _("Granted after review")
+        IMPORTED = "imported", _("Imported from the previous register")
+
+    auditor = models.ForeignKey(
+        AuditorProfile, on_delete=models.PROTECT, related_name="accreditations"
+    )
+    firm = models.ForeignKey(AuditFirm, on_delete=models.PROTECT, related_name="accreditations")
+    standard_version = models.ForeignKey(
+        StandardVersion, on_delete=models.PROTECT, related_name="accreditations"
+    )
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, null=True, blank=True, related_name="accreditation"
+    )
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.GRANTED)
+    code = models.CharField(
+        _("certificate code"), max_length=32, unique=True, default=new_certificate_code
+    )
+    granted_at = models.DateTimeField(_("granted at"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-granted_at"]
+        verbose_name = _("accreditation")
+        verbose_name_plural = _("accreditations")
+
+    def __str__(self) -> str:
+        return f"{self.auditor} – {self.standard_version} via {self.firm}"
+
+
+class ScopeElement(models.Model):
+    """One (standard, sector, country) element of an accreditation, with its own dates.
+
+    Its status on a date is the latest ScopeStatusChange effective on or before it.
+    """
+
+    accreditation = models.ForeignKey(Accreditation, on_delete=models.CASCADE, related_name="scope")
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="+")
+    country = CountryField(_("country"))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+
+    class Meta:
+        ordering = ["accreditation", "sector", "country"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["accreditation", "sector", "country"], name="scope_element_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("valid_from")),
+                name="scope_element_dates_ordered",
+            ),
+        ]
+
+
+class ScopeStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    REDUCED = "reduced", _("Removed from scope")
+    EXPIRED = "expired", _("Expired")
+
+
+class ScopeStatusChange(models.Model):
+    element = models.ForeignKey(ScopeElement, on_delete=models.CASCADE, related_name="changes")
+    status = models.CharField(max_length=16, choices=ScopeStatus.choices)
+    effective_from = models.DateField(_("effective from"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    decision = models.ForeignKey(
+        "Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="scope_changes"
+    )
+
+    class Meta:
+        ordering = ["element", "effective_from", "created_at", "pk"]
+
+
+class Decision(models.Model):
+    """Append-only log of every decision a person makes: who, when, what, why."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(_("action"), max_length=64)  # e.g. "accreditation.scope.reduced"
+    reason = models.TextField(_("reason"))
+    payload = models.JSONField(default=dict, blank=True)
+    accreditation = models.ForeignKey(
+        Accreditation, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+    )
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+    )
+    firm = models.ForeignKey(
+        AuditFirm, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions log")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("The decisions log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The decisions log is append-only.")
