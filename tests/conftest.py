@@ -8,8 +8,18 @@ TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    """Rate-limit counters and cached pages must not leak from one test to the next."""
+def _clear_cache(request):
+    """Rate-limit counters and cached pages must not leak from one test to the next.
+
+    The default cache is the database cache (or Redis), so only tests with database
+    access can touch it.
+    """
+    uses_db = request.node.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if not uses_db:
+        yield
+        return
     from django.core.cache import cache
 
     cache.clear()

@@ -44,10 +44,20 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.groups.add(Group.objects.get(name=extracted))
 
 
+def _default_role(name: str):
+    def add_role(obj, create, extracted, **kwargs):
+        if create:
+            obj.groups.add(Group.objects.get(name=extracted or name))
+
+    return factory.PostGeneration(add_role)
+
+
 class MemberFactory(UserFactory):
+    """Staff of a member organisation whose membership is active."""
+
     organisation = factory.SubFactory(OrganisationFactory)
-    role = roles.MEMBER
+    role = _default_role(roles.MEMBER)
 
 
 class SecretariatFactory(UserFactory):
-    role = roles.SECRETARIAT
+    role = _default_role(roles.SECRETARIAT)

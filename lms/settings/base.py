@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     # the rest
     "django_countries",
     "django_tasks",
+    "ninja",  # serves the API docs' Swagger UI from its own static files, not a CDN
     "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -82,8 +84,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "lms.middleware.StaffMFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lms.middleware.StaffMFARequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -270,7 +272,12 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "vtt", "xlsx", "zip"]
+# webm and mp4: recordings of "45 minutes on ...", played through the checked serve view
+WAGTAILDOCS_EXTENSIONS = [
+    *["csv", "docx", "odt", "pdf", "pptx", "txt", "vtt", "xlsx", "zip"],
+    *["webm", "mp4"],
+]
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.forms.AltTextImageForm"  # alt text is required
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILEMBEDS_FINDERS = []  # nothing is fetched from the internet at render time

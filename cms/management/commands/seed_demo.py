@@ -8,7 +8,14 @@ from django.db import transaction
 
 # Each app seeds its own part, in dependency order. An app without a ``demo`` module
 # (not built yet) is skipped.
-SEEDERS = ["lms.demo", "courses.quiz.demo", "courses.demo", "accreditation.demo", "cms.demo"]
+SEEDERS = [
+    "lms.demo",
+    "courses.quiz.demo",
+    "courses.demo",
+    "courses.payments.demo",
+    "accreditation.demo",
+    "cms.demo",
+]
 
 
 class Command(BaseCommand):
