@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("courses.quiz.urls")),
     path("", include("courses.urls")),
     path("", include("accreditation.urls")),
+    path("", include("courses.payments.urls")),
     path("", include("cms.urls")),
 ]
 

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PaymentsConfig(AppConfig):
+    name = "courses.payments"
+    label = "payments"
+    verbose_name = _("Payments")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from courses.payments import fulfilments
+
+        fulfilments.register_builtin()
+        try:
+            from courses.dashboard import register_panel
+        except ImportError:  # the courses dashboard is not there yet
+            return
+        from courses.payments.panels import orders_panel
+
+        register_panel("payments-orders", 60, orders_panel)

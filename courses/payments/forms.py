@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from courses.payments import conf
+from courses.payments.models import PaymentMethod
+from courses.payments.registry import FirmRef
+
+
+class BuyForm(forms.Form):
+    """Posts only choices: the method, the currency offered, a quantity, a firm.
+    Never an amount: the server prices the order from the catalogue."""
+
+    method = forms.ChoiceField(label=_("How would you like to pay?"), widget=forms.RadioSelect)
+    currency = forms.ChoiceField(label=_("Currency"))
+    quantity = forms.IntegerField(label=_("Number of sittings"), min_value=1, initial=1)
+    firm = forms.ChoiceField(label=_("Audit firm"))
+    billing_name = forms.CharField(label=_("Name on the invoice"), max_length=200, required=False)
+    billing_address = forms.CharField(
+        label=_("Billing address"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(
+        self,
+        *args,
+        currencies: list[str],
+        allow_quantity: bool,
+        firms: list[FirmRef] | None,
+        free: bool,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.firms = {firm.key: firm for firm in firms or []}
+        methods = []
+        if conf.stripe_enabled():
+            methods.append((PaymentMethod.CARD, _("Pay by card")))
+        methods.append((PaymentMethod.INVOICE, _("Pay by invoice")))
+        self.fields["method"].choices = methods
+        self.fields["method"].initial = methods[0][0]
+        if free:
+            self.fields["method"].required = False
+            self.fields["method"].widget = forms.HiddenInput()
+        self.fields["currency"].choices = [(c, c) for c in currencies]
+        if len(currencies) <= 1:
+            self.fields["currency"].widget = forms.HiddenInput()
+            self.fields["currency"].initial = currencies[0] if currencies else ""
+        if not allow_quantity:
+            del self.fields["quantity"]
+        else:
+            self.fields["quantity"].max_value = conf.max_quantity()
+            self.fields["quantity"].widget.attrs["max"] = conf.max_quantity()
+        if firms is None:
+            del self.fields["firm"]
+        else:
+            self.fields["firm"].choices = [(f.key, f.name) for f in firms]
+
+    def clean_firm(self) -> FirmRef:
+        return self.firms[self.cleaned_data["firm"]]
+
+
+class AssignVoucherForm(forms.Form):
+    email = forms.EmailField(label=_("Auditor's e-mail address"))
+
+
+class MarkPaidForm(forms.Form):
+    reference = forms.CharField(label=_("Payment reference (bank transfer id)"), max_length=200)
+    confirm = forms.BooleanField(
+        label=_("I have checked that the money arrived; grant access now."), required=True
+    )
+
+
+class RefundForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reference = forms.CharField(
+        label=_("Bank reference of the money returned (invoice orders only)"),
+        max_length=200,
+        required=False,
+    )
+    confirm = forms.BooleanField(
+        label=_("Yes, refund the whole order and take back what is unused."), required=True
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)

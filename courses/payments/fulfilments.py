@@ -1,0 +1,175 @@
+"""The fulfilments payments registers itself: course enrolment, exam sitting, firm fees.
+
+Each talks to the courses and quiz apps only through their services and selectors.
+Firm fees: payment never grants accreditation (that is a staff decision), so their
+built-in "grant" records the payment and tells the secretariat; the accreditation app may
+replace it with its own by calling ``register_fulfilment`` for the same kind.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from courses.payments.models import Kind, LineState, OrderLine, SittingVoucher
+from courses.payments.registry import register_fulfilment
+
+# --- Course enrolment -----------------------------------------------------------------
+
+
+def _course(line: OrderLine):
+    from courses.models import Course
+
+    return Course.objects.get(pk=line.target_id)
+
+
+def _enrollment(line: OrderLine):
+    from courses.models import Enrollment
+
+    if line.fulfilment_ref:
+        return Enrollment.objects.filter(pk=line.fulfilment_ref).first()
+    return None
+
+
+def course_grant(line: OrderLine) -> None:
+    from courses.services import enrollment_activate
+
+    enrollment = enrollment_activate(
+        user=line.beneficiary, course=_course(line), source=f"payment:{line.order.number}"
+    )
+    line.fulfilment_ref = str(enrollment.pk)
+    line.save(update_fields=["fulfilment_ref"])
+
+
+def course_revoke(line: OrderLine, reason: str) -> str | None:
+    from courses.services import EnrollmentAlreadyStarted, enrollment_revoke
+
+    enrollment = _enrollment(line)
+    if enrollment is None or not enrollment.is_open:
+        return None
+    try:
+        enrollment_revoke(enrollment=enrollment, reason=reason)
+    except EnrollmentAlreadyStarted:
+        return "started"
+    return None
+
+
+def course_is_used(line: OrderLine) -> bool:
+    from courses.selectors import enrollment_is_started
+
+    enrollment = _enrollment(line)
+    return enrollment is not None and enrollment_is_started(enrollment=enrollment)
+
+
+def course_release_pending(line: OrderLine, reason: str) -> None:
+    """An unpaid order ends: the place held "waiting for payment" is let go, unless
+    another pending order still holds it."""
+    from courses.models import Enrollment, EnrollmentStatus
+    from courses.payments.models import OrderStatus
+    from courses.services import enrollment_revoke
+
+    still_held = (
+        OrderLine.objects.filter(
+            kind=Kind.COURSE_ENROLMENT,
+            target_id=line.target_id,
+            beneficiary=line.beneficiary,
+            order__status=OrderStatus.PENDING,
+        )
+        .exclude(order=line.order)
+        .exists()
+    )
+    if still_held:
+        return
+    for enrollment in Enrollment.objects.filter(
+        user=line.beneficiary, course_id=line.target_id, status=EnrollmentStatus.PENDING_PAYMENT
+    ):
+        enrollment_revoke(enrollment=enrollment, reason=reason)
+
+
+# --- Exam sittings --------------------------------------------------------------------
+
+
+def _quiz(line: OrderLine):
+    from courses.quiz.models import Quiz
+
+    return Quiz.objects.get(pk=line.target_id)
+
+
+def sitting_grant(line: OrderLine) -> None:
+    """One voucher per sitting bought; a sitting bought for oneself is assigned at once."""
+    quiz = _quiz(line)
+    if line.vouchers.exists():  # granted before (never twice)
+        return
+    vouchers = SittingVoucher.objects.bulk_create(
+        SittingVoucher(line=line, quiz=quiz, owner=line.order.buyer) for _ in range(line.quantity)
+    )
+    if line.beneficiary_id is not None:
+        from courses.payments.services import voucher_assign
+
+        for voucher in SittingVoucher.objects.filter(pk__in=[v.pk for v in vouchers]):
+            voucher_assign(voucher=voucher, person=line.beneficiary, actor=None, check=False)
+
+
+def sitting_revoke(line: OrderLine, reason: str) -> str | None:
+    """Revokes every unused sitting of the line; returns a note if some were used."""
+    from courses.quiz.exceptions import SittingAlreadyUsed
+    from courses.quiz.models import ExamSitting
+    from courses.quiz.services import sitting_revoke as quiz_sitting_revoke
+
+    used = 0
+    for voucher in SittingVoucher.objects.select_for_update().filter(line=line):
+        if voucher.status == SittingVoucher.Status.UNASSIGNED:
+            voucher.status = SittingVoucher.Status.REVOKED
+            voucher.note = reason
+            voucher.save(update_fields=["status", "note"])
+        elif voucher.status == SittingVoucher.Status.ASSIGNED:
+            sitting = ExamSitting.objects.filter(pk=voucher.sitting_id).first()
+            try:
+                if sitting is not None:
+                    quiz_sitting_revoke(sitting=sitting, reason=reason)
+            except SittingAlreadyUsed:
+                used += 1
+                continue
+            voucher.status = SittingVoucher.Status.REVOKED
+            voucher.note = reason
+            voucher.save(update_fields=["status", "note"])
+    if used:
+        return f"{used} of {line.quantity} sitting(s) already used"
+    return None
+
+
+def sitting_is_used(line: OrderLine) -> bool:
+    from courses.quiz.models import ExamSitting, SittingStatus
+
+    sitting_ids = [v.sitting_id for v in line.vouchers.all() if v.sitting_id]
+    return ExamSitting.objects.filter(pk__in=sitting_ids, status=SittingStatus.USED).exists()
+
+
+# --- Firm fees ------------------------------------------------------------------------
+
+
+def firm_fee_grant(line: OrderLine) -> None:
+    """Payment alone never grants accreditation: record it and tell the secretariat."""
+    from courses.payments.tasks import notify_secretariat_firm_fee
+
+    line.fulfilment_note = f"paid — secretariat notified on {timezone.localdate():%Y-%m-%d}"
+    line.save(update_fields=["fulfilment_note"])
+    transaction.on_commit(lambda: notify_secretariat_firm_fee.enqueue(line.pk))
+
+
+def firm_fee_revoke(line: OrderLine, reason: str) -> str | None:
+    return None
+
+
+def firm_fee_is_used(line: OrderLine) -> bool:
+    return False
+
+
+def register_builtin() -> None:
+    register_fulfilment(Kind.COURSE_ENROLMENT, course_grant, course_revoke, course_is_used)
+    register_fulfilment(Kind.EXAM_SITTING, sitting_grant, sitting_revoke, sitting_is_used)
+    for kind in (Kind.FIRM_APPLICATION, Kind.FIRM_RENEWAL):
+        register_fulfilment(kind, firm_fee_grant, firm_fee_revoke, firm_fee_is_used)
+
+
+__all__ = ["LineState", "register_builtin"]

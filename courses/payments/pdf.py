@@ -1,0 +1,112 @@
+"""Invoice and receipt PDFs (reportlab), drawn from the stored order and invoice rows."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas
+
+from courses.payments import conf
+from courses.payments.models import Order, format_money
+
+
+def _text_block(pdf: canvas.Canvas, x: float, y: float, text: str, size: int = 10) -> float:
+    pdf.setFont("Helvetica", size)
+    for row in text.splitlines():
+        pdf.drawString(x, y, row[:95])
+        y -= size * 1.4
+    return y
+
+
+def _lines_table(pdf: canvas.Canvas, order: Order, y: float) -> float:
+    width = A4[0]
+    pdf.setFont("Helvetica-Bold", 10)
+    pdf.drawString(20 * mm, y, _("Description"))
+    pdf.drawRightString(130 * mm, y, _("Quantity"))
+    pdf.drawRightString(160 * mm, y, _("Unit price"))
+    pdf.drawRightString(width - 20 * mm, y, _("Amount"))
+    y -= 3 * mm
+    pdf.line(20 * mm, y, width - 20 * mm, y)
+    y -= 6 * mm
+    pdf.setFont("Helvetica", 10)
+    for line in order.lines.all():
+        pdf.drawString(20 * mm, y, line.description[:60])
+        pdf.drawRightString(130 * mm, y, str(line.quantity))
+        pdf.drawRightString(160 * mm, y, format_money(line.unit_amount, order.currency))
+        pdf.drawRightString(width - 20 * mm, y, format_money(line.amount, order.currency))
+        y -= 6 * mm
+    pdf.line(20 * mm, y + 3 * mm, width - 20 * mm, y + 3 * mm)
+    pdf.setFont("Helvetica-Bold", 11)
+    pdf.drawString(120 * mm, y - 2 * mm, _("Total"))
+    pdf.drawRightString(width - 20 * mm, y - 2 * mm, format_money(order.total, order.currency))
+    return y - 12 * mm
+
+
+def _document(
+    title: str, order: Order, header: list[tuple[str, str]], seller: str, buyer: str, footer: str
+) -> bytes:
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setTitle(f"{title} {header[0][1]}")
+    width, height = A4
+    pdf.setFont("Helvetica-Bold", 18)
+    pdf.drawString(20 * mm, height - 25 * mm, title)
+    y = _text_block(pdf, 20 * mm, height - 35 * mm, seller, 9)
+    y_right = height - 35 * mm
+    pdf.setFont("Helvetica", 10)
+    for label, value in header:
+        pdf.drawString(120 * mm, y_right, f"{label}:")
+        pdf.drawRightString(width - 20 * mm, y_right, value)
+        y_right -= 5 * mm
+    y = min(y, y_right) - 8 * mm
+    pdf.setFont("Helvetica-Bold", 10)
+    pdf.drawString(20 * mm, y, _("Billed to"))
+    y = _text_block(pdf, 20 * mm, y - 5 * mm, buyer) - 8 * mm
+    y = _lines_table(pdf, order, y)
+    _text_block(pdf, 20 * mm, y, footer, 9)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def invoice_pdf(order: Order) -> bytes:
+    invoice = order.invoice
+    header = [
+        (_("Invoice number"), invoice.number),
+        (_("Order"), order.number),
+        (_("Issued on"), invoice.issued_on.isoformat()),
+        (_("Due on"), invoice.due_on.isoformat()),
+        (_("Currency"), order.currency),
+    ]
+    footer = _("Payment reference: %(number)s") % {"number": invoice.number}
+    footer += "\n" + conf.bank_details()
+    return _document(
+        _("Invoice"), order, header, invoice.seller_details, invoice.buyer_details, footer
+    )
+
+
+def receipt_pdf(order: Order) -> bytes:
+    paid_at = timezone.localtime(order.paid_at) if order.paid_at else None
+    header = [
+        (_("Receipt for order"), order.number),
+        (_("Paid on"), paid_at.date().isoformat() if paid_at else "-"),
+        (_("Paid by"), order.get_method_display()),
+        (_("Currency"), order.currency),
+    ]
+    if hasattr(order, "invoice"):
+        header.append((_("Invoice"), order.invoice.number))
+    if order.payment_reference:
+        header.append((_("Payment reference"), order.payment_reference[:40]))
+    buyer = "\n".join(
+        p for p in (order.billing_name, order.billing_address, order.buyer.email) if p
+    )
+    footer = _("Received with thanks.")
+    if order.amount_refunded:
+        footer += "\n" + _("Refunded: %(amount)s") % {
+            "amount": format_money(order.amount_refunded, order.currency)
+        }
+    return _document(_("Receipt"), order, header, conf.seller_details(), buyer, footer)

@@ -1,0 +1,99 @@
+"""How a paid order line turns into access, and back: one fulfilment per kind of thing sold.
+
+Payments sits in ``courses`` and must not import ``accreditation``; apps above it (the
+accreditation app for firm fees) register their own fulfilment, or a firm directory, from
+their ``AppConfig.ready()``. The last registration for a kind wins.
+
+``grant(line)`` runs inside the transaction that marks the order paid: if it raises, the
+payment is not recorded and Stripe retries the webhook. ``revoke(line, reason)`` takes
+back what can be taken back and may return a note for staff; ``is_used(line)`` says
+whether the thing bought has been used (then a refund does not revoke it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from courses.payments.models import OrderLine
+
+
+class FulfilmentNotRegistered(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class Fulfilment:
+    kind: str
+    grant: Callable[[OrderLine], None]
+    revoke: Callable[[OrderLine, str], str | None]
+    is_used: Callable[[OrderLine], bool]
+
+
+_fulfilments: dict[str, Fulfilment] = {}
+
+
+def register_fulfilment(
+    kind: str,
+    grant: Callable[[OrderLine], None],
+    revoke: Callable[[OrderLine, str], Any],
+    is_used: Callable[[OrderLine], bool],
+) -> None:
+    """Adds (or replaces) the fulfilment of one kind of thing sold."""
+    _fulfilments[kind] = Fulfilment(kind=kind, grant=grant, revoke=revoke, is_used=is_used)
+
+
+def get_fulfilment(kind: str) -> Fulfilment:
+    try:
+        return _fulfilments[kind]
+    except KeyError as exc:
+        raise FulfilmentNotRegistered(kind) from exc
+
+
+# --- The firm directory (filled in by the accreditation app) ---------------------------
+
+
+@dataclass(frozen=True)
+class FirmRef:
+    """A firm as payments sees it: a generic reference and a name to print."""
+
+    target_type: str  # e.g. "accreditation.auditfirm"
+    target_id: str
+    name: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.target_type}:{self.target_id}"
+
+
+@dataclass
+class _FirmDirectory:
+    firms_for_admin: Callable[[Any], Iterable[FirmRef]] | None = None
+    may_assign_sitting: Callable[[Any, Any], bool] | None = None
+
+
+_firm_directory = _FirmDirectory()
+
+
+def register_firm_directory(
+    *,
+    firms_for_admin: Callable[[Any], Iterable[FirmRef]],
+    may_assign_sitting: Callable[[Any, Any], bool] | None = None,
+) -> None:
+    """``firms_for_admin(user)`` lists the firms a firm admin may pay fees for;
+    ``may_assign_sitting(admin, person)`` says whether a firm admin may give one of their
+    paid exam sittings to that person (e.g. one of the firm's own auditors)."""
+    _firm_directory.firms_for_admin = firms_for_admin
+    _firm_directory.may_assign_sitting = may_assign_sitting
+
+
+def firms_for_admin(user: Any) -> list[FirmRef]:
+    if _firm_directory.firms_for_admin is None:
+        return []
+    return list(_firm_directory.firms_for_admin(user))
+
+
+def may_assign_sitting_hook() -> Callable[[Any, Any], bool] | None:
+    return _firm_directory.may_assign_sitting

@@ -1,0 +1,352 @@
+"""Public views: buy pages, orders, PDFs, the firm admin's sitting pool, the webhook."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from courses.payments import conf, pdf, selectors, services, webhooks
+from courses.payments.forms import AssignVoucherForm, BuyForm
+from courses.payments.models import (
+    FIRM_KINDS,
+    CatalogueItem,
+    Order,
+    OrderStatus,
+    PaymentMethod,
+    SittingVoucher,
+)
+from courses.payments.permissions import can_assign_vouchers, can_buy_for_firm, can_view_order
+from courses.payments.registry import firms_for_admin
+
+logger = logging.getLogger(__name__)
+
+
+# --- Buying ---------------------------------------------------------------------------
+
+
+class BuyView(LoginRequiredMixin, View):
+    """Shows the server-side price for this person and creates the order."""
+
+    template_name = "payments/buy.html"
+    for_firm_pool = False
+
+    def get_item(self) -> CatalogueItem:
+        raise NotImplementedError
+
+    def get_firms(self):
+        return None
+
+    def setup_item(self, request):
+        self.item = self.get_item()
+        if self.item is None:
+            raise Http404(_("This is not on sale."))
+        self.quote = selectors.quote_for(item=self.item, user=request.user)
+        if self.quote is None:
+            raise Http404(_("This is not on sale."))
+        self.currencies = [p.currency for p in self.item.prices.all()]
+
+    def get_form(self, data=None) -> BuyForm:
+        return BuyForm(
+            data,
+            currencies=self.currencies,
+            allow_quantity=self.for_firm_pool,
+            firms=self.get_firms(),
+            free=self.quote.unit_amount == 0,
+            initial={"currency": self.quote.currency, "billing_name": self.request.user.full_name},
+        )
+
+    def render_page(self, request, form):
+        quotes = [
+            selectors.quote_for(item=self.item, user=request.user, currency=c)
+            for c in self.currencies
+        ]
+        return render(
+            request,
+            self.template_name,
+            {
+                "item": self.item,
+                "quote": self.quote,
+                "quotes": quotes,
+                "form": form,
+                "for_firm_pool": self.for_firm_pool,
+                "no_firms": self.get_firms() == [],
+                "stripe_enabled": conf.stripe_enabled(),
+            },
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.setup_item(request)
+        return self.render_page(request, self.get_form())
+
+    def post(self, request, *args, **kwargs):
+        self.setup_item(request)
+        form = self.get_form(request.POST)
+        if not form.is_valid():
+            return self.render_page(request, form)
+        data = form.cleaned_data
+        try:
+            order = services.order_create(
+                buyer=request.user,
+                lines=[
+                    services.LineRequest(
+                        item=self.item,
+                        quantity=data.get("quantity") or 1,
+                        for_firm_pool=self.for_firm_pool,
+                    )
+                ],
+                method=data.get("method") or PaymentMethod.INVOICE,
+                currency=data["currency"],
+                firm=data.get("firm"),
+                billing_name=data.get("billing_name", ""),
+                billing_address=data.get("billing_address", ""),
+            )
+        except services.PaymentError as exc:
+            form.add_error(None, str(exc))
+            return self.render_page(request, form)
+        return _after_order(request, order)
+
+
+def _after_order(request, order: Order):
+    if order.method == PaymentMethod.CARD:
+        return _redirect_to_checkout(request, order)
+    if order.status == OrderStatus.PAID:
+        messages.success(request, _("Done: it is yours, free of charge."))
+    else:
+        messages.success(
+            request,
+            _("Your invoice %(number)s is ready. Access opens once your payment is recorded.")
+            % {"number": order.invoice.number},
+        )
+    return redirect("payments:order_detail", public_id=order.public_id)
+
+
+def _redirect_to_checkout(request, order: Order):
+    from courses.payments.stripe_gateway import checkout_start
+
+    try:
+        url = checkout_start(order=order)
+    except Exception:
+        logger.exception("Could not start Stripe Checkout for order %s", order.pk)
+        messages.error(
+            request, _("The card payment page could not be opened. Please try again later.")
+        )
+        return redirect("payments:order_detail", public_id=order.public_id)
+    response = HttpResponseRedirect(url)
+    response.status_code = 303  # "see other": the browser GETs Stripe's page
+    return response
+
+
+class BuyCourseView(BuyView):
+    def get_item(self):
+        from courses.models import Course
+
+        course = get_object_or_404(Course.objects.published(), slug=self.kwargs["slug"])
+        self.target = course
+        return selectors.item_for_course(course=course)
+
+
+class BuyExamView(BuyView):
+    def dispatch(self, request, *args, **kwargs):
+        self.for_firm_pool = request.GET.get("for") == "firm" or request.POST.get("for") == "firm"
+        if (
+            self.for_firm_pool
+            and request.user.is_authenticated
+            and not can_buy_for_firm(request.user)
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_item(self):
+        from courses.quiz.models import Quiz
+
+        quiz = get_object_or_404(Quiz, slug=self.kwargs["slug"])
+        self.target = quiz
+        return selectors.item_for_quiz(quiz=quiz)
+
+
+class BuyFirmFeeView(BuyView):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can_buy_for_firm(request.user):
+            raise PermissionDenied
+        if kwargs["kind"] not in {k.value for k in FIRM_KINDS}:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_item(self):
+        return selectors.item_for_firm_fee(kind=self.kwargs["kind"])
+
+    def get_firms(self):
+        return firms_for_admin(self.request.user)
+
+
+# --- Orders ---------------------------------------------------------------------------
+
+
+def _order_for(request, public_id) -> Order:
+    order = get_object_or_404(
+        Order.objects.select_related("buyer").prefetch_related("lines", "history"),
+        public_id=public_id,
+    )
+    if not can_view_order(request.user, order):
+        raise Http404
+    return order
+
+
+@login_required
+def order_list(request):
+    return render(
+        request,
+        "payments/order_list.html",
+        {
+            "orders": selectors.orders_of(user=request.user),
+            "vouchers": selectors.unassigned_vouchers_of(user=request.user),
+        },
+    )
+
+
+@login_required
+def order_detail(request, public_id):
+    order = _order_for(request, public_id)
+    checkout = request.GET.get("checkout")
+    return render(
+        request,
+        "payments/order_detail.html",
+        {
+            "order": order,
+            "invoice": getattr(order, "invoice", None),
+            "checkout": checkout,
+            "can_pay_by_card": order.method == PaymentMethod.CARD
+            and order.status == OrderStatus.PENDING
+            and conf.stripe_enabled(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def order_pay(request, public_id):
+    """Back to Stripe Checkout for a pending card order (same session: idempotency key)."""
+    order = _order_for(request, public_id)
+    if order.buyer_id != request.user.pk or order.method != PaymentMethod.CARD:
+        raise Http404
+    return _redirect_to_checkout(request, order)
+
+
+@login_required
+@require_POST
+def order_cancel(request, public_id):
+    """The buyer gives up an order that is still waiting for payment."""
+    order = _order_for(request, public_id)
+    if order.buyer_id != request.user.pk:
+        raise Http404
+    try:
+        services.order_cancel(order=order, actor=request.user, reason="cancelled by the buyer")
+    except services.PaymentError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The order is cancelled."))
+    return redirect("payments:order_detail", public_id=order.public_id)
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_required
+def invoice_pdf(request, public_id):
+    order = _order_for(request, public_id)
+    if not hasattr(order, "invoice"):
+        raise Http404
+    return _pdf_response(pdf.invoice_pdf(order), f"{order.invoice.number}.pdf")
+
+
+@login_required
+def receipt_pdf(request, public_id):
+    order = _order_for(request, public_id)
+    if order.paid_at is None or order.status not in (OrderStatus.PAID, OrderStatus.REFUNDED):
+        raise Http404
+    return _pdf_response(pdf.receipt_pdf(order), f"receipt-{order.number}.pdf")
+
+
+# --- The firm admin's pool of exam sittings -------------------------------------------
+
+
+@login_required
+def voucher_list(request):
+    if not can_assign_vouchers(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "payments/voucher_list.html",
+        {"vouchers": selectors.vouchers_of(user=request.user), "form": AssignVoucherForm()},
+    )
+
+
+@login_required
+@require_POST
+def voucher_assign(request, pk):
+    if not can_assign_vouchers(request.user):
+        raise PermissionDenied
+    voucher = get_object_or_404(SittingVoucher, pk=pk, owner=request.user)
+    form = AssignVoucherForm(request.POST)
+    if form.is_valid():
+        person = (
+            get_user_model()
+            .objects.filter(email__iexact=form.cleaned_data["email"], is_active=True)
+            .first()
+        )
+        if person is None:
+            messages.error(request, _("There is no account with that e-mail address."))
+        else:
+            try:
+                services.voucher_assign(voucher=voucher, person=person, actor=request.user)
+            except services.PaymentError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("The sitting of %(exam)s is assigned to %(person)s.")
+                    % {"exam": voucher.quiz, "person": person.email},
+                )
+    else:
+        messages.error(request, _("Enter a valid e-mail address."))
+    return redirect("payments:voucher_list")
+
+
+# --- Stripe webhook -------------------------------------------------------------------
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    """Stripe calls this. Unsigned, mis-signed or stale requests get 400 and write nothing."""
+    payload = request.body
+    try:
+        webhooks.verify(payload=payload, sig_header=request.headers.get("Stripe-Signature"))
+        event = json.loads(payload)
+    except (webhooks.InvalidSignature, ValueError):
+        return HttpResponseBadRequest("invalid signature")
+    if not isinstance(event, dict):
+        return HttpResponseBadRequest("invalid payload")
+    outcome = webhooks.event_process(event=event)
+    return JsonResponse({"received": True, "outcome": outcome})

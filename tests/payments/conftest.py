@@ -1,0 +1,121 @@
+import pytest
+from django.test import Client
+
+from courses.payments.registry import FirmRef, _firm_directory, register_firm_directory
+from lms import roles
+from tests.factories import UserFactory
+from tests.payments import fake_stripe
+from tests.payments.factories import CatalogueItemFactory, CourseItemFactory, ExamItemFactory
+from tests.payments.stripe_events import TEST_WEBHOOK_SECRET
+
+
+@pytest.fixture(scope="session")
+def _fake_stripe_server():
+    fake = fake_stripe.start()
+    yield fake
+    fake.server.shutdown()
+
+
+@pytest.fixture
+def fake_stripe_api(_fake_stripe_server, settings):
+    """Stripe keys configured; the library's API base points at the local fake."""
+    _fake_stripe_server.reset()
+    settings.STRIPE_SECRET_KEY = "sk_test_fake"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_fake"
+    settings.STRIPE_WEBHOOK_SECRET = TEST_WEBHOOK_SECRET
+    settings.STRIPE_API_BASE = _fake_stripe_server.url
+    return _fake_stripe_server
+
+
+@pytest.fixture
+def webhook_secret(settings):
+    settings.STRIPE_WEBHOOK_SECRET = TEST_WEBHOOK_SECRET
+    settings.STRIPE_WEBHOOK_TOLERANCE = 300
+    return TEST_WEBHOOK_SECRET
+
+
+@pytest.fixture
+def no_stripe(settings):
+    settings.STRIPE_SECRET_KEY = ""
+    settings.STRIPE_WEBHOOK_SECRET = ""
+
+
+@pytest.fixture
+def course_item(db):
+    return CourseItemFactory(price=(20000, 0), name="Course: Chain of Custody basics")
+
+
+@pytest.fixture
+def exam_item(db):
+    return ExamItemFactory(price=(15000, None), name="Exam sitting")
+
+
+@pytest.fixture
+def firm_item(db):
+    return CatalogueItemFactory(name="Audit firm application fee", price=(150000, None))
+
+
+@pytest.fixture
+def buyer(db):
+    return UserFactory(full_name="Bea Buyer")
+
+
+@pytest.fixture
+def buyer_client(buyer) -> Client:
+    client = Client()
+    client.force_login(buyer)
+    return client
+
+
+@pytest.fixture
+def auditor(db):
+    from accreditation.models import AuditorProfile
+
+    person = UserFactory(role=roles.AUDITOR, full_name="Ada Auditor")
+    AuditorProfile.objects.create(user=person)
+    return person
+
+
+@pytest.fixture
+def firm_admin(db):
+    return UserFactory(role=roles.FIRM_ADMIN, full_name="Fred Firm-Admin")
+
+
+FIRM = FirmRef(target_type="accreditation.auditfirm", target_id="7", name="Certi Audit GmbH")
+
+
+@pytest.fixture
+def firm_directory(firm_admin):
+    """Stands in for the accreditation app's registration: firm_admin administers FIRM."""
+    previous = (_firm_directory.firms_for_admin, _firm_directory.may_assign_sitting)
+    register_firm_directory(
+        firms_for_admin=lambda user: [FIRM] if user.pk == firm_admin.pk else [],
+    )
+    yield FIRM
+    _firm_directory.firms_for_admin, _firm_directory.may_assign_sitting = previous
+
+
+@pytest.fixture
+def card_order(fake_stripe_api, buyer, course_item):
+    """A pending card order of one course place (EUR 200.00) by ``buyer``."""
+    from courses.payments import services
+
+    return services.order_create(
+        buyer=buyer,
+        lines=[services.LineRequest(item=course_item)],
+        method="card",
+        currency="EUR",
+    )
+
+
+@pytest.fixture
+def exam_card_order(fake_stripe_api, auditor, exam_item):
+    """A pending card order of one exam sitting (EUR 150.00) by an auditor for themselves."""
+    from courses.payments import services
+
+    return services.order_create(
+        buyer=auditor,
+        lines=[services.LineRequest(item=exam_item)],
+        method="card",
+        currency="EUR",
+    )
