@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = _("Courses")
+
+    def ready(self) -> None:
+        from courses import receivers
+        from courses.verification import register_verifier
+
+        register_verifier(receivers.find_course_certificate)
+        receivers.connect_quiz_signal()

@@ -1,11 +1,26 @@
-from django.http import Http404
 from django.urls import path
+
+from courses import views
 
 app_name = "courses"
 
-
-def _placeholder(request, slug):  # replaced by the courses views
-    raise Http404
-
-
-urlpatterns = [path("courses/<slug:slug>/", _placeholder, name="detail")]
+urlpatterns = [
+    path("courses/", views.catalogue, name="catalogue"),
+    path("courses/<slug:slug>/", views.course_detail, name="detail"),
+    path("courses/<slug:slug>/enrol/", views.enrol, name="enrol"),
+    path("courses/<slug:slug>/lessons/<int:lesson_id>/", views.lesson_detail, name="lesson"),
+    path(
+        "courses/<slug:slug>/lessons/<int:lesson_id>/done/",
+        views.lesson_mark_done,
+        name="lesson_done",
+    ),
+    path(
+        "courses/<slug:slug>/lessons/<int:lesson_id>/submit/",
+        views.assignment_submit,
+        name="assignment_submit",
+    ),
+    path("submissions/<int:pk>/file/", views.submission_file, name="submission_file"),
+    path("certificates/<str:code>.pdf", views.certificate_pdf, name="certificate_pdf"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("verify/<str:code>/", views.verify, name="verify"),
+]

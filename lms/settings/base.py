@@ -39,13 +39,13 @@ INSTALLED_APPS = [
     "lms",
     "courses.quiz",
     "courses",
+    "courses.payments",
     "accreditation",
     "cms",
     # wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
-    "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -145,6 +145,14 @@ else:
             "LOCATION": "lms_cache",
         }
     }
+
+# Wagtail keeps image renditions in a cache of their own (it writes on every image shown):
+# in memory per process, or in Redis when there is one. (Added for the cms pages.)
+CACHES["renditions"] = (
+    {**CACHES["default"], "KEY_PREFIX": f"{env('CACHE_KEY_PREFIX', 'lms')}-renditions"}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "renditions"}
+)
 
 # --- Identity -------------------------------------------------------------------------
 AUTH_USER_MODEL = "lms.User"
@@ -286,6 +294,7 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = True
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatar requests to the internet
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
 # --- Payments -------------------------------------------------------------------------
@@ -299,6 +308,14 @@ DEMO_SEEDING_ALLOWED = False  # dev and test settings allow `seed_demo`
 
 # --- Site -----------------------------------------------------------------------------
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+
+# --- Courses --------------------------------------------------------------------------
+# Learners' assignment files live outside MEDIA_ROOT and are served only through a checked
+# view (a "private" entry in STORAGES, e.g. object storage, takes precedence).
+COURSES_PRIVATE_MEDIA_ROOT = Path(
+    env("COURSES_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media"))
+)
+COURSES_ASSIGNMENT_MAX_BYTES = int(env("COURSES_ASSIGNMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,61 @@
+"""Hooks into the registries and the quiz engine's signal (wired in CoursesConfig.ready)."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+from django.utils.translation import gettext as _
+
+from courses.verification import VerificationResult
+
+logger = logging.getLogger(__name__)
+
+
+def find_course_certificate(code: str) -> VerificationResult | None:
+    """The verification lookup for certificates of completion."""
+    from courses.models import Certificate
+
+    certificate = Certificate.objects.filter(code=code).first()
+    if certificate is None:
+        return None
+    return VerificationResult(
+        kind=_("Certificate of completion"),
+        holder_name=certificate.holder_name,
+        title=certificate.course_title,
+        issued_on=certificate.issued_on,
+        valid=certificate.is_valid,
+        status_label=_("Valid") if certificate.is_valid else _("Revoked"),
+    )
+
+
+def on_attempt_finalised(sender, attempt=None, user=None, quiz=None, **kwargs) -> None:
+    """A quiz attempt was graded: re-check the learner's active enrolments on courses that
+    contain that quiz (a pass may complete them)."""
+    from courses.models import Enrollment, EnrollmentStatus
+    from courses.services import enrollment_refresh_completion
+
+    user = user or getattr(attempt, "user", None)
+    quiz = quiz or getattr(attempt, "quiz", None)
+    if user is None or quiz is None:
+        return
+    enrollments = Enrollment.objects.filter(
+        user=user,
+        status=EnrollmentStatus.ACTIVE,
+        course__modules__lessons__quiz=quiz,
+    ).distinct()
+    for enrollment in enrollments:
+        enrollment_refresh_completion(enrollment=enrollment)
+
+
+def connect_quiz_signal() -> bool:
+    """Listens to ``courses.quiz.signals.attempt_finalised`` if the quiz engine has it."""
+    try:
+        signals = importlib.import_module("courses.quiz.signals")
+    except ModuleNotFoundError:
+        return False
+    signal = getattr(signals, "attempt_finalised", None)
+    if signal is None:
+        return False
+    signal.connect(on_attempt_finalised, dispatch_uid="courses.on_attempt_finalised")
+    return True

@@ -1,0 +1,434 @@
+"""Reads about courses, progress and completion. Other apps call these, never the models."""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import logging
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Prefetch, QuerySet
+
+from courses import permissions
+from courses.models import (
+    Assignment,
+    Audience,
+    Certificate,
+    Course,
+    CourseCompletion,
+    Enrollment,
+    EnrollmentStatus,
+    Lesson,
+    LessonKind,
+    Module,
+    Submission,
+    SubmissionStatus,
+)
+from courses.models.learning import OPEN_STATUSES
+from lms.models import User
+
+logger = logging.getLogger(__name__)
+
+
+# --- The quiz engine, asked through its selectors -------------------------------------
+
+
+def _quiz_selectors() -> Any | None:
+    try:
+        return importlib.import_module("courses.quiz.selectors")
+    except ModuleNotFoundError:
+        return None
+
+
+def quiz_passed_on(*, user: User, quiz) -> datetime.date | None:
+    """When the learner passed this quiz (latest pass), asked of the quiz engine.
+
+    Falls back to "not passed" while the quiz engine has no ``passed_on`` selector.
+    """
+    module = _quiz_selectors()
+    passed_on = getattr(module, "passed_on", None) if module else None
+    if passed_on is None:
+        return None
+    result = passed_on(user=user, quiz=quiz)
+    if isinstance(result, datetime.datetime):
+        return result.date()
+    return result
+
+
+def quiz_results_for_user(*, user: User) -> list | None:
+    """The learner's quiz results from the quiz engine, or None if it offers none."""
+    module = _quiz_selectors()
+    results_for_user = getattr(module, "results_for_user", None) if module else None
+    if results_for_user is None:
+        return None
+    return list(results_for_user(user=user))
+
+
+# --- Catalogue ------------------------------------------------------------------------
+
+
+def courses_visible_to(*, user: User | AnonymousUser) -> QuerySet[Course]:
+    """Published courses this person's audience covers (staff see every published one)."""
+    qs = Course.objects.published()
+    if permissions.is_course_staff(user):
+        return qs
+    audiences = [Audience.PUBLIC]
+    if permissions.is_member(user):
+        audiences.append(Audience.MEMBERS)
+    if permissions.is_auditor(user):
+        audiences.append(Audience.AUDITORS)
+    return qs.filter(audience__in=audiences)
+
+
+def course_price_for(*, user: User | AnonymousUser, course: Course) -> Decimal | None:
+    """What this person pays for the course; None or 0 means free for them."""
+    if course.price is None:
+        return None
+    if course.member_price is not None and permissions.is_member(user):
+        return course.member_price
+    return course.price
+
+
+def course_is_free_for(*, user: User | AnonymousUser, course: Course) -> bool:
+    price = course_price_for(user=user, course=course)
+    return price is None or price == 0
+
+
+def course_lessons(*, course: Course) -> list[Lesson]:
+    """The course's lessons in order (module by module)."""
+    return list(
+        Lesson.objects.filter(module__course=course)
+        .select_related("module", "quiz", "assignment")
+        .order_by("module__sort_order", "module_id", "sort_order", "id")
+    )
+
+
+def prerequisites_missing(*, user: User, course: Course) -> list[Course]:
+    """Prerequisite courses the learner has not completed."""
+    missing = []
+    for prerequisite in course.prerequisites.all():
+        if course_completed_on(user=user, course=prerequisite) is None:
+            missing.append(prerequisite)
+    return missing
+
+
+def enrol_blockers(*, user: User | AnonymousUser, course: Course) -> list[str]:
+    """Why this person may not self-enrol, in plain words (empty: they may)."""
+    from django.utils.translation import gettext as _
+
+    if not user.is_authenticated:
+        return [_("Sign in to enrol.")]
+    reasons = []
+    if course.status != Course.Status.PUBLISHED:
+        reasons.append(_("This course is not published."))
+    if not permissions.audience_allows(user, course):
+        reasons.append(
+            _("This course is for %(audience)s only.")
+            % {"audience": course.get_audience_display().lower()}
+        )
+    if not course_is_free_for(user=user, course=course):
+        reasons.append(_("This course must be bought."))
+    missing = prerequisites_missing(user=user, course=course)
+    if missing:
+        reasons.append(
+            _("Complete these courses first: %(courses)s.")
+            % {"courses": ", ".join(c.title for c in missing)}
+        )
+    if open_enrollment(user=user, course=course) is not None:
+        reasons.append(_("You are already enrolled."))
+    return reasons
+
+
+# --- Enrolments -----------------------------------------------------------------------
+
+
+def open_enrollment(*, user: User, course: Course) -> Enrollment | None:
+    """The learner's pending or active enrolment on the course, if any."""
+    if not user.is_authenticated:
+        return None
+    return Enrollment.objects.filter(user=user, course=course, status__in=OPEN_STATUSES).first()
+
+
+def current_enrollment(*, user: User | AnonymousUser, course: Course) -> Enrollment | None:
+    """The enrolment that the course page shows: the open one, else the latest completed."""
+    if not user.is_authenticated:
+        return None
+    enrollment = open_enrollment(user=user, course=course)
+    if enrollment is None:
+        enrollment = (
+            Enrollment.objects.filter(user=user, course=course, status=EnrollmentStatus.COMPLETED)
+            .order_by("-completed_at", "-id")
+            .first()
+        )
+    return enrollment
+
+
+def enrollment_is_started(*, enrollment: Enrollment) -> bool:
+    """Whether the learner has begun: a lesson done, a submission, or a quiz attempt."""
+    if enrollment.lesson_completions.exists() or enrollment.submissions.exists():
+        return True
+    module = _quiz_selectors()
+    attempts_used = getattr(module, "attempts_used", None) if module else None
+    if attempts_used is None:
+        return False
+    for lesson in course_lessons(course=enrollment.course):
+        quiz_lesson = lesson.kind == LessonKind.QUIZ and lesson.quiz_id
+        if quiz_lesson and attempts_used(user=enrollment.user, quiz=lesson.quiz):
+            return True
+    return False
+
+
+# --- Progress -------------------------------------------------------------------------
+
+
+def _since(enrollment: Enrollment) -> datetime.date:
+    """Work counts for an enrolment from the day it began (a retake starts afresh)."""
+    return (enrollment.activated_at or enrollment.created_at).date()
+
+
+def lesson_done_on(
+    *, enrollment: Enrollment, lesson: Lesson, completions: dict[int, datetime.datetime]
+) -> datetime.date | None:
+    """When the lesson was done within this enrolment.
+
+    content: marked done; quiz: passed (per the quiz engine) since the enrolment began;
+    assignment: a submission accepted since the enrolment began.
+    """
+    if lesson.pk in completions:
+        return completions[lesson.pk].date()
+    since = _since(enrollment)
+    if lesson.kind == LessonKind.QUIZ and lesson.quiz_id:
+        passed = quiz_passed_on(user=enrollment.user, quiz=lesson.quiz)
+        return passed if passed and passed >= since else None
+    if lesson.kind == LessonKind.ASSIGNMENT and lesson.assignment_id:
+        accepted = assignment_accepted_on(user=enrollment.user, assignment=lesson.assignment)
+        return accepted if accepted and accepted >= since else None
+    return None
+
+
+@dataclass
+class LessonState:
+    lesson: Lesson
+    done: bool = False
+    done_on: datetime.date | None = None
+    is_current: bool = False
+
+
+@dataclass
+class ModuleState:
+    module: Module
+    lessons: list[LessonState] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.lessons)
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for state in self.lessons if state.done)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done_count / self.total) if self.total else 0
+
+
+@dataclass
+class CourseOutline:
+    course: Course
+    enrollment: Enrollment | None
+    modules: list[ModuleState] = field(default_factory=list)
+
+    @property
+    def lessons(self) -> list[LessonState]:
+        return [state for module in self.modules for state in module.lessons]
+
+    @property
+    def total(self) -> int:
+        return len(self.lessons)
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for state in self.lessons if state.done)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done_count / self.total) if self.total else 0
+
+    @property
+    def requirements_met(self) -> bool:
+        required = [state for state in self.lessons if state.lesson.required]
+        return bool(self.lessons) and all(state.done for state in required)
+
+    @property
+    def continue_lesson(self) -> Lesson | None:
+        """Where to pick up: the last lesson opened if not done, else the next lesson not
+        done after it (then from the start), else the last one opened."""
+        states = self.lessons
+        if not states:
+            return None
+        last_id = self.enrollment.last_lesson_id if self.enrollment else None
+        index = next((i for i, s in enumerate(states) if s.lesson.pk == last_id), None)
+        if index is None:
+            return next((s.lesson for s in states if not s.done), states[0].lesson)
+        if not states[index].done:
+            return states[index].lesson
+        ordered = states[index + 1 :] + states[:index]
+        return next((s.lesson for s in ordered if not s.done), states[index].lesson)
+
+    def neighbours(self, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
+        states = self.lessons
+        index = next(i for i, s in enumerate(states) if s.lesson.pk == lesson.pk)
+        previous = states[index - 1].lesson if index > 0 else None
+        following = states[index + 1].lesson if index + 1 < len(states) else None
+        return previous, following
+
+    def state_of(self, lesson: Lesson) -> LessonState | None:
+        return next((s for s in self.lessons if s.lesson.pk == lesson.pk), None)
+
+
+def course_outline(*, course: Course, enrollment: Enrollment | None) -> CourseOutline:
+    """The course's modules and lessons with what this enrolment has done.
+
+    Works for an unsaved preview object too (modules from the revision, no progress).
+    """
+    outline = CourseOutline(course=course, enrollment=enrollment)
+    if course.pk is None:
+        outline.modules = [ModuleState(module=module) for module in course.modules.all()]
+        return outline
+    completions: dict[int, datetime.datetime] = {}
+    if enrollment is not None:
+        completions = dict(enrollment.lesson_completions.values_list("lesson_id", "completed_at"))
+    lessons_by_module: dict[int, list[Lesson]] = {}
+    for lesson in course_lessons(course=course):
+        lessons_by_module.setdefault(lesson.module_id, []).append(lesson)
+    for module in course.modules.all():
+        state = ModuleState(module=module)
+        for lesson in lessons_by_module.get(module.pk, []):
+            done_on = None
+            if enrollment is not None:
+                done_on = lesson_done_on(
+                    enrollment=enrollment, lesson=lesson, completions=completions
+                )
+            state.lessons.append(
+                LessonState(lesson=lesson, done=done_on is not None, done_on=done_on)
+            )
+        outline.modules.append(state)
+    if enrollment is not None and enrollment.status == EnrollmentStatus.ACTIVE:
+        current = outline.continue_lesson
+        for lesson_state in outline.lessons:
+            lesson_state.is_current = current is not None and lesson_state.lesson.pk == current.pk
+    return outline
+
+
+# --- Completion and certificates (other apps ask these) -------------------------------
+
+
+def course_completed_on(
+    *, user: User, course: Course, on: datetime.date | None = None
+) -> datetime.date | None:
+    """The latest date on or before ``on`` (default: any date) the learner completed the
+    course; None if never by then."""
+    qs = CourseCompletion.objects.filter(user=user, course=course)
+    if on is not None:
+        qs = qs.filter(completed_on__lte=on)
+    return qs.order_by("-completed_on").values_list("completed_on", flat=True).first()
+
+
+def assignment_accepted_on(
+    *, user: User, assignment: Assignment, on: datetime.date | None = None
+) -> datetime.date | None:
+    """The latest date on or before ``on`` a submission of the learner was accepted."""
+    dates = (
+        Submission.objects.filter(
+            user=user, assignment=assignment, status=SubmissionStatus.ACCEPTED
+        )
+        .order_by("-reviewed_at")
+        .values_list("reviewed_at", flat=True)
+    )
+    for reviewed_at in dates:
+        day = reviewed_at.date()
+        if on is None or day <= on:
+            return day
+    return None
+
+
+def certificates_of(*, user: User) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(completion__user=user).select_related("completion__course")
+
+
+def submissions_of(*, user: User, assignment: Assignment) -> QuerySet[Submission]:
+    return Submission.objects.filter(user=user, assignment=assignment).select_related("reviewed_by")
+
+
+def submission_refusal(
+    *, user: User, assignment: Assignment, enrollment: Enrollment | None
+) -> str | None:
+    """Why the learner may not hand in this assignment now (None: they may).
+
+    One submission waits at a time; an accepted one ends it, unless it was accepted
+    before this enrolment began (a retaken course starts afresh).
+    """
+    from django.utils.translation import gettext as _
+
+    latest = submissions_of(user=user, assignment=assignment).order_by("-submitted_at", "-id")
+    latest = latest.first()
+    if latest is None:
+        return None
+    if latest.status == SubmissionStatus.SUBMITTED:
+        return _("Your previous submission is waiting to be marked.")
+    if latest.status == SubmissionStatus.ACCEPTED:
+        began = enrollment.activated_at or enrollment.created_at if enrollment else None
+        if began is None or latest.reviewed_at >= began:
+            return _("This assignment has been accepted already.")
+    return None
+
+
+def submissions_to_mark() -> QuerySet[Submission]:
+    return (
+        Submission.objects.filter(status=SubmissionStatus.SUBMITTED)
+        .select_related("assignment", "user")
+        .order_by("submitted_at")
+    )
+
+
+def user_may_take_quiz(*, user: User | AnonymousUser, quiz) -> bool:
+    """True if the quiz stands alone (in no course), the person is staff, or they have an
+    active or completed enrolment on a course containing it. (Not yet wired into the quiz
+    engine: the quiz app must not import courses.)"""
+    lessons = Lesson.objects.filter(quiz=quiz)
+    if not lessons.exists():
+        return True
+    if not user.is_authenticated:
+        return False
+    if permissions.is_course_staff(user):
+        return True
+    return Enrollment.objects.filter(
+        user=user,
+        course__modules__lessons__quiz=quiz,
+        status__in=[EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED],
+    ).exists()
+
+
+# --- Dashboard ------------------------------------------------------------------------
+
+
+def learner_enrollments(*, user: User) -> list[Enrollment]:
+    """Each course's current enrolment for the learner (the open one, else the latest)."""
+    enrollments = (
+        Enrollment.objects.filter(user=user)
+        .exclude(status__in=[EnrollmentStatus.CANCELLED, EnrollmentStatus.REVOKED])
+        .select_related("course", "last_lesson")
+        .prefetch_related(
+            Prefetch("course__modules", queryset=Module.objects.order_by("sort_order"))
+        )
+        .order_by("-last_visited_at", "-created_at")
+    )
+    seen: dict[int, Enrollment] = {}
+    for enrollment in enrollments:
+        kept = seen.get(enrollment.course_id)
+        if kept is None or (enrollment.is_open and not kept.is_open):
+            seen[enrollment.course_id] = enrollment
+    return list(seen.values())

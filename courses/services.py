@@ -1,0 +1,369 @@
+"""Writes about enrolments, progress, completion, certificates and assignments.
+
+Every status move goes through ``enrollment_set_status`` (one transitions map, one row per
+move). Human decisions (marks, revocations) are logged in Wagtail's audit log.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from wagtail.log_actions import log
+
+from courses import selectors
+from courses.models import (
+    Assignment,
+    Certificate,
+    Course,
+    CourseCompletion,
+    Enrollment,
+    EnrollmentStatus,
+    EnrollmentStatusChange,
+    Lesson,
+    LessonCompletion,
+    LessonKind,
+    Submission,
+    SubmissionStatus,
+)
+from courses.models.learning import ENROLLMENT_TRANSITIONS, OPEN_STATUSES
+from courses.validators import validate_submission_file
+from lms.models import User
+
+logger = logging.getLogger(__name__)
+
+
+class CourseError(Exception):
+    """A rule of the courses app refused the action; the message is for the person."""
+
+
+class EnrollmentNotAllowed(CourseError):
+    def __init__(self, reasons: list[str]):
+        super().__init__(" ".join(reasons))
+        self.reasons = reasons
+
+
+class EnrollmentAlreadyStarted(CourseError):
+    pass
+
+
+class InvalidTransition(CourseError):
+    pass
+
+
+class LessonNotMarkable(CourseError):
+    pass
+
+
+class SubmissionNotAllowed(CourseError):
+    pass
+
+
+# --- Enrolment ------------------------------------------------------------------------
+
+
+def enrollment_set_status(
+    *,
+    enrollment: Enrollment,
+    status: str,
+    actor: User | None = None,
+    reason: str = "",
+) -> Enrollment:
+    """Moves an enrolment along ENROLLMENT_TRANSITIONS and records the move as a row."""
+    if status not in ENROLLMENT_TRANSITIONS[enrollment.status]:
+        raise InvalidTransition(f"{enrollment.status} -> {status} is not allowed")
+    previous = enrollment.status
+    enrollment.status = status
+    fields = ["status"]
+    now = timezone.now()
+    if status == EnrollmentStatus.ACTIVE:
+        enrollment.activated_at = now
+        fields.append("activated_at")
+    if status == EnrollmentStatus.COMPLETED:
+        enrollment.completed_at = now
+        fields.append("completed_at")
+    enrollment.save(update_fields=fields)
+    EnrollmentStatusChange.objects.create(
+        enrollment=enrollment, from_status=previous, to_status=status, actor=actor, reason=reason
+    )
+    return enrollment
+
+
+def _create_enrollment(
+    *, user: User, course: Course, status: str, source: str, actor: User | None = None
+) -> Enrollment:
+    enrollment = Enrollment.objects.create(
+        user=user,
+        course=course,
+        status=status,
+        source=source,
+        activated_at=timezone.now() if status == EnrollmentStatus.ACTIVE else None,
+    )
+    EnrollmentStatusChange.objects.create(
+        enrollment=enrollment, from_status="", to_status=status, actor=actor, reason=source
+    )
+    return enrollment
+
+
+def _locked_open_enrollment(*, user: User, course: Course) -> Enrollment | None:
+    return (
+        Enrollment.objects.select_for_update()
+        .filter(user=user, course=course, status__in=OPEN_STATUSES)
+        .first()
+    )
+
+
+@transaction.atomic
+def enrollment_create_pending(*, user: User, course: Course) -> Enrollment:
+    """A place held for a paid course until payment arrives (payments calls this).
+
+    Returns the open enrolment if there already is one (pending or active).
+    """
+    existing = _locked_open_enrollment(user=user, course=course)
+    if existing is not None:
+        return existing
+    return _create_enrollment(
+        user=user, course=course, status=EnrollmentStatus.PENDING_PAYMENT, source="payment"
+    )
+
+
+@transaction.atomic
+def enrollment_activate(
+    *, user: User, course: Course, source: str, actor: User | None = None
+) -> Enrollment:
+    """Opens the course to the learner. Idempotent: an active enrolment is returned as is,
+    a pending one becomes active, otherwise a new active enrolment is made (a retake when
+    the learner completed the course before)."""
+    existing = _locked_open_enrollment(user=user, course=course)
+    if existing is not None:
+        if existing.status == EnrollmentStatus.PENDING_PAYMENT:
+            existing.source = source
+            existing.save(update_fields=["source"])
+            enrollment_set_status(
+                enrollment=existing, status=EnrollmentStatus.ACTIVE, actor=actor, reason=source
+            )
+        return existing
+    return _create_enrollment(
+        user=user, course=course, status=EnrollmentStatus.ACTIVE, source=source, actor=actor
+    )
+
+
+@transaction.atomic
+def enrollment_revoke(*, enrollment: Enrollment, reason: str, actor: User | None = None) -> None:
+    """Takes the place away (e.g. a refund). Only before the learner has started."""
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if selectors.enrollment_is_started(enrollment=enrollment):
+        raise EnrollmentAlreadyStarted(
+            "The learner has started this course; the enrolment cannot be revoked."
+        )
+    enrollment_set_status(
+        enrollment=enrollment, status=EnrollmentStatus.REVOKED, actor=actor, reason=reason
+    )
+    if actor is not None:
+        log(
+            instance=enrollment,
+            action="courses.enrollment.revoked",
+            user=actor,
+            data={"reason": reason},
+        )
+
+
+def enrollment_self_enrol(*, user: User, course: Course) -> Enrollment:
+    """The learner enrols themselves: only where the course is free for them, its
+    audience includes them and its prerequisites are completed."""
+    reasons = selectors.enrol_blockers(user=user, course=course)
+    if reasons:
+        raise EnrollmentNotAllowed(reasons)
+    return enrollment_activate(user=user, course=course, source="self")
+
+
+def enrollment_record_visit(*, enrollment: Enrollment, lesson: Lesson) -> None:
+    """Remembers the lesson the learner opened last ("continue where you left off")."""
+    enrollment.last_lesson = lesson
+    enrollment.last_visited_at = timezone.now()
+    enrollment.save(update_fields=["last_lesson", "last_visited_at"])
+
+
+# --- Progress and completion ----------------------------------------------------------
+
+
+@transaction.atomic
+def lesson_mark_done(*, enrollment: Enrollment, lesson: Lesson) -> LessonCompletion:
+    """The learner marks a content lesson as done (quizzes and assignments are done by
+    passing and by acceptance). Idempotent. Completes the course if that was the last."""
+    if enrollment.status != EnrollmentStatus.ACTIVE and enrollment.status != (
+        EnrollmentStatus.COMPLETED
+    ):
+        raise LessonNotMarkable("The enrolment is not active.")
+    if lesson.module.course_id != enrollment.course_id:
+        raise LessonNotMarkable("The lesson is not part of this course.")
+    if lesson.kind != LessonKind.CONTENT:
+        raise LessonNotMarkable("Only content lessons are marked as done by the learner.")
+    completion, _ = LessonCompletion.objects.get_or_create(
+        enrollment=enrollment,
+        lesson=lesson,
+        defaults={"completed_at": timezone.now(), "source": "learner"},
+    )
+    enrollment_refresh_completion(enrollment=enrollment)
+    return completion
+
+
+@transaction.atomic
+def enrollment_refresh_completion(*, enrollment: Enrollment) -> CourseCompletion | None:
+    """Applies the completion rule to an active enrolment; idempotent.
+
+    Rule: every required lesson done (content marked done, quiz passed, assignment
+    accepted). Then: the quiz/assignment lessons done are recorded as rows, a
+    CourseCompletion dated the day the last required lesson was done is added, the
+    enrolment becomes completed and a certificate is issued.
+    """
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if enrollment.status != EnrollmentStatus.ACTIVE:
+        return getattr(enrollment, "completion", None)
+    outline = selectors.course_outline(course=enrollment.course, enrollment=enrollment)
+    recorded = set(enrollment.lesson_completions.values_list("lesson_id", flat=True))
+    for state in outline.lessons:
+        if state.done and state.lesson.pk not in recorded and state.done_on is not None:
+            LessonCompletion.objects.create(
+                enrollment=enrollment,
+                lesson=state.lesson,
+                completed_at=timezone.make_aware(
+                    datetime.datetime.combine(state.done_on, datetime.time(12))
+                ),
+                source=state.lesson.kind,
+            )
+    if not outline.requirements_met:
+        return None
+    required_dates = [
+        state.done_on for state in outline.lessons if state.lesson.required and state.done_on
+    ]
+    completed_on = max(required_dates) if required_dates else timezone.localdate()
+    completion = CourseCompletion.objects.create(
+        user=enrollment.user,
+        course=enrollment.course,
+        enrollment=enrollment,
+        completed_on=completed_on,
+    )
+    enrollment_set_status(
+        enrollment=enrollment, status=EnrollmentStatus.COMPLETED, reason="completion rule met"
+    )
+    certificate_issue(completion=completion)
+    return completion
+
+
+def enrollments_refresh_for_user(*, user: User) -> None:
+    """Re-checks every active enrolment of the learner (the quiz engine cannot call us, so
+    the course page and the dashboard do)."""
+    for enrollment in Enrollment.objects.filter(user=user, status=EnrollmentStatus.ACTIVE):
+        enrollment_refresh_completion(enrollment=enrollment)
+
+
+# --- Certificates ---------------------------------------------------------------------
+
+
+def certificate_issue(*, completion: CourseCompletion) -> Certificate:
+    """Issues the certificate of completion (once per completion)."""
+    certificate, created = Certificate.objects.get_or_create(
+        completion=completion,
+        defaults={
+            "holder_name": completion.user.full_name or completion.user.email,
+            "course_title": completion.course.title,
+            "issued_on": completion.completed_on,
+        },
+    )
+    if created:
+        log(
+            instance=certificate,
+            action="courses.certificate.issued",
+            data={"course": completion.course.title, "holder": certificate.holder_name},
+        )
+    return certificate
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, actor: User, reason: str) -> Certificate:
+    """Staff withdraw a certificate (e.g. issued in error); verification then says so."""
+    if certificate.revoked_at is None:
+        certificate.revoked_at = timezone.now()
+        certificate.revoked_reason = reason
+        certificate.save(update_fields=["revoked_at", "revoked_reason"])
+        log(
+            instance=certificate,
+            action="courses.certificate.revoked",
+            user=actor,
+            data={"reason": reason},
+        )
+    return certificate
+
+
+# --- Assignments ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def submission_create(
+    *,
+    user: User,
+    assignment: Assignment,
+    text: str = "",
+    file: UploadedFile | None = None,
+    enrollment: Enrollment | None = None,
+) -> Submission:
+    """A learner hands in an assignment (a new row each time).
+
+    Refused while an earlier submission waits for marking or once one was accepted.
+    """
+    text = (text or "").strip()
+    if not text and file is None:
+        raise SubmissionNotAllowed("Write an answer or attach a file.")
+    if text and not assignment.accepts_text:
+        raise SubmissionNotAllowed("This assignment does not accept a text answer.")
+    if file is not None and not assignment.accepts_file:
+        raise SubmissionNotAllowed("This assignment does not accept files.")
+    # lock the learner's submissions of this assignment while deciding
+    list(Submission.objects.select_for_update().filter(user=user, assignment=assignment))
+    refusal = selectors.submission_refusal(user=user, assignment=assignment, enrollment=enrollment)
+    if refusal:
+        raise SubmissionNotAllowed(refusal)
+    if file is not None:
+        validate_submission_file(file)
+    return Submission.objects.create(
+        user=user,
+        assignment=assignment,
+        enrollment=enrollment,
+        text=text,
+        file=file,
+        original_filename=(file.name[:255] if file is not None else ""),
+    )
+
+
+@transaction.atomic
+def submission_mark(
+    *, submission: Submission, reviewer: User, accepted: bool, feedback: str = ""
+) -> Submission:
+    """Staff accept a submission or send it back for revision, with feedback; logged.
+    Acceptance can complete the learner's course."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.status != SubmissionStatus.SUBMITTED:
+        raise SubmissionNotAllowed("This submission has been marked already.")
+    submission.status = SubmissionStatus.ACCEPTED if accepted else SubmissionStatus.NEEDS_REVISION
+    submission.feedback = feedback
+    submission.reviewed_by = reviewer
+    submission.reviewed_at = timezone.now()
+    submission.save(update_fields=["status", "feedback", "reviewed_by", "reviewed_at"])
+    log(
+        instance=submission,
+        action=f"courses.submission.{submission.status}",
+        user=reviewer,
+        data={"feedback": feedback, "learner": submission.user.email},
+    )
+    if accepted:
+        for enrollment in Enrollment.objects.filter(
+            user=submission.user,
+            status=EnrollmentStatus.ACTIVE,
+            course__modules__lessons__assignment=submission.assignment,
+        ).distinct():
+            enrollment_refresh_completion(enrollment=enrollment)
+    return submission

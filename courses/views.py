@@ -1,0 +1,264 @@
+"""Learner pages: catalogue, course outline, lessons, assignments, dashboard, verification.
+
+Views stay thin: they ask selectors and permissions, call one service, then redirect.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from courses import permissions, selectors, services
+from courses.certificates import certificate_pdf as render_certificate_pdf
+from courses.dashboard import render_panels
+from courses.forms import SubmissionForm
+from courses.models import Certificate, Course, EnrollmentStatus, Lesson, LessonKind, Submission
+from courses.verification import verify_code
+
+
+def _course_or_404(request: HttpRequest, slug: str) -> Course:
+    qs = (
+        Course.objects.all()
+        if permissions.is_course_staff(request.user)
+        else (Course.objects.published())
+    )
+    return get_object_or_404(qs, slug=slug)
+
+
+def _buy_url(course: Course) -> str:
+    return f"/payments/buy/course/{course.slug}/"
+
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    courses = list(selectors.courses_visible_to(user=request.user))
+    entries = []
+    for course in courses:
+        enrollment = selectors.current_enrollment(user=request.user, course=course)
+        entries.append(
+            {
+                "course": course,
+                "enrollment": enrollment,
+                "price": selectors.course_price_for(user=request.user, course=course),
+                "buy_url": _buy_url(course),
+            }
+        )
+    return render(request, "courses/catalogue.html", {"entries": entries})
+
+
+def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    course = _course_or_404(request, slug)
+    enrollment = selectors.current_enrollment(user=request.user, course=course)
+    if enrollment is not None and enrollment.status == EnrollmentStatus.ACTIVE:
+        services.enrollment_refresh_completion(enrollment=enrollment)
+        enrollment.refresh_from_db()
+    outline = selectors.course_outline(course=course, enrollment=enrollment)
+    completion = getattr(enrollment, "completion", None) if enrollment else None
+    price = selectors.course_price_for(user=request.user, course=course)
+    context = {
+        "course": course,
+        "outline": outline,
+        "enrollment": enrollment,
+        "completion": completion,
+        "certificate": getattr(completion, "certificate", None) if completion else None,
+        "price": price,
+        "is_free": price is None or price == 0,
+        "blockers": selectors.enrol_blockers(user=request.user, course=course),
+        "audience_allows": permissions.audience_allows(request.user, course),
+        "may_view_lessons": permissions.can_view_lessons(request.user, enrollment),
+        "buy_url": _buy_url(course),
+        "prerequisites": list(course.prerequisites.all()),
+    }
+    return render(request, "courses/course_detail.html", context)
+
+
+@require_POST
+@login_required
+def enrol(request: HttpRequest, slug: str) -> HttpResponse:
+    course = get_object_or_404(Course.objects.published(), slug=slug)
+    try:
+        services.enrollment_self_enrol(user=request.user, course=course)
+    except services.EnrollmentNotAllowed as exc:
+        for reason in exc.reasons:
+            messages.error(request, reason)
+        return redirect(course)
+    messages.success(request, _("You are enrolled. Welcome to the course!"))
+    return redirect(course)
+
+
+def _lesson_context(request: HttpRequest, slug: str, lesson_id: int):
+    course = _course_or_404(request, slug)
+    lesson = get_object_or_404(
+        Lesson.objects.select_related("module", "quiz", "assignment", "video"),
+        pk=lesson_id,
+        module__course=course,
+    )
+    enrollment = selectors.current_enrollment(user=request.user, course=course)
+    if not permissions.can_view_lessons(request.user, enrollment):
+        if not request.user.is_authenticated:
+            return None, redirect(f"/accounts/login/?next={request.path}")
+        messages.info(request, _("Enrol in the course to open its lessons."))
+        return None, redirect(course)
+    return (course, lesson, enrollment), None
+
+
+@login_required
+def lesson_detail(request: HttpRequest, slug: str, lesson_id: int) -> HttpResponse:
+    found, response = _lesson_context(request, slug, lesson_id)
+    if response is not None:
+        return response
+    course, lesson, enrollment = found
+    if enrollment is not None and enrollment.status == EnrollmentStatus.ACTIVE:
+        services.enrollment_record_visit(enrollment=enrollment, lesson=lesson)
+    return _render_lesson(request, course, lesson, enrollment)
+
+
+def _render_lesson(request, course, lesson, enrollment, form=None, status=200):
+    outline = selectors.course_outline(course=course, enrollment=enrollment)
+    previous, following = outline.neighbours(lesson)
+    state = outline.state_of(lesson)
+    context = {
+        "course": course,
+        "lesson": lesson,
+        "enrollment": enrollment,
+        "outline": outline,
+        "state": state,
+        "previous": previous,
+        "next": following,
+        "documents": list(lesson.documents.select_related("document")),
+    }
+    if lesson.kind == LessonKind.ASSIGNMENT:
+        submissions = list(
+            selectors.submissions_of(user=request.user, assignment=lesson.assignment)
+        )
+        latest = submissions[0] if submissions else None
+        may_submit = (
+            enrollment is not None
+            and enrollment.status == EnrollmentStatus.ACTIVE
+            and selectors.submission_refusal(
+                user=request.user, assignment=lesson.assignment, enrollment=enrollment
+            )
+            is None
+        )
+        context.update(
+            submissions=submissions,
+            latest_submission=latest,
+            may_submit=may_submit,
+            form=form or SubmissionForm(assignment=lesson.assignment),
+        )
+    return render(request, "courses/lesson_detail.html", context, status=status)
+
+
+@require_POST
+@login_required
+def lesson_mark_done(request: HttpRequest, slug: str, lesson_id: int) -> HttpResponse:
+    found, response = _lesson_context(request, slug, lesson_id)
+    if response is not None:
+        return response
+    course, lesson, enrollment = found
+    if enrollment is None:
+        raise PermissionDenied
+    try:
+        services.lesson_mark_done(enrollment=enrollment, lesson=lesson)
+    except services.LessonNotMarkable as exc:
+        messages.error(request, str(exc))
+        return redirect(lesson)
+    enrollment.refresh_from_db()
+    if enrollment.status == EnrollmentStatus.COMPLETED:
+        messages.success(request, _("Course completed. Your certificate is ready."))
+        return redirect(course)
+    outline = selectors.course_outline(course=course, enrollment=enrollment)
+    _previous, following = outline.neighbours(lesson)
+    messages.success(request, _("Lesson marked as done."))
+    return redirect(following or course)
+
+
+@require_POST
+@login_required
+def assignment_submit(request: HttpRequest, slug: str, lesson_id: int) -> HttpResponse:
+    found, response = _lesson_context(request, slug, lesson_id)
+    if response is not None:
+        return response
+    course, lesson, enrollment = found
+    if lesson.kind != LessonKind.ASSIGNMENT or enrollment is None:
+        raise Http404
+    form = SubmissionForm(request.POST, request.FILES, assignment=lesson.assignment)
+    if not form.is_valid():
+        return _render_lesson(request, course, lesson, enrollment, form=form, status=400)
+    try:
+        services.submission_create(
+            user=request.user,
+            assignment=lesson.assignment,
+            text=form.cleaned_data.get("text", ""),
+            file=form.cleaned_data.get("file"),
+            enrollment=enrollment,
+        )
+    except services.SubmissionNotAllowed as exc:
+        messages.error(request, str(exc))
+        return redirect(lesson)
+    messages.success(request, _("Submitted. You will see the result here once it is marked."))
+    return redirect(lesson)
+
+
+@login_required
+def submission_file(request: HttpRequest, pk: int) -> FileResponse:
+    submission = get_object_or_404(Submission, pk=pk)
+    if not permissions.can_download_submission(request.user, submission) or not submission.file:
+        raise Http404
+    name = submission.original_filename or submission.file.name.rsplit("/", 1)[-1]
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = FileResponse(
+        submission.file.open("rb"), as_attachment=True, filename=name, content_type=content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    certificate = get_object_or_404(Certificate.objects.select_related("completion"), code=code)
+    if not permissions.can_download_certificate(request.user, certificate):
+        raise Http404
+    response = HttpResponse(render_certificate_pdf(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    services.enrollments_refresh_for_user(user=request.user)
+    in_progress, completed, waiting = [], [], []
+    for enrollment in selectors.learner_enrollments(user=request.user):
+        outline = selectors.course_outline(course=enrollment.course, enrollment=enrollment)
+        entry = {"enrollment": enrollment, "course": enrollment.course, "outline": outline}
+        if enrollment.status == EnrollmentStatus.COMPLETED:
+            completed.append(entry)
+        elif enrollment.status == EnrollmentStatus.PENDING_PAYMENT:
+            waiting.append(entry)
+        else:
+            in_progress.append(entry)
+    context = {
+        "in_progress": in_progress,
+        "completed": completed,
+        "waiting": waiting,
+        "quiz_results": selectors.quiz_results_for_user(user=request.user),
+        "certificates": list(selectors.certificates_of(user=request.user)),
+        "panels": render_panels(request),
+    }
+    return render(request, "courses/dashboard.html", context)
+
+
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    result = verify_code(code)
+    if result is None:
+        return render(request, "courses/verify_not_found.html", {"code": code}, status=404)
+    response = render(request, "courses/verify.html", {"result": result})
+    response["X-Robots-Tag"] = "noindex"
+    return response

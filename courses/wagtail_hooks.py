@@ -1,0 +1,211 @@
+"""The courses back office in the Wagtail admin.
+
+Courses are snippets with drafts, revisions, preview and publishing, their modules edited
+inline. Lessons are their own snippet (module, position) so that each lesson has room for
+its content, video and documents; the listing filters by course. Assignment marking is a
+custom queue view.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    HelpPanel,
+    InlinePanel,
+    MultiFieldPanel,
+)
+from wagtail.admin.widgets import Button
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from courses import admin_views, permissions
+from courses.models import (
+    Assignment,
+    Certificate,
+    Course,
+    Enrollment,
+    Lesson,
+)
+
+
+class CourseViewSet(SnippetViewSet):
+    model = Course
+    icon = "folder-open-inverse"
+    menu_label = _("Courses")
+    list_display = ["title", "audience", "status", "price", "updated_at"]
+    list_filter = ["audience", "status"]
+    search_fields = ["title", "summary"]
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("slug"),
+        FieldPanel("summary"),
+        FieldPanel("audience"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [FieldPanel("price"), FieldPanel("member_price"), FieldPanel("price_currency")]
+                ),
+            ],
+            heading=_("Price"),
+        ),
+        FieldPanel("prerequisites", widget=forms.CheckboxSelectMultiple),
+        InlinePanel("modules", heading=_("Modules"), label=_("Module")),
+        HelpPanel(
+            content=_(
+                "Lessons are edited under Courses › Lessons (filter the list by course). "
+                "A new module must be saved before lessons can be added to it."
+            )
+        ),
+    ]
+
+
+class LessonViewSet(SnippetViewSet):
+    model = Lesson
+    icon = "doc-full"
+    menu_label = _("Lessons")
+    list_display = ["title", "module", "kind", "required", "sort_order"]
+    list_filter = ["module__course", "kind", "required"]
+    search_fields = ["title"]
+    ordering = ["module__course__title", "module__sort_order", "sort_order"]
+    panels = [
+        FieldRowPanel([FieldPanel("module"), FieldPanel("sort_order")]),
+        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("required")]),
+        FieldPanel("body"),
+        MultiFieldPanel([FieldPanel("video"), FieldPanel("video_url")], heading=_("Video")),
+        FieldPanel("quiz"),
+        FieldPanel("assignment"),
+        InlinePanel("documents", heading=_("Downloadable documents"), label=_("Document")),
+    ]
+
+
+class AssignmentViewSet(SnippetViewSet):
+    model = Assignment
+    icon = "tasks"
+    menu_label = _("Assignments")
+    list_display = ["title", "accepts_text", "accepts_file"]
+    search_fields = ["title", "instructions"]
+
+
+class EnrollmentViewSet(SnippetViewSet):
+    model = Enrollment
+    icon = "group"
+    menu_label = _("Enrolments")
+    list_display = ["user", "course", "status", "source", "created_at"]
+    list_filter = ["status", "course"]
+    inspect_view_enabled = True
+    panels = [FieldPanel("status", read_only=True)]
+
+
+class CertificateViewSet(SnippetViewSet):
+    model = Certificate
+    icon = "doc-full-inverse"
+    menu_label = _("Certificates")
+    list_display = ["holder_name", "course_title", "issued_on", "revoked_at", "code"]
+    search_fields = ["holder_name", "course_title", "code"]
+    inspect_view_enabled = True
+    panels = [
+        FieldPanel("holder_name", read_only=True),
+        FieldPanel("course_title", read_only=True),
+        FieldPanel("issued_on", read_only=True),
+    ]
+
+
+class CoursesGroup(SnippetViewSetGroup):
+    menu_label = _("Courses")
+    menu_icon = "folder-open-inverse"
+    menu_order = 200
+    items = (
+        CourseViewSet,
+        LessonViewSet,
+        AssignmentViewSet,
+        EnrollmentViewSet,
+        CertificateViewSet,
+    )
+
+
+register_snippet(CoursesGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_marking_urls():
+    return [
+        path(
+            "courses/",
+            _include_marking_urls(),
+        )
+    ]
+
+
+def _include_marking_urls():
+    from django.urls import include
+
+    return include(
+        (
+            [
+                path("marking/", admin_views.marking_queue, name="marking_queue"),
+                path("marking/<int:pk>/", admin_views.mark_submission, name="mark_submission"),
+                path(
+                    "certificates/<int:pk>/revoke/",
+                    admin_views.revoke_certificate,
+                    name="revoke_certificate",
+                ),
+            ],
+            "courses_admin",
+        ),
+        namespace="courses_admin",
+    )
+
+
+class MarkingMenuItem(MenuItem):
+    def is_shown(self, request):
+        return permissions.can_mark_submissions(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_marking_menu_item():
+    return MarkingMenuItem(
+        _("Assignment marking"),
+        reverse("courses_admin:marking_queue"),
+        icon_name="tasks",
+        order=210,
+    )
+
+
+@hooks.register("register_snippet_listing_buttons")
+def certificate_revoke_button(snippet, user, next_url=None):
+    revocable = isinstance(snippet, Certificate) and snippet.is_valid
+    if revocable and permissions.can_revoke_certificates(user):
+        yield Button(
+            _("Revoke"),
+            reverse("courses_admin:revoke_certificate", args=[snippet.pk]),
+            icon_name="cross",
+            priority=90,
+        )
+
+
+@hooks.register("register_log_actions")
+def register_course_log_actions(actions):
+    actions.register_action(
+        "courses.submission.accepted", _("Accept submission"), _("Submission accepted")
+    )
+    actions.register_action(
+        "courses.submission.needs_revision",
+        _("Ask for revision"),
+        _("Submission sent back for revision"),
+    )
+    actions.register_action(
+        "courses.certificate.issued", _("Issue certificate"), _("Certificate issued")
+    )
+    actions.register_action(
+        "courses.certificate.revoked", _("Revoke certificate"), _("Certificate revoked")
+    )
+    actions.register_action(
+        "courses.enrollment.revoked", _("Revoke enrolment"), _("Enrolment revoked")
+    )

@@ -1,0 +1,68 @@
+"""Factories for courses: published courses with modules and lessons."""
+
+import factory
+from django.utils import timezone
+
+from courses.models import (
+    Assignment,
+    Course,
+    Enrollment,
+    EnrollmentStatus,
+    Lesson,
+    LessonKind,
+    Module,
+)
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Course
+
+    title = factory.Sequence(lambda n: f"Course {n}")
+    slug = factory.Sequence(lambda n: f"course-{n}")
+    summary = "What the course covers."
+    status = Course.Status.PUBLISHED
+
+
+class ModuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Module
+
+    course = factory.SubFactory(CourseFactory)
+    title = factory.Sequence(lambda n: f"Module {n}")
+    sort_order = factory.Sequence(lambda n: n)
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    title = factory.Sequence(lambda n: f"Assignment {n}")
+    instructions = "Describe your approach."
+
+
+class LessonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lesson
+
+    module = factory.SubFactory(ModuleFactory)
+    title = factory.Sequence(lambda n: f"Lesson {n}")
+    kind = LessonKind.CONTENT
+    body = "<p>Read this.</p>"
+    sort_order = factory.Sequence(lambda n: n)
+
+
+class EnrollmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrollment
+
+    course = factory.SubFactory(CourseFactory)
+    status = EnrollmentStatus.ACTIVE
+    source = "test"
+    activated_at = factory.LazyFunction(timezone.now)
+
+
+def make_quiz(slug: str = "quiz", title: str = "Quiz", **extra):
+    from courses.quiz.models import Quiz
+
+    return Quiz.objects.create(slug=slug, title=title, **extra)

@@ -1,0 +1,90 @@
+"""A learner enrols, works through a course by keyboard, hands in an assignment, gets it
+accepted, downloads the certificate and the public verification page confirms it."""
+
+import pytest
+
+from courses.models import LessonKind
+from tests.e2e.conftest import screenshot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _build_course():
+    from tests.courses.factories import (
+        AssignmentFactory,
+        CourseFactory,
+        LessonFactory,
+        ModuleFactory,
+    )
+
+    course = CourseFactory(
+        title="Due diligence essentials", slug="dd", summary="Four short lessons for members."
+    )
+    basics = ModuleFactory(course=course, title="Basics", sort_order=0)
+    practice = ModuleFactory(course=course, title="In practice", sort_order=1)
+    LessonFactory(module=basics, title="What due diligence means", sort_order=0)
+    LessonFactory(module=basics, title="Risk-based approach", sort_order=1)
+    LessonFactory(
+        module=practice,
+        title="Write your plan",
+        kind=LessonKind.ASSIGNMENT,
+        assignment=AssignmentFactory(title="Due diligence plan"),
+        sort_order=0,
+    )
+    return course
+
+
+def _sign_in(page, email):
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill("password123!")
+    page.get_by_role("button", name="Sign In").click()
+
+
+def test_learner_completes_a_course_and_verifies_the_certificate(page, settings, tmp_path):
+    settings.COURSES_PRIVATE_MEDIA_ROOT = str(tmp_path)
+    from courses import services
+    from courses.models import Submission
+    from tests.factories import SecretariatFactory, UserFactory
+
+    _build_course()
+    UserFactory(email="lena@example.org", full_name="Lena Learner")
+
+    _sign_in(page, "lena@example.org")
+    page.goto("/courses/")
+    page.get_by_role("link", name="Due diligence essentials", exact=True).click()
+    page.get_by_role("button", name="Enrol for free").click()
+    page.get_by_text("You are enrolled").wait_for()
+    page.get_by_role("link", name="Start the course").click()
+    page.get_by_role("heading", name="What due diligence means").wait_for()
+
+    # Keyboard only: focus the button and press Enter.
+    page.get_by_role("button", name="Mark as done").focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Risk-based approach").wait_for()
+    page.get_by_role("button", name="Mark as done").focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Write your plan").wait_for()
+    page.get_by_label("Your answer").fill("Map suppliers, rate risks, visit the riskiest.")
+    page.get_by_role("button", name="Submit", exact=True).click()
+    page.get_by_text("Waiting for marking").first.wait_for()
+    screenshot(page, "courses-assignment-submitted")
+
+    services.submission_mark(
+        submission=Submission.objects.get(),
+        reviewer=SecretariatFactory(),
+        accepted=True,
+        feedback="Clear and proportionate.",
+    )
+    page.goto("/dashboard/")
+    page.get_by_role("heading", name="Certificates").wait_for()
+    screenshot(page, "courses-dashboard")
+    page.get_by_role("link", name="Due diligence essentials", exact=True).first.click()
+    page.get_by_role("link", name="Download your certificate (PDF)").wait_for()
+    screenshot(page, "courses-course-completed")
+
+    page.get_by_role("link", name="Public verification page").click()
+    page.get_by_role("heading", name="Certificate verification").wait_for()
+    assert page.get_by_text("Lena Learner").is_visible()
+    assert page.get_by_text("Valid").first.is_visible()
+    screenshot(page, "courses-verify")
