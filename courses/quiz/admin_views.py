@@ -1,0 +1,189 @@
+"""Custom back-office views: import with preview, essay marking queue, item statistics."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from courses.quiz import formats, permissions, selectors, services, statistics
+from courses.quiz.admin_forms import ImportForm, MarkForm
+from courses.quiz.exceptions import QuizError
+from courses.quiz.models import Quiz, Response
+from courses.quiz.text import plain_text, render_text
+
+SESSION_KEY = "quiz_import_preview"
+
+
+def _page(title: str, icon: str, **context) -> dict:
+    return {"page_title": title, "header_title": title, "header_icon": icon, **context}
+
+
+def _require(check, request: HttpRequest) -> None:
+    if not check(request.user):
+        raise PermissionDenied
+
+
+def import_questions(request: HttpRequest) -> HttpResponse:
+    """Upload -> parsed preview table -> confirm. Nothing is written before confirming."""
+    _require(permissions.can_import_questions, request)
+    if request.method == "POST" and request.POST.get("confirm"):
+        pending = request.session.get(SESSION_KEY)
+        if not pending:
+            messages.error(request, _("Nothing to import: upload the file again."))
+            return redirect("quiz_admin:import")
+        try:
+            questions = formats.parse(pending["format"], pending["content"])
+        except formats.FormatError as error:
+            messages.error(request, str(error))
+            return redirect("quiz_admin:import")
+        result = services.questions_import(
+            bank_name=pending["bank"],
+            questions=questions,
+            actor=request.user,
+            source=pending["filename"],
+        )
+        del request.session[SESSION_KEY]
+        messages.success(
+            request,
+            _("Imported %(n)s questions into %(bank)s.")
+            % {"n": result.created, "bank": result.bank.name},
+        )
+        return redirect("quiz_admin:import")
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            request.session[SESSION_KEY] = {
+                "format": data["format"],
+                "bank": data["bank"],
+                "content": data["content"],
+                "filename": data["file"].name,
+            }
+            return render(
+                request,
+                "quiz/admin/import_preview.html",
+                _page(
+                    _("Check the import"),
+                    "upload",
+                    questions=[
+                        {"parsed": q, "text": plain_text(q.text, q.text_format)[:200]}
+                        for q in data["questions"]
+                    ],
+                    bank=data["bank"],
+                    filename=data["file"].name,
+                    format=data["format"],
+                ),
+            )
+    else:
+        form = ImportForm()
+    return render(
+        request, "quiz/admin/import.html", _page(_("Import questions"), "upload", form=form)
+    )
+
+
+def marking_queue(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_mark_essays, request)
+    return render(
+        request,
+        "quiz/admin/marking_queue.html",
+        _page(_("Essay marking"), "edit", queue=selectors.marking_queue()),
+    )
+
+
+def mark_essay(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(permissions.can_mark_essays, request)
+    response = get_object_or_404(
+        Response.objects.select_related("attempt__quiz", "attempt__user"), pk=pk
+    )
+    form = MarkForm(request.POST or None, max_mark=response.max_mark)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.essay_mark(
+                response=response,
+                marker=request.user,
+                score=form.cleaned_data["mark"],
+                feedback=form.cleaned_data["feedback"],
+            )
+        except QuizError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The mark was saved."))
+        return redirect("quiz_admin:marking")
+    snapshot = response.snapshot
+    return render(
+        request,
+        "quiz/admin/mark_essay.html",
+        _page(
+            _("Mark an essay"),
+            "edit",
+            response=response,
+            form=form,
+            question_text=render_text(snapshot["text"], snapshot.get("format", "plain")),
+            guidance=render_text(snapshot["general_feedback"], snapshot.get("format", "plain"))
+            if snapshot.get("general_feedback")
+            else "",
+            answer=(response.answer or {}).get("text", ""),
+        ),
+    )
+
+
+def statistics_index(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_see_statistics, request)
+    return render(
+        request,
+        "quiz/admin/statistics_index.html",
+        _page(_("Item statistics"), "table", quizzes=Quiz.objects.all()),
+    )
+
+
+def statistics_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(permissions.can_see_statistics, request)
+    quiz = get_object_or_404(Quiz, pk=pk)
+    stats = statistics.quiz_statistics(quiz=quiz)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="quiz-{quiz.slug}-statistics.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["quiz", quiz.title])
+        writer.writerow(["attempts", stats.attempts])
+        writer.writerow(
+            ["mean score (%)", stats.mean_percent if stats.mean_percent is not None else ""]
+        )
+        writer.writerow(["pass rate (%)", stats.pass_rate if stats.pass_rate is not None else ""])
+        writer.writerow([])
+        writer.writerow(
+            [
+                "question id",
+                "question",
+                "type",
+                "attempts",
+                "facility index (%)",
+                "discrimination index (%)",
+                "mean mark",
+                "max mark",
+            ]
+        )
+        for item in stats.items:
+            writer.writerow(
+                [
+                    item.question_id or "",
+                    item.name,
+                    item.qtype,
+                    item.attempts,
+                    "" if item.facility is None else item.facility,
+                    "" if item.discrimination is None else item.discrimination,
+                    item.mean_mark,
+                    item.max_mark,
+                ]
+            )
+        return response
+    return render(
+        request,
+        "quiz/admin/statistics_detail.html",
+        _page(_("Statistics: %(title)s") % {"title": quiz.title}, "table", quiz=quiz, stats=stats),
+    )

@@ -1,0 +1,98 @@
+"""Demo content of the quiz engine: a question bank from the shipped GIFT file, a practice
+quiz (``ps-practice-quiz``) and a timed exam (``ps-auditor-exam``). Idempotent.
+
+The courses helper's demo places both quizzes into a demo course.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from courses.quiz import formats
+from courses.quiz.models import (
+    Question,
+    QuestionBank,
+    QuestionCategory,
+    Quiz,
+    QuizSlot,
+    ReviewLevel,
+)
+from courses.quiz.services import questions_import
+
+DEMO_FILE = Path(__file__).resolve().parent / "demo_data" / "asi_auditor_questions.gift"
+BANK = "ASI auditor training"
+PRACTICE_SLUG = "ps-practice-quiz"
+EXAM_SLUG = "ps-auditor-exam"
+EXAM_DRAWS = [("ASI/Exam/Standards", 4), ("ASI/Exam/Audit practice", 3), ("ASI/Exam/Written", 1)]
+
+
+def seed(stdout=None) -> dict[str, Quiz]:
+    bank = QuestionBank.objects.filter(name=BANK).first()
+    if bank is None or not Question.objects.filter(category__bank=bank).exists():
+        result = questions_import(
+            bank_name=BANK,
+            questions=formats.parse("gift", DEMO_FILE.read_bytes()),
+            source=DEMO_FILE.name,
+        )
+        bank = result.bank
+        if stdout:
+            stdout.write(f"  imported {result.created} questions into {BANK}")
+    QuestionCategory.objects.filter(bank=bank, name__startswith="ASI/Exam").update(
+        is_exam_pool=True
+    )
+
+    practice, created = Quiz.objects.get_or_create(
+        slug=PRACTICE_SLUG,
+        defaults={
+            "title": "Performance Standard practice quiz",
+            "description": (
+                "Check your knowledge of the ASI standards, sectors and the aluminium value "
+                "chain. No time limit; you see the right answers and feedback afterwards."
+            ),
+            "pass_mark": Decimal("70"),
+            "questions_per_page": 3,
+            "shuffle_answers": True,
+            "review_level": ReviewLevel.FULL,
+        },
+    )
+    if created:
+        questions = Question.objects.filter(
+            category__bank=bank, category__name__startswith="ASI/Practice"
+        ).order_by("category__name", "pk")
+        for index, question in enumerate(questions):
+            QuizSlot.objects.create(quiz=practice, question=question, sort_order=index)
+        if stdout:
+            stdout.write(f"  created quiz {PRACTICE_SLUG}")
+
+    exam, created = Quiz.objects.get_or_create(
+        slug=EXAM_SLUG,
+        defaults={
+            "title": "ASI auditor exam (Performance Standard)",
+            "description": (
+                "The accreditation exam: 30 minutes, two attempts, pass mark 75 %. Questions "
+                "are drawn at random from the exam pool; a written answer is marked by the "
+                "secretariat."
+            ),
+            "is_exam": True,
+            "pass_mark": Decimal("75"),
+            "time_limit_minutes": 30,
+            "max_attempts": 2,
+            "attempt_delay_minutes": 60,
+            "questions_per_page": 1,
+            "shuffle_questions": True,
+            "shuffle_answers": True,
+            "review_level": ReviewLevel.SCORE,
+        },
+    )
+    if created:
+        for index, (path, count) in enumerate(EXAM_DRAWS):
+            QuizSlot.objects.create(
+                quiz=exam,
+                category=QuestionCategory.objects.get(bank=bank, name=path),
+                draw_count=count,
+                sort_order=index,
+            )
+        if stdout:
+            stdout.write(f"  created exam {EXAM_SLUG}")
+    return {"practice": practice, "exam": exam}

@@ -1,0 +1,25 @@
+"""Import/export formats: GIFT and Moodle XML, both Moodle's own."""
+
+from __future__ import annotations
+
+from . import gift, moodlexml
+from .base import FormatError, ParsedAnswer, ParsedQuestion
+
+FORMATS = {"gift": gift, "moodlexml": moodlexml}
+
+__all__ = ["FORMATS", "FormatError", "ParsedAnswer", "ParsedQuestion", "parse", "render"]
+
+
+def parse(fmt: str, source: str | bytes) -> list[ParsedQuestion]:
+    if fmt not in FORMATS:
+        raise FormatError(f"Unknown format {fmt!r}; use gift or moodlexml.")
+    if fmt == "gift" and isinstance(source, bytes):
+        try:
+            source = source.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise FormatError("The file is not UTF-8 text.") from exc
+    return FORMATS[fmt].parse(source)
+
+
+def render(fmt: str, questions: list[ParsedQuestion]) -> str:
+    return FORMATS[fmt].render(questions)

@@ -1,0 +1,96 @@
+"""The parsed form of a question, shared by every import/export format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from courses.quiz.models import QuestionType
+
+DEFAULT_CATEGORY = "Default"
+CONTEXT_PREFIXES = ("$course$/", "$system$/", "$module$/", "$cat1$/", "$cat2$/")
+
+
+class FormatError(Exception):
+    """A file that cannot be imported. ``line`` is the 1-based line of the problem."""
+
+    def __init__(self, message: str, line: int | None = None):
+        self.message = message
+        self.line = line
+        super().__init__(f"line {line}: {message}" if line else message)
+
+
+@dataclass
+class ParsedAnswer:
+    text: str
+    fraction: Decimal = Decimal("0")
+    feedback: str = ""
+    tolerance: Decimal = Decimal("0")
+    match_text: str = ""
+
+
+@dataclass
+class ParsedQuestion:
+    qtype: str
+    name: str
+    text: str
+    category: str = DEFAULT_CATEGORY
+    text_format: str = "moodle"
+    general_feedback: str = ""
+    answers: list[ParsedAnswer] = field(default_factory=list)
+    case_sensitive: bool = False
+    default_mark: Decimal = Decimal("1")
+    line: int = 0
+
+
+def clean_category(path: str) -> str:
+    """Moodle category paths without the context prefix and ``top``: `$course$/top/A/B` -> `A/B`."""
+    path = path.strip().strip("/")
+    for prefix in CONTEXT_PREFIXES:
+        if path.startswith(prefix):
+            path = path[len(prefix) :]
+    if path == "top":
+        return DEFAULT_CATEGORY
+    if path.startswith("top/"):
+        path = path[4:]
+    return "/".join(part.strip() for part in path.split("/") if part.strip()) or DEFAULT_CATEGORY
+
+
+def validate(question: ParsedQuestion) -> None:
+    """Raises FormatError (with the question's line) when the question cannot work."""
+    answers = question.answers
+    line = question.line
+    if not question.text.strip():
+        raise FormatError(_("The question has no text."), line)
+    if not question.name.strip():
+        raise FormatError(_("The question has no name."), line)
+    for answer in answers:
+        if not Decimal("-1") <= answer.fraction <= Decimal("1"):
+            raise FormatError(_("Weights must be between -100% and 100%."), line)
+    qtype = question.qtype
+    if qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+        if len(answers) < 2:
+            raise FormatError(_("A choice question needs at least two choices."), line)
+        if not any(a.fraction >= 1 for a in answers) and qtype == QuestionType.SINGLE:
+            raise FormatError(_("A single-choice question needs one answer worth 100%."), line)
+        positive = sum((a.fraction for a in answers if a.fraction > 0), Decimal("0"))
+        if qtype == QuestionType.MULTIPLE and abs(positive - 1) > Decimal("0.001"):
+            raise FormatError(
+                _("The positive weights of a multiple-choice question must add up to 100%."), line
+            )
+    elif qtype == QuestionType.TRUE_FALSE:
+        if len(answers) != 2 or sum(1 for a in answers if a.fraction == 1) != 1:
+            raise FormatError(_("A true/false question needs exactly one right answer."), line)
+    elif qtype in (QuestionType.SHORT_ANSWER, QuestionType.NUMERICAL):
+        if not any(a.fraction >= 1 for a in answers):
+            raise FormatError(_("The question needs at least one answer worth 100%."), line)
+    elif qtype == QuestionType.MATCHING:
+        if sum(1 for a in answers if a.text and a.match_text) < 2:
+            raise FormatError(_("A matching question needs at least two pairs."), line)
+    elif qtype == QuestionType.ESSAY:
+        if answers:
+            raise FormatError(_("An essay question has no answers."), line)
+    else:
+        raise FormatError(_("Unknown question type “%(type)s”.") % {"type": qtype}, line)

@@ -1,0 +1,36 @@
+"""Writes of the quiz engine (attempts, marking, sittings, question bank)."""
+
+from courses.quiz.exceptions import NoSittingAvailable, QuizError, SittingAlreadyUsed
+
+from .attempts import (
+    attempt_deadline,
+    attempt_flag,
+    attempt_save_answer,
+    attempt_start,
+    attempt_submit,
+    attempts_close_overdue,
+    essay_mark,
+    log,
+    sitting_grant,
+    sitting_revoke,
+)
+from .bank import ImportResult, questions_for_export, questions_import
+
+__all__ = [
+    "ImportResult",
+    "NoSittingAvailable",
+    "QuizError",
+    "SittingAlreadyUsed",
+    "attempt_deadline",
+    "attempt_flag",
+    "attempt_save_answer",
+    "attempt_start",
+    "attempt_submit",
+    "attempts_close_overdue",
+    "essay_mark",
+    "log",
+    "questions_for_export",
+    "questions_import",
+    "sitting_grant",
+    "sitting_revoke",
+]

@@ -1,0 +1,465 @@
+"""Writes of the quiz engine: attempts (start, save, submit, time-out), marking, sittings.
+
+Every service checks state, writes inside ``transaction.atomic()``, and logs who did what.
+Concurrency: starting locks the user's row (``select_for_update``, effective on PostgreSQL)
+and relies on unique constraints everywhere; status moves are compare-and-set updates, so
+two requests racing for the same move produce exactly one result.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.quiz import grading, selectors
+from courses.quiz.exceptions import (
+    AlreadyMarked,
+    AttemptClosed,
+    AttemptDelayNotElapsed,
+    AttemptLimitReached,
+    DeadlinePassed,
+    InvalidAnswer,
+    NoSittingAvailable,
+    QuizError,
+    QuizMisconfigured,
+    QuizNotAvailable,
+    SittingAlreadyUsed,
+    StaleAnswer,
+)
+from courses.quiz.models import (
+    TRANSITIONS,
+    Attempt,
+    AttemptStatus,
+    ExamSitting,
+    Question,
+    Quiz,
+    QuizLogEntry,
+    Response,
+    SittingStatus,
+)
+
+HUNDRED = Decimal("100")
+
+
+def log(
+    *,
+    action: str,
+    actor=None,
+    quiz: Quiz | None = None,
+    attempt: Attempt | None = None,
+    reason: str = "",
+    **payload: Any,
+) -> QuizLogEntry:
+    return QuizLogEntry.objects.create(
+        action=action, actor=actor, quiz=quiz, attempt=attempt, reason=reason, payload=payload
+    )
+
+
+# --- starting an attempt -----------------------------------------------------------------
+
+
+def _draw_questions(quiz: Quiz, rng: random.Random) -> list[tuple[Question, Decimal]]:
+    """The attempt's questions in slot order: fixed ones, then each random draw."""
+    chosen: list[tuple[Question, Decimal]] = []
+    taken: set[int] = set()
+    slots = list(quiz.slots.select_related("question", "category__bank").order_by("sort_order"))
+    for slot in slots:
+        if slot.question_id:
+            taken.add(slot.question_id)
+    for slot in slots:
+        if slot.question_id:
+            chosen.append((slot.question, slot.mark or slot.question.default_mark))
+            continue
+        pool = list(
+            selectors.category_questions(
+                slot.category, include_subcategories=slot.include_subcategories
+            )
+            .exclude(pk__in=taken)
+            .order_by("pk")
+        )
+        if len(pool) < slot.draw_count:
+            raise QuizMisconfigured(
+                _("Category “%(category)s” has %(have)s questions; %(need)s are drawn.")
+                % {"category": slot.category, "have": len(pool), "need": slot.draw_count}
+            )
+        for question in rng.sample(pool, slot.draw_count):
+            taken.add(question.pk)
+            chosen.append((question, slot.mark or question.default_mark))
+    if not chosen:
+        raise QuizMisconfigured(_("This quiz has no questions yet."))
+    return chosen
+
+
+def attempt_deadline(
+    *, quiz: Quiz, user, started_at: datetime.datetime
+) -> datetime.datetime | None:
+    """min(start + time limit x the user's time factor, close date)."""
+    deadline = None
+    if quiz.time_limit:
+        override = selectors.user_override(user=user, quiz=quiz)
+        factor = override.time_factor if override else Decimal("1")
+        deadline = started_at + quiz.time_limit * float(factor)
+    if quiz.close_at:
+        deadline = min(deadline, quiz.close_at) if deadline else quiz.close_at
+    return deadline
+
+
+def attempt_start(
+    *, user, quiz: Quiz, now: datetime.datetime | None = None, seed: int | None = None
+) -> Attempt:
+    """Starts an attempt, or returns the user's attempt in progress (the clock never resets).
+
+    Refuses when the quiz is closed, the attempt limit is reached, the delay between attempts
+    has not passed, or a paid sitting is required and none is available (one is consumed).
+    """
+    now = now or timezone.now()
+    rng = random.Random(seed)
+    with transaction.atomic():
+        # One start at a time per person (PostgreSQL row lock; SQLite serialises writes).
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        current = selectors.in_progress_attempt(user=user, quiz=quiz)
+        if current is not None and (current.deadline is None or now < current.deadline):
+            return current
+    if current is not None:  # time ran out while away: submit it, then start afresh
+        attempt_submit(attempt=current, now=now, auto=True)
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        if not selectors.quiz_is_available_to(user=user, quiz=quiz, now=now):
+            raise QuizNotAvailable()
+        errors = selectors.quiz_pool_errors(quiz=quiz)
+        if errors:
+            raise QuizMisconfigured(" ".join(errors))
+        previous = Attempt.objects.filter(user=user, quiz=quiz)
+        used = previous.count()
+        allowed = selectors.attempts_allowed(user=user, quiz=quiz)
+        if allowed is not None and used >= allowed:
+            raise AttemptLimitReached()
+        last = previous.exclude(submitted_at=None).order_by("-submitted_at").first()
+        if last and quiz.attempt_delay_minutes:
+            available_at = last.submitted_at + datetime.timedelta(
+                minutes=quiz.attempt_delay_minutes
+            )
+            if now < available_at:
+                raise AttemptDelayNotElapsed(available_at=available_at)
+        sitting = None
+        if quiz.sitting_fee_required:
+            sitting = (
+                selectors.available_sittings(user=user, quiz=quiz)
+                .select_for_update()
+                .order_by("created_at", "pk")
+                .first()
+            )
+            if sitting is None:
+                raise NoSittingAvailable()
+
+        drawn = _draw_questions(quiz, rng)
+        if quiz.shuffle_questions:
+            rng.shuffle(drawn)
+        per_page = quiz.questions_per_page or len(drawn)
+        try:
+            with transaction.atomic():
+                attempt = Attempt.objects.create(
+                    quiz=quiz,
+                    user=user,
+                    number=used + 1,
+                    started_at=now,
+                    deadline=attempt_deadline(quiz=quiz, user=user, started_at=now),
+                    is_exam=quiz.is_exam,
+                    pass_mark=quiz.pass_mark,
+                    page_count=(len(drawn) + per_page - 1) // per_page,
+                    max_marks=sum((mark for _q, mark in drawn), Decimal("0")),
+                )
+        except IntegrityError as exc:
+            # A concurrent request started one first (constraint path).
+            raise AttemptLimitReached(
+                _("Another attempt was started at the same time. Reload the page.")
+            ) from exc
+        responses = []
+        for position, (question, mark) in enumerate(drawn):
+            snapshot = grading.snapshot_question(question)
+            order = list(range(grading.choice_count(snapshot)))
+            if quiz.shuffle_answers and snapshot["qtype"] != "truefalse":
+                rng.shuffle(order)
+            responses.append(
+                Response(
+                    attempt=attempt,
+                    position=position,
+                    page=position // per_page,
+                    question=question,
+                    snapshot=snapshot,
+                    choice_order=order,
+                    max_mark=mark,
+                )
+            )
+        Response.objects.bulk_create(responses)
+        if sitting is not None:
+            consumed = ExamSitting.objects.filter(
+                pk=sitting.pk, status=SittingStatus.AVAILABLE
+            ).update(status=SittingStatus.USED, used_at=now, used_by_attempt=attempt)
+            if consumed != 1:
+                raise NoSittingAvailable()
+        log(
+            action="attempt.started",
+            actor=user,
+            quiz=quiz,
+            attempt=attempt,
+            deadline=attempt.deadline.isoformat() if attempt.deadline else None,
+            sitting=sitting.pk if sitting else None,
+        )
+    return attempt
+
+
+# --- answering ---------------------------------------------------------------------------
+
+
+def attempt_save_answer(
+    *,
+    attempt: Attempt,
+    position: int,
+    answer: dict[str, Any],
+    version: int,
+    now: datetime.datetime | None = None,
+) -> Response:
+    """Stores one answer. ``version`` is the response version the form was built from: an
+    older one (old tab, replayed request) is refused and nothing is overwritten. After the
+    deadline nothing is stored and the attempt is submitted."""
+    now = now or timezone.now()
+    overdue = False
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if locked.status != AttemptStatus.IN_PROGRESS:
+            raise AttemptClosed()
+        if locked.deadline is not None and now >= locked.deadline:
+            overdue = True
+        else:
+            try:
+                response = locked.responses.get(position=position)
+            except Response.DoesNotExist as exc:
+                raise InvalidAnswer() from exc
+            stored = grading.normalise_answer(response.snapshot, answer)
+            changed = Response.objects.filter(pk=response.pk, version=version).update(
+                answer=stored, version=F("version") + 1, saved_at=now
+            )
+            if changed != 1:
+                raise StaleAnswer(current_version=response.version)
+            response.refresh_from_db()
+    if overdue:
+        attempt_submit(attempt=attempt, now=now, auto=True)
+        raise DeadlinePassed()
+    return response
+
+
+def attempt_flag(*, attempt: Attempt, position: int, flagged: bool) -> None:
+    """Marks a question for the learner's own later review (no effect on grading)."""
+    if attempt.status != AttemptStatus.IN_PROGRESS:
+        raise AttemptClosed()
+    Response.objects.filter(attempt=attempt, position=position).update(flagged=flagged)
+
+
+# --- submitting, grading, marking -------------------------------------------------------
+
+
+def _move(attempt: Attempt, to: str, *, actor=None, now: datetime.datetime) -> None:
+    if to not in TRANSITIONS[attempt.status]:
+        raise QuizError(f"An attempt cannot move from {attempt.status} to {to}.")
+    log(
+        action=f"attempt.{to}",
+        actor=actor,
+        quiz=attempt.quiz,
+        attempt=attempt,
+        **{"from": attempt.status, "to": to},
+    )
+    attempt.status = to
+
+
+def _finalise(attempt: Attempt, *, now: datetime.datetime) -> None:
+    marks = sum((r.mark or Decimal("0") for r in attempt.responses.all()), Decimal("0"))
+    percent = (
+        (marks / attempt.max_marks * HUNDRED).quantize(Decimal("0.01"))
+        if attempt.max_marks
+        else Decimal("0")
+    )
+    attempt.marks = marks
+    attempt.percent = percent
+    attempt.passed = percent >= attempt.pass_mark
+    attempt.finalised_at = now
+
+
+def attempt_submit(
+    *, attempt: Attempt, actor=None, now: datetime.datetime | None = None, auto: bool = False
+) -> Attempt:
+    """Submits and grades an attempt in progress. Submitting an attempt that is already
+    submitted changes nothing and returns it (so two racing submits give one result)."""
+    return _submit(attempt=attempt, actor=actor, now=now or timezone.now(), auto=auto)[0]
+
+
+def _submit(*, attempt: Attempt, actor, now: datetime.datetime, auto: bool) -> tuple[Attempt, bool]:
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+        if locked.status != AttemptStatus.IN_PROGRESS:
+            return locked, False
+        submitted_at = now
+        if auto and locked.deadline and locked.deadline < now:
+            submitted_at = locked.deadline
+        # Compare-and-set: only one request moves the attempt out of "in progress".
+        won = Attempt.objects.filter(pk=locked.pk, status=AttemptStatus.IN_PROGRESS).update(
+            submitted_at=submitted_at, auto_submitted=auto, status=AttemptStatus.NEEDS_MARKING
+        )
+        if won != 1:
+            return Attempt.objects.get(pk=locked.pk), False
+        responses = list(locked.responses.all())
+        for response in responses:
+            fraction = grading.grade(response.snapshot, response.answer)
+            response.fraction = fraction
+            response.needs_marking = fraction is None
+            response.mark = (
+                None
+                if fraction is None
+                else (fraction * response.max_mark).quantize(Decimal("0.01"))
+            )
+        Response.objects.bulk_update(responses, ["fraction", "needs_marking", "mark"])
+        locked.submitted_at = submitted_at
+        locked.auto_submitted = auto
+        target = (
+            AttemptStatus.NEEDS_MARKING
+            if any(r.needs_marking for r in responses)
+            else AttemptStatus.FINISHED
+        )
+        _move(locked, target, actor=None if auto else (actor or locked.user), now=now)
+        if target == AttemptStatus.FINISHED:
+            _finalise(locked, now=submitted_at)
+        locked.save(update_fields=["status", "marks", "percent", "passed", "finalised_at"])
+        log(
+            action="attempt.auto_submitted" if auto else "attempt.submitted",
+            actor=None if auto else (actor or locked.user),
+            quiz=locked.quiz,
+            attempt=locked,
+        )
+    return locked, True
+
+
+def essay_mark(
+    *,
+    response: Response,
+    marker,
+    fraction: Decimal | None = None,
+    score: Decimal | None = None,
+    feedback: str = "",
+    now: datetime.datetime | None = None,
+) -> Response:
+    """Records a person's mark for an essay (``fraction`` 0-1, or ``score`` in marks).
+    When the last essay of the attempt is marked, the attempt's result becomes final."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        attempt = (
+            Attempt.objects.select_for_update().select_related("quiz").get(pk=response.attempt_id)
+        )
+        locked = Response.objects.select_for_update().get(pk=response.pk)
+        if not locked.needs_marking or attempt.status != AttemptStatus.NEEDS_MARKING:
+            raise AlreadyMarked()
+        if fraction is None:
+            if score is None:
+                raise InvalidAnswer(_("Give a mark."))
+            fraction = Decimal(score) / locked.max_mark if locked.max_mark else Decimal("0")
+        fraction = Decimal(fraction)
+        if not Decimal("0") <= fraction <= Decimal("1"):
+            raise InvalidAnswer(_("The mark must be between 0 and the question's maximum."))
+        locked.fraction = fraction.quantize(Decimal("0.0000001"))
+        locked.mark = (fraction * locked.max_mark).quantize(Decimal("0.01"))
+        locked.needs_marking = False
+        locked.marker_feedback = feedback
+        locked.marked_by = marker
+        locked.marked_at = now
+        locked.save(
+            update_fields=[
+                "fraction",
+                "mark",
+                "needs_marking",
+                "marker_feedback",
+                "marked_by",
+                "marked_at",
+            ]
+        )
+        log(
+            action="essay.marked",
+            actor=marker,
+            quiz=attempt.quiz,
+            attempt=attempt,
+            position=locked.position,
+            fraction=str(locked.fraction),
+            mark=str(locked.mark),
+        )
+        if not attempt.responses.filter(needs_marking=True).exists():
+            _move(attempt, AttemptStatus.FINISHED, actor=marker, now=now)
+            _finalise(attempt, now=now)
+            attempt.save(update_fields=["status", "marks", "percent", "passed", "finalised_at"])
+    return locked
+
+
+def attempts_close_overdue(*, now: datetime.datetime | None = None) -> int:
+    """Submits every attempt whose deadline has passed. Returns how many it submitted;
+    running it again submits nothing more."""
+    now = now or timezone.now()
+    closed = 0
+    overdue = Attempt.objects.filter(
+        status=AttemptStatus.IN_PROGRESS, deadline__isnull=False, deadline__lte=now
+    ).values_list("pk", flat=True)
+    for pk in list(overdue):
+        _attempt, submitted = _submit(
+            attempt=Attempt.objects.get(pk=pk), actor=None, now=now, auto=True
+        )
+        closed += int(submitted)
+    return closed
+
+
+# --- paid exam sittings ------------------------------------------------------------------
+
+
+def sitting_grant(*, user, quiz: Quiz, source: str, assigned_by=None) -> ExamSitting:
+    """Gives the user one sitting of the exam (bought, or assigned by staff)."""
+    with transaction.atomic():
+        sitting = ExamSitting.objects.create(
+            user=user, quiz=quiz, source=source, assigned_by=assigned_by
+        )
+        log(
+            action="sitting.granted",
+            actor=assigned_by,
+            quiz=quiz,
+            sitting=sitting.pk,
+            user=user.pk,
+            source=source,
+        )
+    return sitting
+
+
+def sitting_revoke(*, sitting: ExamSitting, reason: str, actor=None) -> None:
+    """Withdraws an unused sitting (e.g. on refund). A used one raises SittingAlreadyUsed."""
+    with transaction.atomic():
+        locked = ExamSitting.objects.select_for_update().get(pk=sitting.pk)
+        if locked.status == SittingStatus.USED:
+            raise SittingAlreadyUsed()
+        if locked.status == SittingStatus.REVOKED:
+            return
+        now = timezone.now()
+        changed = ExamSitting.objects.filter(pk=locked.pk, status=SittingStatus.AVAILABLE).update(
+            status=SittingStatus.REVOKED, revoked_at=now, revoked_reason=reason
+        )
+        if changed != 1:
+            raise SittingAlreadyUsed()
+        log(
+            action="sitting.revoked",
+            actor=actor,
+            quiz=locked.quiz,
+            reason=reason,
+            sitting=locked.pk,
+            user=locked.user_id,
+        )
+    sitting.refresh_from_db()

@@ -1,0 +1,305 @@
+"""Learner pages of the quiz engine. Each view calls one service or selector.
+
+An attempt is only ever looked up together with its owner, so another person's attempt
+is a 404. Every answer save is its own POST (the form works without JavaScript; with it,
+quiz.js saves each change through ``attempt_save``, which answers JSON).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from courses.quiz import grading, selectors, services
+from courses.quiz.exceptions import (
+    AttemptClosed,
+    DeadlinePassed,
+    InvalidAnswer,
+    QuizError,
+    StaleAnswer,
+)
+from courses.quiz.models import Attempt, AttemptStatus, Quiz
+from courses.quiz.presenters import answer_from_post, question_view, review_view
+
+
+def _own_attempt(request: HttpRequest, pk: int) -> Attempt:
+    return get_object_or_404(Attempt.objects.select_related("quiz"), pk=pk, user=request.user)
+
+
+def _close_if_overdue(attempt: Attempt) -> Attempt:
+    """The server decides time: an attempt past its deadline is submitted on sight."""
+    if attempt.is_in_progress and attempt.deadline and timezone.now() >= attempt.deadline:
+        return services.attempt_submit(attempt=attempt, auto=True)
+    return attempt
+
+
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    quiz = get_object_or_404(Quiz, slug=slug)
+    context = {
+        "quiz": quiz,
+        "question_count": _question_count(quiz),
+        "is_open": selectors.quiz_is_available_to(user=request.user, quiz=quiz),
+        "attempts_allowed": quiz.max_attempts,
+    }
+    if request.user.is_authenticated:
+        attempts = list(Attempt.objects.filter(user=request.user, quiz=quiz).order_by("number"))
+        allowed = selectors.attempts_allowed(user=request.user, quiz=quiz)
+        context.update(
+            attempts=[(a, selectors.review_options(attempt=a)) for a in attempts],
+            attempts_used=len(attempts),
+            attempts_allowed=allowed,
+            attempts_left=None if allowed is None else max(0, allowed - len(attempts)),
+            in_progress=next((a for a in attempts if a.is_in_progress), None),
+            override=selectors.user_override(user=request.user, quiz=quiz),
+            sittings_available=selectors.available_sittings(user=request.user, quiz=quiz).count()
+            if quiz.sitting_fee_required
+            else None,
+        )
+    return render(request, "quiz/detail.html", context)
+
+
+def _question_count(quiz: Quiz) -> int:
+    return sum(1 if s.question_id else s.draw_count for s in quiz.slots.all())
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest, slug: str) -> HttpResponse:
+    quiz = get_object_or_404(Quiz, slug=slug)
+    try:
+        attempt = services.attempt_start(user=request.user, quiz=quiz)
+    except QuizError as error:
+        messages.error(request, error.message)
+        return redirect(quiz.get_absolute_url())
+    return redirect("quiz:attempt", pk=attempt.pk)
+
+
+def _page_number(request: HttpRequest, attempt: Attempt) -> int:
+    try:
+        page = int(request.GET.get("page", "0"))
+    except ValueError:
+        page = 0
+    return min(max(page, 0), attempt.page_count - 1)
+
+
+@login_required
+def attempt_page(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _close_if_overdue(_own_attempt(request, pk))
+    if not attempt.is_in_progress:
+        return redirect("quiz:result", pk=attempt.pk)
+    if request.method == "POST":
+        return _save_page(request, attempt)
+    page = _page_number(request, attempt)
+    responses = list(attempt.responses.all())
+    return render(
+        request,
+        "quiz/attempt.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "page": page,
+            "questions": [question_view(r) for r in responses if r.page == page],
+            "navigation": [question_view(r) for r in responses],
+            "pages": range(attempt.page_count),
+            "remaining": selectors.remaining_seconds(attempt=attempt),
+        },
+    )
+
+
+def _save_page(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+    """The no-JavaScript path: saves every changed answer of the page, then navigates."""
+    try:
+        page = int(request.POST.get("page", "0"))
+    except ValueError:
+        page = 0
+    action = request.POST.get("action", "next")
+    refused = False
+    for response in attempt.responses.filter(page=page):
+        try:
+            version = int(request.POST.get(f"q{response.position}-version", ""))
+            new = grading.normalise_answer(
+                response.snapshot, answer_from_post(response, request.POST)
+            )
+        except (ValueError, InvalidAnswer):
+            messages.error(
+                request,
+                _("Question %(n)s: the answer could not be read.") % {"n": response.position + 1},
+            )
+            refused = True
+            continue
+        if new == response.answer or (
+            not grading.is_answered(response.snapshot, new)
+            and not grading.is_answered(response.snapshot, response.answer)
+        ):
+            continue
+        try:
+            services.attempt_save_answer(
+                attempt=attempt, position=response.position, answer=new, version=version
+            )
+        except StaleAnswer as error:
+            messages.error(
+                request,
+                _("Question %(n)s: %(e)s") % {"n": response.position + 1, "e": error.message},
+            )
+            refused = True
+        except DeadlinePassed as error:
+            messages.warning(request, error.message)
+            return redirect("quiz:result", pk=attempt.pk)
+        except AttemptClosed:
+            return redirect("quiz:result", pk=attempt.pk)
+    if action.startswith("flag:"):
+        try:
+            position = int(action.split(":", 1)[1])
+        except ValueError:
+            position = -1
+        current = attempt.responses.filter(position=position).first()
+        if current:
+            services.attempt_flag(attempt=attempt, position=position, flagged=not current.flagged)
+        return redirect(f"{reverse('quiz:attempt', args=[attempt.pk])}?page={page}#q{position}")
+    if refused:
+        return redirect(f"{reverse('quiz:attempt', args=[attempt.pk])}?page={page}")
+    if action == "summary":
+        return redirect("quiz:summary", pk=attempt.pk)
+    if action.startswith("page:"):
+        target = action.split(":", 1)[1]
+    elif action == "prev":
+        target = str(page - 1)
+    else:
+        target = str(page + 1)
+        if page + 1 >= attempt.page_count:
+            return redirect("quiz:summary", pk=attempt.pk)
+    return redirect(f"{reverse('quiz:attempt', args=[attempt.pk])}?page={target}")
+
+
+@login_required
+@require_POST
+def attempt_save(request: HttpRequest, pk: int) -> JsonResponse:
+    """Saves one answer (JSON). 409: an out-of-date form; 410: the attempt is closed."""
+    attempt = _own_attempt(request, pk)
+    try:
+        position = int(request.POST.get("position", ""))
+        version = int(request.POST.get(f"q{position}-version", ""))
+    except ValueError:
+        return JsonResponse({"ok": False, "error": _("The answer could not be read.")}, status=400)
+    response = attempt.responses.filter(position=position).first()
+    if response is None:
+        raise Http404
+    try:
+        saved = services.attempt_save_answer(
+            attempt=attempt,
+            position=position,
+            answer=answer_from_post(response, request.POST),
+            version=version,
+        )
+    except StaleAnswer as error:
+        return JsonResponse(
+            {"ok": False, "error": error.message, "version": error.current_version}, status=409
+        )
+    except AttemptClosed as error:
+        return JsonResponse(
+            {
+                "ok": False,
+                "error": error.message,
+                "redirect": reverse("quiz:result", args=[attempt.pk]),
+            },
+            status=410,
+        )
+    except InvalidAnswer as error:
+        return JsonResponse({"ok": False, "error": error.message}, status=400)
+    return JsonResponse(
+        {
+            "ok": True,
+            "version": saved.version,
+            "answered": grading.is_answered(saved.snapshot, saved.answer),
+            "remaining": selectors.remaining_seconds(attempt=attempt),
+        }
+    )
+
+
+@login_required
+@require_POST
+def attempt_flag(request: HttpRequest, pk: int) -> JsonResponse:
+    attempt = _own_attempt(request, pk)
+    try:
+        position = int(request.POST.get("position", ""))
+    except ValueError:
+        return JsonResponse({"ok": False}, status=400)
+    flagged = request.POST.get("flagged") == "true"
+    try:
+        services.attempt_flag(attempt=attempt, position=position, flagged=flagged)
+    except AttemptClosed as error:
+        return JsonResponse({"ok": False, "error": error.message}, status=410)
+    return JsonResponse({"ok": True, "flagged": flagged})
+
+
+@login_required
+@require_GET
+def attempt_time(request: HttpRequest, pk: int) -> JsonResponse:
+    attempt = _close_if_overdue(_own_attempt(request, pk))
+    return JsonResponse(
+        {
+            "in_progress": attempt.is_in_progress,
+            "remaining": selectors.remaining_seconds(attempt=attempt),
+            "redirect": None
+            if attempt.is_in_progress
+            else reverse("quiz:result", args=[attempt.pk]),
+        }
+    )
+
+
+@login_required
+def summary(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _close_if_overdue(_own_attempt(request, pk))
+    if not attempt.is_in_progress:
+        return redirect("quiz:result", pk=attempt.pk)
+    questions = [question_view(r) for r in attempt.responses.all()]
+    return render(
+        request,
+        "quiz/summary.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "questions": questions,
+            "unanswered": sum(1 for q in questions if not q.answered),
+            "remaining": selectors.remaining_seconds(attempt=attempt),
+        },
+    )
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _own_attempt(request, pk)
+    was_open = attempt.is_in_progress
+    attempt = services.attempt_submit(attempt=attempt, actor=request.user)
+    if was_open:
+        messages.success(request, _("Your attempt was submitted."))
+    return redirect("quiz:result", pk=attempt.pk)
+
+
+@login_required
+def result(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _close_if_overdue(_own_attempt(request, pk))
+    if attempt.is_in_progress:
+        return redirect("quiz:attempt", pk=attempt.pk)
+    options = selectors.review_options(attempt=attempt)
+    questions = []
+    if options.correctness or options.answers:
+        questions = [review_view(r, options) for r in attempt.responses.all()]
+    return render(
+        request,
+        "quiz/result.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "review": options,
+            "questions": questions,
+            "status": AttemptStatus,
+        },
+    )

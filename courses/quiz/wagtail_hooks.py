@@ -1,0 +1,269 @@
+"""The quiz engine's back office in the Wagtail admin: banks, categories, questions (with
+answers inline), quizzes (with slots and draws inline), overrides, sittings, attempts (read
+only), and custom views for import with preview, essay marking and item statistics."""
+
+from __future__ import annotations
+
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    HelpPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+)
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from courses.quiz import admin_views, permissions
+from courses.quiz.admin_forms import QuestionForm, QuizForm
+from courses.quiz.models import (
+    Attempt,
+    ExamSitting,
+    Question,
+    QuestionBank,
+    QuestionCategory,
+    Quiz,
+    QuizOverride,
+)
+
+MENU_HOOK = "register_quiz_menu_item"
+
+
+class QuestionBankViewSet(SnippetViewSet):
+    model = QuestionBank
+    icon = "folder-inverse"
+    menu_label = _("Question banks")
+    list_display = ["name", "is_exam_pool", "created_at"]
+    panels = [FieldPanel("name"), FieldPanel("description"), FieldPanel("is_exam_pool")]
+
+
+class QuestionCategoryViewSet(SnippetViewSet):
+    model = QuestionCategory
+    icon = "folder-open-1"
+    menu_label = _("Question categories")
+    list_display = ["name", "bank", "is_exam_pool"]
+    list_filter = ["bank", "is_exam_pool"]
+    panels = [
+        FieldPanel("bank"),
+        FieldPanel("name"),
+        FieldPanel("description"),
+        FieldPanel("is_exam_pool"),
+    ]
+
+
+class QuestionViewSet(SnippetViewSet):
+    model = Question
+    icon = "help"
+    menu_label = _("Questions")
+    list_display = ["name", "qtype", "category", "updated_at"]
+    list_filter = ["qtype", "category__bank", "category"]
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("category"), FieldPanel("qtype")]),
+            FieldPanel("name"),
+            FieldPanel("text"),
+            FieldRowPanel(
+                [
+                    FieldPanel("text_format"),
+                    FieldPanel("default_mark"),
+                    FieldPanel("case_sensitive"),
+                ]
+            ),
+            FieldPanel("general_feedback"),
+            HelpPanel(
+                content=_(
+                    "Answers: a fraction of 1 is full marks, 0.5 half, negative values subtract "
+                    "(multiple choice). Short answer: * is a wildcard. Numerical: the text is "
+                    "the value, with a tolerance. Matching: the answer text is the prompt and "
+                    "the matching answer its pair. Essays have no answers. True/false: two "
+                    "answers, True and False."
+                )
+            ),
+            InlinePanel(
+                "answers",
+                heading=_("Answers"),
+                label=_("Answer"),
+                panels=[
+                    FieldPanel("text"),
+                    FieldRowPanel(
+                        [FieldPanel("fraction"), FieldPanel("tolerance"), FieldPanel("match_text")]
+                    ),
+                    FieldPanel("feedback"),
+                ],
+            ),
+        ],
+        base_form_class=QuestionForm,
+    )
+
+
+class QuizViewSet(SnippetViewSet):
+    model = Quiz
+    icon = "form"
+    menu_label = _("Quizzes and exams")
+    list_display = ["title", "slug", "is_exam", "pass_mark", "time_limit_minutes", "max_attempts"]
+    list_filter = ["is_exam"]
+    edit_handler_panels = [
+        FieldPanel("title"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        FieldRowPanel([FieldPanel("is_exam"), FieldPanel("sitting_fee_required")]),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("pass_mark"),
+                        FieldPanel("time_limit_minutes"),
+                        FieldPanel("max_attempts"),
+                        FieldPanel("attempt_delay_minutes"),
+                    ]
+                ),
+                FieldRowPanel([FieldPanel("open_at"), FieldPanel("close_at")]),
+                FieldRowPanel(
+                    [
+                        FieldPanel("shuffle_questions"),
+                        FieldPanel("shuffle_answers"),
+                        FieldPanel("questions_per_page"),
+                    ]
+                ),
+                FieldRowPanel([FieldPanel("review_level"), FieldPanel("review_when")]),
+            ],
+            heading=_("Settings"),
+        ),
+        InlinePanel(
+            "slots",
+            heading=_("Questions"),
+            label=_("Slot"),
+            help_text=_(
+                "Each slot is a fixed question, or N questions drawn at random from a category. "
+                "Exams draw only from exam pools; practice quizzes never do."
+            ),
+            panels=[
+                FieldPanel("question"),
+                FieldRowPanel(
+                    [
+                        FieldPanel("category"),
+                        FieldPanel("draw_count"),
+                        FieldPanel("include_subcategories"),
+                    ]
+                ),
+                FieldPanel("mark"),
+            ],
+        ),
+    ]
+    edit_handler = ObjectList(edit_handler_panels, base_form_class=QuizForm)
+
+
+class QuizOverrideViewSet(SnippetViewSet):
+    model = QuizOverride
+    icon = "user"
+    menu_label = _("Per-user overrides")
+    list_display = ["quiz", "user", "extra_attempts", "time_factor", "reason"]
+    list_filter = ["quiz"]
+    panels = [
+        FieldPanel("quiz"),
+        FieldPanel("user"),
+        FieldRowPanel([FieldPanel("extra_attempts"), FieldPanel("time_factor")]),
+        FieldPanel("reason"),
+    ]
+
+
+class ExamSittingViewSet(SnippetViewSet):
+    model = ExamSitting
+    icon = "tag"
+    menu_label = _("Exam sittings")
+    list_display = ["quiz", "user", "status", "source", "created_at", "used_at"]
+    list_filter = ["status", "quiz"]
+    panels = [FieldPanel("quiz"), FieldPanel("user"), FieldPanel("source")]
+
+
+class AttemptViewSet(SnippetViewSet):
+    model = Attempt
+    icon = "list-ul"
+    menu_label = _("Attempts")
+    list_display = ["quiz", "user", "number", "status", "percent", "passed", "started_at"]
+    list_filter = ["status", "quiz", "passed"]
+    inspect_view_enabled = True
+    panels = [HelpPanel(content=_("Attempts are changed only by the learner and by marking."))]
+
+
+class QuizGroup(SnippetViewSetGroup):
+    menu_label = _("Quiz engine")
+    menu_icon = "help"
+    menu_order = 310
+    submenu_hook = MENU_HOOK
+    items = (
+        QuestionBankViewSet,
+        QuestionCategoryViewSet,
+        QuestionViewSet,
+        QuizViewSet,
+        QuizOverrideViewSet,
+        ExamSittingViewSet,
+        AttemptViewSet,
+    )
+
+
+register_snippet(QuizGroup)
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, check, **kwargs):
+        self.check = check
+        super().__init__(*args, **kwargs)
+
+    def is_shown(self, request):
+        return self.check(request.user)
+
+
+@hooks.register(MENU_HOOK)
+def import_menu_item():
+    return PermissionMenuItem(
+        _("Import questions"),
+        reverse("quiz_admin:import"),
+        icon_name="upload",
+        order=900,
+        check=permissions.can_import_questions,
+    )
+
+
+@hooks.register(MENU_HOOK)
+def marking_menu_item():
+    return PermissionMenuItem(
+        _("Essay marking"),
+        reverse("quiz_admin:marking"),
+        icon_name="edit",
+        order=910,
+        check=permissions.can_mark_essays,
+    )
+
+
+@hooks.register(MENU_HOOK)
+def statistics_menu_item():
+    return PermissionMenuItem(
+        _("Item statistics"),
+        reverse("quiz_admin:statistics"),
+        icon_name="table",
+        order=920,
+        check=permissions.can_see_statistics,
+    )
+
+
+admin_urls = (
+    [
+        path("import/", admin_views.import_questions, name="import"),
+        path("marking/", admin_views.marking_queue, name="marking"),
+        path("marking/<int:pk>/", admin_views.mark_essay, name="mark"),
+        path("statistics/", admin_views.statistics_index, name="statistics"),
+        path("statistics/<int:pk>/", admin_views.statistics_detail, name="statistics_detail"),
+    ],
+    "quiz_admin",
+)
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [path("quiz-engine/", include(admin_urls))]

@@ -1,0 +1,171 @@
+"""Point 9 (service level): concurrent starts and submits, sittings. The page-level
+checks (no leak of correct answers, another user's attempt is a 404) are in test_views."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection, connections, transaction
+from django.db.utils import IntegrityError
+
+from courses.quiz import selectors, services
+from courses.quiz.exceptions import AttemptLimitReached, NoSittingAvailable, SittingAlreadyUsed
+from courses.quiz.models import (
+    Attempt,
+    AttemptStatus,
+    ExamSitting,
+    QuizLogEntry,
+    Response,
+    SittingStatus,
+)
+from tests.quiz.factories import QuestionCategoryFactory, quiz_with, single_choice
+
+needs_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite locks the whole database file, so threads cannot race on rows; "
+    "the constraint path is tested on SQLite separately.",
+)
+
+
+def run_concurrently(count: int, func):
+    """Runs func in ``count`` threads released at the same moment, each with its own
+    database connection; returns what each returned or raised."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def worker(index):
+        try:
+            barrier.wait()
+            results[index] = func()
+        except Exception as exc:  # noqa: BLE001 - the test inspects it
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_submits_of_one_attempt_produce_exactly_one_graded_result(user):
+    quiz = quiz_with(single_choice(), single_choice())
+    attempt = services.attempt_start(user=user, quiz=quiz)
+    services.attempt_save_answer(attempt=attempt, position=0, answer={"choice": 0}, version=0)
+    results = run_concurrently(4, lambda: services.attempt_submit(attempt=attempt))
+    assert all(isinstance(r, Attempt) for r in results), results
+    assert {r.percent for r in results} == {Decimal("50.00")}
+    assert QuizLogEntry.objects.filter(attempt=attempt, action="attempt.submitted").count() == 1
+    assert QuizLogEntry.objects.filter(attempt=attempt, action="attempt.finished").count() == 1
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_starts_never_exceed_the_attempt_limit(user):
+    quiz = quiz_with(single_choice(), max_attempts=1)
+    results = run_concurrently(5, lambda: services.attempt_start(user=user, quiz=quiz))
+    assert Attempt.objects.filter(user=user, quiz=quiz).count() == 1
+    assert {r.pk for r in results if isinstance(r, Attempt)} == {
+        Attempt.objects.get(user=user, quiz=quiz).pk
+    }
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_starts_of_a_paid_exam_consume_exactly_one_sitting(user):
+    exam = quiz_with(
+        single_choice(category=QuestionCategoryFactory(is_exam_pool=True)),
+        is_exam=True,
+        sitting_fee_required=True,
+    )
+    services.sitting_grant(user=user, quiz=exam, source="order-1/line-1")
+    services.sitting_grant(user=user, quiz=exam, source="order-1/line-2")
+    run_concurrently(4, lambda: services.attempt_start(user=user, quiz=exam))
+    assert Attempt.objects.filter(user=user, quiz=exam).count() == 1
+    assert ExamSitting.objects.filter(status=SittingStatus.USED).count() == 1
+    assert ExamSitting.objects.filter(status=SittingStatus.AVAILABLE).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_second_in_progress_attempt_and_a_duplicate_number(user):
+    quiz = quiz_with(single_choice())
+    attempt = services.attempt_start(user=user, quiz=quiz)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Attempt.objects.create(
+            quiz=quiz, user=user, number=2, started_at=attempt.started_at, pass_mark=50
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Attempt.objects.create(
+            quiz=quiz,
+            user=user,
+            number=1,
+            started_at=attempt.started_at,
+            pass_mark=50,
+            status=AttemptStatus.FINISHED,
+        )
+
+
+@pytest.mark.django_db
+def test_a_start_losing_the_race_at_the_constraint_is_refused_cleanly(user, monkeypatch):
+    """Simulates the race without threads: another request inserted attempt #1 between
+    this request's count and its insert."""
+    quiz = quiz_with(single_choice(), max_attempts=2)
+    real_create = Attempt.objects.create
+
+    def create_after_a_competitor(**kwargs):
+        monkeypatch.setattr(Attempt.objects, "create", real_create)
+        real_create(**{**kwargs, "status": AttemptStatus.FINISHED})
+        return real_create(**kwargs)
+
+    monkeypatch.setattr(Attempt.objects, "create", create_after_a_competitor)
+    with pytest.raises(AttemptLimitReached, match="same time"):
+        services.attempt_start(user=user, quiz=quiz)
+    # the losing request leaves nothing behind (in this single-connection simulation the
+    # competitor's row shares the rolled-back transaction)
+    assert not Response.objects.exists()
+    assert not QuizLogEntry.objects.filter(action="attempt.started").exists()
+
+
+@pytest.mark.django_db
+def test_a_second_submit_changes_nothing(user):
+    quiz = quiz_with(single_choice())
+    attempt = services.attempt_start(user=user, quiz=quiz)
+    first = services.attempt_submit(attempt=attempt)
+    second = services.attempt_submit(attempt=attempt)
+    assert first.finalised_at == second.finalised_at
+    assert QuizLogEntry.objects.filter(attempt=attempt, action="attempt.submitted").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_paid_exam_needs_an_available_sitting_and_uses_exactly_one(user, staff_user):
+    exam = quiz_with(
+        single_choice(category=QuestionCategoryFactory(is_exam_pool=True)),
+        is_exam=True,
+        sitting_fee_required=True,
+        max_attempts=3,
+    )
+    with pytest.raises(NoSittingAvailable):
+        services.attempt_start(user=user, quiz=exam)
+    first = services.sitting_grant(user=user, quiz=exam, source="order-7/line-1")
+    second = services.sitting_grant(user=user, quiz=exam, source="manual", assigned_by=staff_user)
+    attempt = services.attempt_start(user=user, quiz=exam)
+    first.refresh_from_db()
+    assert first.status == SittingStatus.USED and first.used_by_attempt == attempt
+    assert selectors.sitting_is_used(sitting=first)
+    assert not selectors.sitting_is_used(sitting=second)
+    # resuming the running attempt uses nothing more
+    assert services.attempt_start(user=user, quiz=exam) == attempt
+    second.refresh_from_db()
+    assert second.status == SittingStatus.AVAILABLE
+    with pytest.raises(SittingAlreadyUsed):
+        services.sitting_revoke(sitting=first, reason="refund")
+    services.sitting_revoke(sitting=second, reason="refund requested", actor=staff_user)
+    assert second.status == SittingStatus.REVOKED
+    services.attempt_submit(attempt=attempt)
+    with pytest.raises(NoSittingAvailable):
+        services.attempt_start(user=user, quiz=exam)
+    assert QuizLogEntry.objects.filter(action="sitting.revoked", reason="refund requested").exists()
