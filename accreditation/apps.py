@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class AccreditationConfig(AppConfig):
     name = "accreditation"
     verbose_name = _("Accreditation")
+
+    def ready(self):
+        from accreditation import public_wiring  # noqa: F401  (register API, cache, verify)
+
+        try:
+            from courses.dashboard import register_panel
+        except ImportError:  # the dashboard is not built: nothing to register
+            return
+        from accreditation.dashboard import render_panel
+
+        register_panel("accreditation", 20, render_panel)

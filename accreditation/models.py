@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 
 
 def new_certificate_code() -> str:
@@ -93,7 +95,7 @@ class StandardVersion(models.Model):
 # --- Programmes and requirements ------------------------------------------------------
 
 
-class Programme(models.Model):
+class Programme(ClusterableModel):
     """The accreditation programme of one standard version."""
 
     standard_version = models.OneToOneField(
@@ -123,11 +125,20 @@ class Requirement(models.Model):
         ASSIGNMENT_ACCEPTED = "assignment", _("Assignment accepted")
         EVIDENCE_ACCEPTED = "evidence", _("Evidence accepted by staff")
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="requirements")
+    programme = ParentalKey(Programme, on_delete=models.CASCADE, related_name="requirements")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
     course = models.ForeignKey(
         "courses.Course", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    refresher_course = models.ForeignKey(
+        "courses.Course",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("refresher course"),
+        help_text=_("Completing this course also meets (and renews) the requirement."),
     )
     quiz = models.ForeignKey(
         "quiz.Quiz", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -172,11 +183,31 @@ class Requirement(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        needed = {
+            self.Kind.COURSE_COMPLETED: ("course", _("Choose the course.")),
+            self.Kind.QUIZ_PASSED: ("quiz", _("Choose the quiz.")),
+            self.Kind.EXAM_PASSED: ("quiz", _("Choose the exam (a quiz marked as an exam).")),
+            self.Kind.ASSIGNMENT_ACCEPTED: ("assignment", _("Choose the assignment.")),
+        }.get(self.kind)
+        if needed and getattr(self, f"{needed[0]}_id") is None:
+            raise ValidationError({needed[0]: needed[1]})
+        if (
+            self.sector_id
+            and self.programme_id
+            and self.sector.standard_id != self.programme.standard_version.standard_id
+        ):
+            raise ValidationError(
+                {"sector": _("The sector must belong to the programme's standard.")}
+            )
+
 
 # --- Audit firms ----------------------------------------------------------------------
 
 
-class AuditFirm(models.Model):
+class AuditFirm(ClusterableModel):
     """A certification body accredited to ISO/IEC 17021 or 17065."""
 
     class Scheme(models.TextChoices):
@@ -247,7 +278,7 @@ class FirmStatusChange(models.Model):
 class FirmScopeElement(models.Model):
     """The firm's own scope: standard x sector x country, with its dates."""
 
-    firm = models.ForeignKey(AuditFirm, on_delete=models.CASCADE, related_name="scope")
+    firm = ParentalKey(AuditFirm, on_delete=models.CASCADE, related_name="scope")
     sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="+")
     country = CountryField(_("country"))
     valid_from = models.DateField(_("valid from"))
@@ -265,7 +296,7 @@ class FirmScopeElement(models.Model):
 # --- Auditors -------------------------------------------------------------------------
 
 
-class AuditorProfile(models.Model):
+class AuditorProfile(ClusterableModel):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="auditor_profile"
     )
@@ -291,9 +322,7 @@ class AuditorProfile(models.Model):
 class Affiliation(models.Model):
     """An auditor works for a firm (an auditor may work for more than one)."""
 
-    auditor = models.ForeignKey(
-        AuditorProfile, on_delete=models.CASCADE, related_name="affiliations"
-    )
+    auditor = ParentalKey(AuditorProfile, on_delete=models.CASCADE, related_name="affiliations")
     firm = models.ForeignKey(AuditFirm, on_delete=models.CASCADE, related_name="affiliations")
     since = models.DateField(_("since"), null=True, blank=True)
     until = models.DateField(_("until"), null=True, blank=True)
@@ -355,6 +384,14 @@ class ApplicationStatusChange(models.Model):
 
     class Meta:
         ordering = ["application", "at", "pk"]
+
+    @property
+    def to_label(self) -> str:
+        return str(dict(Application.Status.choices).get(self.to_status, self.to_status))
+
+    @property
+    def from_label(self) -> str:
+        return str(dict(Application.Status.choices).get(self.from_status, self.from_status))
 
 
 class Evidence(models.Model):
@@ -462,8 +499,31 @@ class ScopeStatusChange(models.Model):
         ordering = ["element", "effective_from", "created_at", "pk"]
 
 
+DECISION_ACTIONS = {
+    "application.rejected": _("Application rejected"),
+    "evidence.accepted": _("Evidence accepted"),
+    "evidence.rejected": _("Evidence rejected"),
+    "accreditation.granted": _("Accreditation granted"),
+    "accreditation.suspended": _("Accreditation suspended"),
+    "accreditation.reinstated": _("Accreditation reinstated"),
+    "accreditation.withdrawn": _("Accreditation withdrawn"),
+    "accreditation.scope.reduced": _("Accreditation scope reduced"),
+    "accreditation.renewed": _("Accreditation renewed"),
+    "accreditation.expired": _("Accreditation expired"),
+    "accreditation.imported": _("Accreditation imported"),
+    "firm.granted": _("Firm accreditation granted"),
+    "firm.renewed": _("Firm accreditation renewed"),
+    "firm.suspended": _("Firm accreditation suspended"),
+    "firm.reinstated": _("Firm accreditation reinstated"),
+    "firm.withdrawn": _("Firm accreditation withdrawn"),
+}
+
+
 class Decision(models.Model):
-    """Append-only log of every decision a person makes: who, when, what, why."""
+    """Append-only log of every decision a person makes: who, when, what, why.
+
+    Automatic events (expiry, import) are logged too, with no actor.
+    """
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -487,6 +547,9 @@ class Decision(models.Model):
         verbose_name = _("decision")
         verbose_name_plural = _("decisions log")
 
+    def __str__(self) -> str:
+        return f"{self.action_title} ({self.at:%Y-%m-%d})" if self.at else self.action_title
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValueError("The decisions log is append-only.")
@@ -494,3 +557,28 @@ class Decision(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("The decisions log is append-only.")
+
+    @property
+    def action_title(self) -> str:
+        return str(DECISION_ACTIONS.get(self.action, self.action))
+
+
+class ReminderSent(models.Model):
+    """A reminder e-mail already sent, so that the daily run is safe to repeat.
+
+    ``key`` names what the reminder is about (``scope:<element pk>:<valid_until>``,
+    ``firm:<period pk>`` or ``transition:<version pk>:<auditor pk>``); ``days_before`` is
+    90, 30 or 7.
+    """
+
+    key = models.CharField(max_length=100)
+    days_before = models.PositiveSmallIntegerField()
+    recipient = models.EmailField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "days_before", "recipient"], name="reminder_sent_once"
+            )
+        ]

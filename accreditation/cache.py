@@ -1,0 +1,165 @@
+"""The public register's cache: anonymous GETs of register pages, purged on every change.
+
+Keys carry a *register generation* kept in the cache; purging bumps the generation, so every
+cached page (HTML, CSV, API lists, in every language) is stale at once without scanning keys.
+``accreditation.signals.register_changed`` (sent by the services after commit) and the
+post_save / post_delete signals of the register models (a safety net for admin edits and
+scripts) both purge.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterator
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import get_language
+
+GENERATION_KEY = "accreditation:register:generation"
+TIMEOUT = 60 * 60  # an hour; purges make staleness impossible, the timeout just frees space
+CACHED_HEADERS = ("Content-Type", "Content-Disposition")
+
+
+def generation() -> str:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, str(time.time_ns()), None)
+        value = cache.get(GENERATION_KEY)
+    return str(value)
+
+
+def purge(**_kwargs) -> None:
+    """Makes every cached register page stale (a new generation)."""
+    cache.set(GENERATION_KEY, str(time.time_ns()), None)
+
+
+def purge_on_commit(**_kwargs) -> None:
+    transaction.on_commit(purge)
+
+
+def is_cacheable(request: HttpRequest) -> bool:
+    """Anonymous GET/HEAD requests only (signed-in people may see more, e.g. menus)."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if request.COOKIES.get("messages"):
+        return False  # the page would show someone's flash messages
+    if not request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+        return True  # no session, no sign-in: decided without touching the database
+    user = getattr(request, "user", None)
+    return user is None or not user.is_authenticated
+
+
+def cache_key(request: HttpRequest) -> str:
+    params = sorted(request.GET.lists())
+    # Today's date is in the key: what is valid changes at midnight without any write.
+    raw = f"{request.path}?{params!r}|{get_language()}|{timezone.localdate().isoformat()}"
+    digest = hashlib.sha256(raw.encode()).hexdigest()
+    return f"accreditation:register:{generation()}:{digest}"
+
+
+def _store(key: str, response: HttpResponse, content: bytes) -> None:
+    headers = {name: response[name] for name in CACHED_HEADERS if response.has_header(name)}
+    cache.set(key, (response.status_code, headers, content), TIMEOUT)
+
+
+def _replay(entry) -> HttpResponse:
+    status, headers, content = entry
+    response = HttpResponse(content, status=status)
+    for name, value in headers.items():
+        response[name] = value
+    response["X-Register-Cache"] = "hit"
+    return response
+
+
+def _streaming_and_store(
+    key: str, response: StreamingHttpResponse, content: Iterator[bytes]
+) -> Iterator[bytes]:
+    chunks: list[bytes] = []
+    for chunk in content:
+        chunks.append(chunk)
+        yield chunk
+    _store(key, response, b"".join(chunks))
+
+
+def serve_cached(request: HttpRequest, build: Callable[[], HttpResponse]) -> HttpResponse:
+    """Returns the cached response for an anonymous GET, or builds, caches and returns it.
+
+    Only 200 responses are kept. Streaming responses still stream; they are cached once the
+    last chunk has gone out.
+    """
+    if not is_cacheable(request):
+        return build()
+    key = cache_key(request)
+    entry = cache.get(key)
+    if entry is not None:
+        return _replay(entry)
+    response = build()
+    if response.status_code != 200:
+        return response
+    if isinstance(response, StreamingHttpResponse):
+        response.streaming_content = _streaming_and_store(
+            key, response, iter(response.streaming_content)
+        )
+    else:
+        _store(key, response, response.content)
+    response["X-Register-Cache"] = "miss"
+    return response
+
+
+def cached_register_view(view):
+    """Decorator for a register view: anonymous GETs are served from the register cache."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        return serve_cached(request, lambda: view(request, *args, **kwargs))
+
+    return wrapper
+
+
+_connected = False
+
+
+def connect_purge_signals() -> None:
+    """Purges on ``register_changed`` and on any save/delete of a register model."""
+    global _connected
+    if _connected:
+        return
+    _connected = True
+    from accreditation import models
+    from accreditation.signals import register_changed
+
+    register_changed.connect(purge, dispatch_uid="accreditation.register.purge")
+    for model in (
+        models.Standard,
+        models.Sector,
+        models.AuditFirm,
+        models.FirmAccreditationPeriod,
+        models.FirmStatusChange,
+        models.FirmScopeElement,
+        models.AuditorProfile,
+        models.Affiliation,
+        models.Accreditation,
+        models.ScopeElement,
+        models.ScopeStatusChange,
+    ):
+        uid = f"accreditation.register.purge.{model.__name__}"
+        post_save.connect(purge_on_commit, sender=model, dispatch_uid=uid + ".save")
+        post_delete.connect(purge_on_commit, sender=model, dispatch_uid=uid + ".delete")
+    post_save.connect(
+        _purge_on_user_change, sender=get_user_model(), dispatch_uid="accreditation.register.user"
+    )
+
+
+def _purge_on_user_change(sender, instance, update_fields=None, **_kwargs) -> None:
+    """A listed auditor's name is on the register; a sign-in (last_login only) is not."""
+    if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
+        return
+    purge_on_commit()

@@ -1,0 +1,412 @@
+"""Demo accreditation content: firms and auditors in different states, so that the register
+and the eligibility answers are worth looking at. Idempotent: running it twice changes nothing.
+
+- Nordic Certification AS (NO): accredited; admin firmadmin@example.org.
+  - auditor@example.org (Ade Auditor): CoC V2, casthouse + post-casthouse in NO, SE, DE,
+    active; plus an open PS V3 application (in training).
+  - Elin Expiring: PS V3 aluminium-smelting in NO / IS, expires in 45 days.
+  - Rui Reduced: CoC V2 casthouse in DE, FR, PL; FR removed from the scope.
+- Andes Assurance SAC (PE): accredited.
+  - Sofia Suspended: PS V3 bauxite-mining in BR, GN, suspended.
+  - Carlos Consentless: PS V3 alumina-refining in BR, active, not named on the register.
+- Guinea Audit SARL (GN): firm suspended, so its auditor is not eligible through it.
+  - Moussa Firm-Suspended: PS V3 bauxite-mining in GN.
+- Legacy Register GmbH (DE): an imported accreditation (source "imported").
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from accreditation import services
+from accreditation.models import (
+    Accreditation,
+    Affiliation,
+    Application,
+    AuditFirm,
+    AuditorProfile,
+    Evidence,
+    FirmAccreditationPeriod,
+    Programme,
+    Requirement,
+    ScopeElement,
+    ScopeStatus,
+    ScopeStatusChange,
+    Sector,
+    StandardVersion,
+)
+from lms import roles
+from lms.models import User
+
+FIRMS = [
+    # name, slug, country, scheme, body, number
+    (
+        "Nordic Certification AS",
+        "nordic-certification",
+        "NO",
+        "17065",
+        "Norsk Akkreditering",
+        "P-123",
+    ),
+    ("Andes Assurance SAC", "andes-assurance", "PE", "17021", "INACAL-DA", "OC-045"),
+    ("Guinea Audit SARL", "guinea-audit", "GN", "17065", "SOAC", "SOAC-17-009"),
+    ("Legacy Register GmbH", "legacy-register", "DE", "17065", "DAkkS", "D-ZE-19001"),
+]
+
+PEOPLE = [
+    # email, name, consent, lead
+    ("elin.expiring@example.org", "Elin Expiring", True, True),
+    ("rui.reduced@example.org", "Rui Reduced", True, False),
+    ("sofia.suspended@example.org", "Sofia Suspended", True, True),
+    ("carlos.consentless@example.org", "Carlos Consentless", False, False),
+    ("moussa.firm@example.org", "Moussa Firm-Suspended", True, False),
+    ("lena.legacy@example.org", "Lena Legacy", True, False),
+]
+
+
+def _say(stdout, text):
+    if stdout:
+        stdout.write(f"  {text}")
+
+
+def _version(code: str) -> StandardVersion:
+    return StandardVersion.objects.filter(standard__code=code).order_by("-effective_from").first()
+
+
+def _sector(code: str, slug: str) -> Sector:
+    return Sector.objects.get(standard__code=code, slug=slug)
+
+
+def _person(email: str, name: str) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=None, full_name=name)
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    user.groups.add(Group.objects.get(name=roles.AUDITOR))
+    return user
+
+
+def _profile(
+    user: User, *, consent: bool, lead: bool, languages: str = "English"
+) -> AuditorProfile:
+    profile, _ = AuditorProfile.objects.get_or_create(
+        user=user,
+        defaults={"listed_consent": consent, "is_lead_auditor": lead, "languages": languages},
+    )
+    return profile
+
+
+def _accredit(
+    *,
+    auditor: AuditorProfile,
+    firm: AuditFirm,
+    code: str,
+    scope: list[tuple[str, str]],
+    valid_from: datetime.date,
+    valid_until: datetime.date,
+    staff: User,
+    source: str = Accreditation.Source.GRANTED,
+) -> tuple[Accreditation, bool]:
+    version = _version(code)
+    existing = Accreditation.objects.filter(
+        auditor=auditor, firm=firm, standard_version=version
+    ).first()
+    if existing:
+        return existing, False
+    Affiliation.objects.get_or_create(auditor=auditor, firm=firm)
+    application = None
+    if source == Accreditation.Source.GRANTED:
+        application = Application.objects.create(
+            auditor=auditor,
+            firm=firm,
+            standard_version=version,
+            status=Application.Status.GRANTED,
+            countries=sorted({c for _s, c in scope}),
+            submitted_at=timezone.now(),
+            decided_at=timezone.now(),
+        )
+        application.sectors.set({_sector(code, s) for s, _c in scope})
+    accreditation = Accreditation.objects.create(
+        auditor=auditor,
+        firm=firm,
+        standard_version=version,
+        application=application,
+        source=source,
+        granted_at=timezone.now(),
+    )
+    decision = services._decide(
+        action="accreditation.granted"
+        if source == Accreditation.Source.GRANTED
+        else "accreditation.imported",
+        actor=staff if source == Accreditation.Source.GRANTED else None,
+        reason="Demo data: training, exam and evidence complete."
+        if source == Accreditation.Source.GRANTED
+        else "Imported from the previous register (demo).",
+        accreditation=accreditation,
+        application=application,
+        payload={"valid_from": valid_from.isoformat(), "valid_until": valid_until.isoformat()},
+        notify=False,
+    )
+    for slug, country in scope:
+        element = ScopeElement.objects.create(
+            accreditation=accreditation,
+            sector=_sector(code, slug),
+            country=country,
+            valid_from=valid_from,
+            valid_until=valid_until,
+        )
+        ScopeStatusChange.objects.create(
+            element=element, status=ScopeStatus.ACTIVE, effective_from=valid_from, decision=decision
+        )
+    return accreditation, True
+
+
+def _programme_requirements(stdout) -> None:
+    """Evidence requirements for every programme, and course / exam requirements when the
+    demo courses and exams exist (they are seeded before this module)."""
+    for programme in Programme.objects.select_related("standard_version__standard"):
+        code = programme.standard_version.standard.code
+        Requirement.objects.get_or_create(
+            programme=programme,
+            title="Lead-auditor course certificate",
+            defaults={
+                "kind": Requirement.Kind.EVIDENCE_ACCEPTED,
+                "evidence_description": "A certificate of a recognised lead-auditor course "
+                "(ISO 19011 based).",
+                "sort_order": 10,
+            },
+        )
+        Requirement.objects.get_or_create(
+            programme=programme,
+            title="CV with audit days",
+            defaults={
+                "kind": Requirement.Kind.EVIDENCE_ACCEPTED,
+                "evidence_description": "A CV showing at least 20 audit days in the last "
+                "three years.",
+                "sort_order": 20,
+            },
+        )
+        try:
+            from courses.models import Course
+            from courses.quiz.models import Quiz
+        except ImportError:  # pragma: no cover - the courses app is always there
+            continue
+        names = {"PS": "Performance Standard", "CoC": "Chain of Custody"}
+        course = Course.objects.filter(
+            audience="auditors", title__icontains=names.get(code, code)
+        ).first()
+        module_sector = Sector.objects.filter(standard__code=code, slug="semi-fabrication").first()
+        if course and not programme.requirements.filter(kind="course").exists():
+            # A sector-specific module: the open demo application (PS, casthouse and
+            # semi-fabrication) shows it with its link; the demo accreditations hold other
+            # sectors, so their eligibility does not depend on demo course results.
+            Requirement.objects.create(
+                programme=programme,
+                kind=Requirement.Kind.COURSE_COMPLETED,
+                title=f"{course.title} (valid 24 months; a refresher renews it)",
+                course=course,
+                sector=module_sector,
+                recency_months=24,
+                sort_order=30,
+            )
+        del Quiz  # the demo exam is not required: demo people cannot sit it for real
+    _say(stdout, "programme requirements ready")
+
+
+def _meet_requirements(accreditation: Accreditation, staff: User | None) -> None:
+    """Demo holders of granted accreditations have their evidence accepted. (Course and exam
+    results cannot be faked honestly: the demo course requirement is sector-specific to a
+    sector no demo accreditation holds, see ``_programme_requirements``.)"""
+    from django.core.files.base import ContentFile
+
+    programme = getattr(accreditation.standard_version, "programme", None)
+    if programme is None or accreditation.application is None:
+        return
+    for requirement in programme.requirements.all():
+        if (
+            requirement.kind == Requirement.Kind.EVIDENCE_ACCEPTED
+            and not Evidence.objects.filter(
+                application=accreditation.application, requirement=requirement
+            ).exists()
+        ):
+            Evidence.objects.create(
+                application=accreditation.application,
+                requirement=requirement,
+                description=requirement.title,
+                file=ContentFile(b"Demo evidence.\n", name="demo-evidence.txt"),
+                status=Evidence.Status.ACCEPTED,
+                reviewed_by=staff,
+                reviewed_at=timezone.now(),
+                review_note="Demo: accepted.",
+            )
+
+
+def seed(stdout=None) -> None:
+    today = timezone.localdate()
+    staff = User.objects.filter(email="staff@example.org").first()
+    _programme_requirements(stdout)
+
+    firms: dict[str, AuditFirm] = {}
+    for name, slug, country, scheme, body, number in FIRMS:
+        firm, created = AuditFirm.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "country": country,
+                "scheme": scheme,
+                "accreditation_body": body,
+                "accreditation_number": number,
+            },
+        )
+        firms[slug] = firm
+        if created:
+            _say(stdout, f"created firm {name}")
+            if slug != "legacy-register":
+                FirmAccreditationPeriod.objects.create(
+                    firm=firm,
+                    valid_from=datetime.date(today.year - 2, 1, 1),
+                    valid_until=datetime.date(today.year - 1, 12, 31),
+                )
+                FirmAccreditationPeriod.objects.create(
+                    firm=firm,
+                    valid_from=datetime.date(today.year, 1, 1),
+                    valid_until=datetime.date(today.year, 12, 31),
+                    source="renewed",
+                )
+            if slug == "guinea-audit":
+                services.firm_accreditation_suspend(
+                    firm=firm,
+                    actor=staff,
+                    reason="Demo: the firm's ISO/IEC 17065 accreditation is under review.",
+                    effective=today - datetime.timedelta(days=20),
+                )
+
+    firmadmin = User.objects.filter(email="firmadmin@example.org").first()
+    if firmadmin:
+        firms["nordic-certification"].admins.add(firmadmin)
+
+    start = today - datetime.timedelta(days=400)
+    three_years = start + datetime.timedelta(days=3 * 365)
+
+    ade = User.objects.filter(email="auditor@example.org").first()
+    if ade:
+        profile = _profile(ade, consent=True, lead=True, languages="English, French")
+        accreditation, created = _accredit(
+            auditor=profile,
+            firm=firms["nordic-certification"],
+            code="CoC",
+            scope=[
+                (sector, country)
+                for sector in ("casthouse", "post-casthouse")
+                for country in ("NO", "SE", "DE")
+            ],
+            valid_from=start,
+            valid_until=three_years,
+            staff=staff,
+        )
+        if created:
+            _say(stdout, "accredited auditor@example.org (CoC)")
+        if not Application.objects.filter(
+            auditor=profile, standard_version=_version("PS")
+        ).exists():
+            application = services.application_create(
+                auditor=profile,
+                firm=firms["nordic-certification"],
+                standard_version=_version("PS"),
+                sectors=[_sector("PS", "casthouse"), _sector("PS", "semi-fabrication")],
+                countries=["NO", "SE"],
+            )
+            services.application_submit(application=application, by=ade)
+
+    people = {}
+    for email, name, consent, lead in PEOPLE:
+        people[email] = _profile(_person(email, name), consent=consent, lead=lead)
+
+    _accredit(
+        auditor=people["elin.expiring@example.org"],
+        firm=firms["nordic-certification"],
+        code="PS",
+        scope=[("aluminium-smelting", "NO"), ("aluminium-smelting", "IS")],
+        valid_from=today - datetime.timedelta(days=3 * 365 - 45),
+        valid_until=today + datetime.timedelta(days=45),
+        staff=staff,
+    )
+    rui, created = _accredit(
+        auditor=people["rui.reduced@example.org"],
+        firm=firms["nordic-certification"],
+        code="CoC",
+        scope=[("casthouse", "DE"), ("casthouse", "FR"), ("casthouse", "PL")],
+        valid_from=start,
+        valid_until=three_years,
+        staff=staff,
+    )
+    if created:
+        services.accreditation_reduce_scope(
+            accreditation=rui,
+            elements=[rui.scope.get(country="FR")],
+            actor=staff,
+            reason="Demo: no casthouse audits in France for three years.",
+            effective=today - datetime.timedelta(days=60),
+        )
+    sofia, created = _accredit(
+        auditor=people["sofia.suspended@example.org"],
+        firm=firms["andes-assurance"],
+        code="PS",
+        scope=[("bauxite-mining", "BR"), ("bauxite-mining", "GN")],
+        valid_from=start,
+        valid_until=three_years,
+        staff=staff,
+    )
+    if created:
+        services.accreditation_suspend(
+            accreditation=sofia,
+            actor=staff,
+            reason="Demo: a complaint about an audit is under investigation.",
+            effective=today - datetime.timedelta(days=10),
+        )
+    _accredit(
+        auditor=people["carlos.consentless@example.org"],
+        firm=firms["andes-assurance"],
+        code="PS",
+        scope=[("alumina-refining", "BR")],
+        valid_from=start,
+        valid_until=three_years,
+        staff=staff,
+    )
+    _accredit(
+        auditor=people["moussa.firm@example.org"],
+        firm=firms["guinea-audit"],
+        code="PS",
+        scope=[("bauxite-mining", "GN")],
+        valid_from=start,
+        valid_until=three_years,
+        staff=staff,
+    )
+    legacy_from = datetime.date(today.year - 1, 7, 1)
+    legacy, created = _accredit(
+        auditor=people["lena.legacy@example.org"],
+        firm=firms["legacy-register"],
+        code="CoC",
+        scope=[("aluminium-remelting-refining", "DE"), ("aluminium-remelting-refining", "AT")],
+        valid_from=legacy_from,
+        valid_until=legacy_from + datetime.timedelta(days=3 * 365),
+        staff=staff,
+        source=Accreditation.Source.IMPORTED,
+    )
+    if created:
+        FirmAccreditationPeriod.objects.get_or_create(
+            firm=firms["legacy-register"],
+            valid_from=legacy_from,
+            valid_until=legacy_from + datetime.timedelta(days=3 * 365),
+            source="imported",
+        )
+    for accreditation in Accreditation.objects.filter(
+        source=Accreditation.Source.GRANTED,
+        auditor__user__email__in=[p[0] for p in PEOPLE] + ["auditor@example.org"],
+    ).select_related("auditor__user", "application", "standard_version"):
+        _meet_requirements(accreditation, staff)
+    _say(stdout, "accreditation demo ready")

@@ -1,0 +1,57 @@
+"""E-mails of the accreditation app: one for every decision, and expiry reminders.
+
+Messages are sent after commit through a django-tasks task (immediate in dev and tests,
+a queue in production). Bodies are plain text rendered from templates/accreditation/email/.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django_tasks import task
+
+
+@task()
+def send_email_task(subject: str, body: str, recipients: list[str]) -> int:
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+
+
+def send_after_commit(*, template: str, context: dict, recipients: list[str], language=None):
+    """Renders ``templates/accreditation/email/<template>.txt`` (first line: subject) and
+    queues the message once the current transaction commits."""
+    recipients = sorted({r for r in recipients if r})
+    if not recipients:
+        return
+    context = {**context, "site_url": getattr(settings, "SITE_URL", "")}
+    with translation.override(language or settings.LANGUAGE_CODE):
+        text = render_to_string(f"accreditation/email/{template}.txt", context).strip()
+    subject, _sep, body = text.partition("\n")
+    prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
+    subject = f"{prefix}{subject.strip()}"
+    body = body.strip() + "\n"
+    transaction.on_commit(
+        lambda: send_email_task.enqueue(subject=subject, body=body, recipients=recipients)
+    )
+
+
+def decision_recipients(decision) -> list[str]:
+    """The auditor concerned and, for firm decisions, the firm's admins."""
+    emails: list[str] = []
+    if decision.accreditation_id:
+        emails.append(decision.accreditation.auditor.user.email)
+    if decision.application_id:
+        emails.append(decision.application.auditor.user.email)
+    if decision.firm_id:
+        emails.extend(decision.firm.admins.values_list("email", flat=True))
+    return emails
+
+
+def send_decision_email(decision) -> None:
+    send_after_commit(
+        template="decision",
+        context={"decision": decision},
+        recipients=decision_recipients(decision),
+    )

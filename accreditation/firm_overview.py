@@ -1,0 +1,163 @@
+"""What a firm admin sees of their firm: its own accreditation and scope, its auditors with
+their training status and scope, and what expires in the next 90 days.
+
+Statuses and training reasons come from the eligibility engine's selectors.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accreditation import selectors
+from accreditation.models import (
+    Accreditation,
+    Affiliation,
+    Application,
+    AuditFirm,
+    AuditorProfile,
+    FirmAccreditationPeriod,
+    ScopeStatus,
+)
+from accreditation.register import attach_firm_data
+from accreditation.register.queries import with_firm_status
+from accreditation.verification import CurrentStatus, accreditations_with_history, current_status
+
+EXPIRY_WINDOW_DAYS = 90
+
+
+@dataclass
+class AccreditationRow:
+    accreditation: Accreditation
+    state: CurrentStatus
+
+
+@dataclass
+class ApplicationRow:
+    application: Application
+    met: int
+    total: int
+
+
+@dataclass
+class AuditorRow:
+    auditor: AuditorProfile
+    affiliation: Affiliation
+    accreditations: list[AccreditationRow] = field(default_factory=list)
+    applications: list[ApplicationRow] = field(default_factory=list)
+    training_problems: list[str] = field(default_factory=list)
+
+    @property
+    def has_active_scope(self) -> bool:
+        return any(row.state.status == ScopeStatus.ACTIVE for row in self.accreditations)
+
+
+@dataclass
+class Expiring:
+    on: datetime.date
+    what: str
+    who: str = ""
+
+
+@dataclass
+class FirmOverview:
+    firm: AuditFirm
+    auditors: list[AuditorRow]
+    expiring: list[Expiring]
+
+
+def _training_problems(accreditation: Accreditation, state: CurrentStatus, on) -> list[str]:
+    """Training reasons (requirements not current) for the accreditation's active elements."""
+    problems: list[str] = []
+    if accreditation.source == Accreditation.Source.IMPORTED:
+        return problems
+    for line in state.lines:
+        if line.status != ScopeStatus.ACTIVE:
+            continue
+        element = line.element
+        reasons, _element = selectors.check_accreditation_on(
+            accreditation, element.sector, element.country, on
+        )
+        for reason in reasons:
+            if reason not in problems and reason != state.firm_problem:
+                problems.append(reason)
+    return problems
+
+
+def firm_overview(firm: AuditFirm, on: datetime.date | None = None) -> FirmOverview:
+    on = on or timezone.localdate()
+    horizon = on + datetime.timedelta(days=EXPIRY_WINDOW_DAYS)
+    firm = attach_firm_data([with_firm_status(AuditFirm.objects.filter(pk=firm.pk), on).get()], on)[
+        0
+    ]
+    expiring: list[Expiring] = []
+
+    current = (
+        FirmAccreditationPeriod.objects.filter(firm=firm, valid_from__lte=on, valid_until__gte=on)
+        .order_by("-valid_until")
+        .first()
+    )
+    if current and on <= current.valid_until <= horizon:
+        renewed = FirmAccreditationPeriod.objects.filter(
+            firm=firm, valid_from__gt=current.valid_until
+        ).exists()
+        if not renewed:
+            expiring.append(Expiring(on=current.valid_until, what=_("The firm's accreditation")))
+    for element in firm.register_scope:
+        if element.valid_until and on <= element.valid_until <= horizon:
+            expiring.append(
+                Expiring(
+                    on=element.valid_until,
+                    what=_("Firm scope: %(standard)s · %(sector)s · %(country)s")
+                    % {
+                        "standard": element.sector.standard.code,
+                        "sector": element.sector.name,
+                        "country": element.country.name,
+                    },
+                )
+            )
+
+    affiliations = (
+        Affiliation.objects.filter(firm=firm)
+        .filter(Q(until__isnull=True) | Q(until__gte=on))
+        .select_related("auditor__user")
+        .order_by("auditor__user__full_name")
+    )
+    rows = {a.auditor_id: AuditorRow(auditor=a.auditor, affiliation=a) for a in affiliations}
+    accreditations = accreditations_with_history().filter(firm=firm, auditor_id__in=list(rows))
+    for accreditation in accreditations:
+        row = rows[accreditation.auditor_id]
+        state = current_status(accreditation, on)
+        row.accreditations.append(AccreditationRow(accreditation=accreditation, state=state))
+        for problem in _training_problems(accreditation, state, on):
+            if problem not in row.training_problems:
+                row.training_problems.append(problem)
+        for line in state.lines:
+            until = line.element.valid_until
+            if line.status == ScopeStatus.ACTIVE and on <= until <= horizon:
+                expiring.append(Expiring(on=until, what=line.text, who=row.auditor.user.full_name))
+    open_statuses = [
+        Application.Status.SUBMITTED,
+        Application.Status.IN_TRAINING,
+        Application.Status.READY_FOR_REVIEW,
+    ]
+    applications = (
+        Application.objects.filter(firm=firm, auditor_id__in=list(rows), status__in=open_statuses)
+        .select_related("auditor__user", "standard_version__standard")
+        .prefetch_related("sectors")
+    )
+    for application in applications:
+        statuses = selectors.requirements_status(application=application, on=on)
+        rows[application.auditor_id].applications.append(
+            ApplicationRow(
+                application=application,
+                met=sum(1 for s in statuses if s.met),
+                total=len(statuses),
+            )
+        )
+    expiring.sort(key=lambda item: (item.on, item.who, item.what))
+    return FirmOverview(firm=firm, auditors=list(rows.values()), expiring=expiring)

@@ -1,0 +1,442 @@
+"""Reads behind the public register: who is listed today, with which scope.
+
+What the register shows (the same for the HTML pages, the CSV export and the API):
+
+* A scope element is *on the register* on a date when the eligibility engine's accreditation
+  rules hold for it on that date, training requirements aside (see ``elements_on_register``):
+  within its dates with status ``active``, the auditor still with the firm, the firm
+  accredited and not suspended or withdrawn, the firm's own scope covering it. Suspended,
+  withdrawn, reduced or expired elements are not shown as accredited (a suspended auditor is
+  gone from the register); the verification page and the certificate show their true status.
+* An auditor is listed when they consent (``listed_consent``) and have at least one element on
+  the register. A filter selects scope elements: an auditor is listed when at least one of
+  their elements matches every given parameter, and the list shows those matching elements.
+* A firm is listed when it is accredited on the date (a period covering it, not suspended or
+  withdrawn). The filter's standard / sector / country apply to the firm's own scope.
+
+Current statuses are computed in SQL (correlated subqueries on the status-change rows, no
+denormalised field to keep in step), so every page costs a fixed number of queries whatever
+the size of the register; the work inside the database grows with the number of scope
+elements, which the register cache absorbs. The same rules, per person and with training
+requirements, are the eligibility engine's (``accreditation.selectors.check_eligibility``),
+which the API's /eligibility endpoint asks.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accreditation.models import (
+    Accreditation,
+    Affiliation,
+    AuditFirm,
+    AuditorProfile,
+    FirmAccreditationPeriod,
+    FirmScopeElement,
+    FirmStatusChange,
+    ScopeElement,
+    ScopeStatus,
+    ScopeStatusChange,
+)
+
+from .filters import RegisterFilter
+
+PAGE_SIZE = 25
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+# --- Status expressions ----------------------------------------------------------------
+
+
+def scope_status_on(on: datetime.date, element: str = "pk") -> Subquery:
+    """SQL expression: a scope element's status on ``on`` (latest change effective by then).
+
+    NULL when no change is effective yet: such an element is not active.
+    """
+    latest = (
+        ScopeStatusChange.objects.filter(element=OuterRef(element), effective_from__lte=on)
+        .order_by("-effective_from", "-created_at", "-pk")
+        .values("status")[:1]
+    )
+    return Subquery(latest)
+
+
+def firm_status_on(on: datetime.date, firm: str = "pk") -> Coalesce:
+    """SQL expression: the firm's status on ``on`` from its status changes (active if none)."""
+    latest = (
+        FirmStatusChange.objects.filter(firm=OuterRef(firm), effective_from__lte=on)
+        .order_by("-effective_from", "-created_at", "-pk")
+        .values("status")[:1]
+    )
+    return Coalesce(Subquery(latest), Value(FirmStatusChange.Status.ACTIVE.value))
+
+
+def firm_has_period_on(on: datetime.date, firm: str = "pk") -> Exists:
+    return Exists(
+        FirmAccreditationPeriod.objects.filter(
+            firm=OuterRef(firm), valid_from__lte=on, valid_until__gte=on
+        )
+    )
+
+
+def elements_on_register(on: datetime.date | None = None) -> QuerySet[ScopeElement]:
+    """Scope elements shown as accredited on ``on``.
+
+    The SQL form of the eligibility engine's accreditation rules (``check_accreditation_on``
+    in ``accreditation.selectors``) without the training requirements: the element is within
+    its dates with status active; the auditor has not left the firm (when the affiliation
+    has dates); the firm is not suspended or withdrawn and a firm period covers the date (an
+    imported accreditation's own dates count as the firm's); where the firm's own scope is
+    recorded for the standard, it covers the element.
+    """
+    on = on or today()
+    firm = "accreditation__firm"
+    left_firm = Affiliation.objects.filter(
+        auditor=OuterRef("accreditation__auditor"), firm=OuterRef(firm)
+    ).filter(Q(until__lt=on) | Q(since__gt=on))
+    firm_scope_for_standard = FirmScopeElement.objects.filter(
+        firm=OuterRef(firm), sector__standard=OuterRef("sector__standard")
+    )
+    firm_scope_covers = firm_scope_for_standard.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on),
+        sector=OuterRef("sector"),
+        country=OuterRef("country"),
+        valid_from__lte=on,
+    )
+    return (
+        ScopeElement.objects.annotate(
+            current_status=scope_status_on(on),
+            firm_status=firm_status_on(on, firm),
+        )
+        .filter(
+            valid_from__lte=on,
+            valid_until__gte=on,
+            current_status=ScopeStatus.ACTIVE,
+            firm_status=FirmStatusChange.Status.ACTIVE,
+        )
+        .filter(
+            firm_has_period_on(on, firm) | Q(accreditation__source=Accreditation.Source.IMPORTED)
+        )
+        .exclude(Exists(left_firm))
+        .filter(~Exists(firm_scope_for_standard) | Exists(firm_scope_covers))
+        .order_by()
+    )
+
+
+def _apply_element_filter(elements: QuerySet[ScopeElement], f: RegisterFilter):
+    if f.standard is not None:
+        elements = elements.filter(sector__standard=f.standard)
+    if f.sector:
+        elements = elements.filter(sector__slug=f.sector)
+    if f.country:
+        elements = elements.filter(country=f.country)
+    if f.firm is not None:
+        elements = elements.filter(accreditation__firm=f.firm)
+    return elements
+
+
+def matching_elements(f: RegisterFilter, on: datetime.date | None = None):
+    """Register elements of listed (consenting) auditors that match the filter."""
+    elements = elements_on_register(on).filter(accreditation__auditor__listed_consent=True)
+    elements = _apply_element_filter(elements, f)
+    if f.q:
+        elements = elements.filter(accreditation__auditor__user__full_name__icontains=f.q)
+    return elements
+
+
+def _element_rows(elements: QuerySet[ScopeElement]) -> QuerySet[ScopeElement]:
+    return elements.select_related(
+        "sector__standard", "accreditation__firm", "accreditation__standard_version"
+    ).order_by(
+        "accreditation__auditor_id",
+        "sector__standard__code",
+        "sector__name",
+        "country",
+        "pk",
+    )
+
+
+# --- Auditors --------------------------------------------------------------------------
+
+
+def listed_auditors(f: RegisterFilter, on: datetime.date | None = None):
+    """Listed auditors with at least one register element matching the filter, by name.
+
+    The matching elements are an uncorrelated subquery (``pk IN (...)``), computed once
+    rather than once per auditor.
+    """
+    on = on or today()
+    matching = matching_elements(f, on).values("accreditation__auditor_id")
+    return (
+        AuditorProfile.objects.filter(listed_consent=True, pk__in=matching)
+        .select_related("user")
+        .only("pk", "is_lead_auditor", "languages", "user__full_name")
+        .order_by("user__full_name", "pk")
+    )
+
+
+def current_firm_names(auditor_ids: Iterable[int], on: datetime.date) -> dict[int, list[str]]:
+    """The firms each auditor works for on ``on`` (one query)."""
+    names: dict[int, list[str]] = defaultdict(list)
+    affiliations = (
+        Affiliation.objects.filter(auditor_id__in=list(auditor_ids))
+        .filter(Q(since__isnull=True) | Q(since__lte=on))
+        .filter(Q(until__isnull=True) | Q(until__gte=on))
+        .values_list("auditor_id", "firm__name")
+        .order_by("firm__name")
+    )
+    for auditor_id, firm_name in affiliations:
+        names[auditor_id].append(firm_name)
+    return names
+
+
+def _all_current_firm_names(on: datetime.date) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = defaultdict(list)
+    affiliations = (
+        Affiliation.objects.filter(auditor__listed_consent=True)
+        .filter(Q(since__isnull=True) | Q(since__lte=on))
+        .filter(Q(until__isnull=True) | Q(until__gte=on))
+        .values_list("auditor_id", "firm__name")
+        .order_by("firm__name")
+    )
+    for auditor_id, firm_name in affiliations:
+        names[auditor_id].append(firm_name)
+    return names
+
+
+def attach_register_data(
+    auditors: list[AuditorProfile], f: RegisterFilter, on: datetime.date | None = None
+) -> list[AuditorProfile]:
+    """Sets ``register_scope`` (matching elements) and ``register_firms`` on each auditor.
+
+    Two queries, whatever the number of auditors.
+    """
+    on = on or today()
+    ids = [auditor.pk for auditor in auditors]
+    scope: dict[int, list[ScopeElement]] = defaultdict(list)
+    for element in _element_rows(
+        matching_elements(f, on).filter(accreditation__auditor_id__in=ids)
+    ):
+        scope[element.accreditation.auditor_id].append(element)
+    firms = current_firm_names(ids, on)
+    for auditor in auditors:
+        auditor.register_scope = scope.get(auditor.pk, [])
+        auditor.register_firms = firms.get(auditor.pk, [])
+    return auditors
+
+
+def _profiles_for(ids: list[int], f: RegisterFilter, on: datetime.date) -> list[AuditorProfile]:
+    """The profiles of ``ids`` in that order, with register scope and firms (three queries)."""
+    if not ids:
+        return []
+    by_id = {p.pk: p for p in AuditorProfile.objects.filter(pk__in=ids).select_related("user")}
+    return attach_register_data([by_id[pk] for pk in ids if pk in by_id], f, on)
+
+
+def auditor_page(f: RegisterFilter, number: int | str | None = 1, on=None) -> Page:
+    """One page (25 auditors) of the register, with scope and firms attached.
+
+    The register rules are evaluated once (the ordered ids of every listed auditor); the
+    page's profiles, scope and firms are then read by id: four queries in all. An invalid
+    or out-of-range page number gives the nearest page (for the HTML page).
+    """
+    on = on or today()
+    ids = list(listed_auditors(f, on).values_list("pk", flat=True))
+    page = Paginator(ids, PAGE_SIZE).get_page(number)
+    page.object_list = _profiles_for(list(page.object_list), f, on)
+    return page
+
+
+def auditor_window(
+    f: RegisterFilter, number: int, on: datetime.date | None = None
+) -> tuple[int, list[AuditorProfile]]:
+    """(count, auditors of page ``number``); a page past the end is empty (for the API)."""
+    on = on or today()
+    ids = list(listed_auditors(f, on).values_list("pk", flat=True))
+    start = (number - 1) * PAGE_SIZE
+    return len(ids), _profiles_for(ids[start : start + PAGE_SIZE], f, on)
+
+
+def listed_auditor(pk: int, on: datetime.date | None = None) -> AuditorProfile | None:
+    """A listed auditor with their whole register scope, or None if they are not listed."""
+    on = on or today()
+    profile = (
+        AuditorProfile.objects.filter(pk=pk, listed_consent=True).select_related("user").first()
+    )
+    if profile is None:
+        return None
+    attach_register_data([profile], RegisterFilter(), on)
+    return profile if profile.register_scope else None
+
+
+CSV_COLUMNS = (
+    "auditor",
+    "firms",
+    "standard",
+    "sector",
+    "country",
+    "firm",
+    "status",
+    "valid_from",
+    "valid_until",
+)
+
+
+def csv_rows(f: RegisterFilter, on: datetime.date | None = None) -> Iterator[tuple]:
+    """One row per matching register element, ordered by auditor name (two queries)."""
+    on = on or today()
+    firms = _all_current_firm_names(on)
+    rows = (
+        matching_elements(f, on)
+        .order_by(
+            "accreditation__auditor__user__full_name",
+            "accreditation__auditor_id",
+            "sector__standard__code",
+            "sector__slug",
+            "country",
+            "pk",
+        )
+        .values_list(
+            "accreditation__auditor_id",
+            "accreditation__auditor__user__full_name",
+            "sector__standard__code",
+            "sector__slug",
+            "country",
+            "accreditation__firm__name",
+            "current_status",
+            "valid_from",
+            "valid_until",
+        )
+    )
+    for auditor_id, name, standard, sector, country, firm, status, start, until in rows.iterator(
+        chunk_size=2000
+    ):
+        yield (
+            name,
+            "; ".join(firms.get(auditor_id, [])),
+            standard,
+            sector,
+            country,
+            firm,
+            status,
+            start.isoformat(),
+            until.isoformat(),
+        )
+
+
+# --- Firms -----------------------------------------------------------------------------
+
+
+def firm_scope_on(on: datetime.date) -> QuerySet[FirmScopeElement]:
+    return FirmScopeElement.objects.filter(valid_from__lte=on).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on)
+    )
+
+
+def with_firm_status(firms: QuerySet[AuditFirm], on: datetime.date) -> QuerySet[AuditFirm]:
+    current_period = FirmAccreditationPeriod.objects.filter(
+        firm=OuterRef("pk"), valid_from__lte=on, valid_until__gte=on
+    ).order_by("-valid_until")
+    last_period = FirmAccreditationPeriod.objects.filter(firm=OuterRef("pk")).order_by(
+        "-valid_until"
+    )
+    return firms.annotate(
+        status_today=firm_status_on(on),
+        period_from=Subquery(current_period.values("valid_from")[:1]),
+        period_until=Subquery(current_period.values("valid_until")[:1]),
+        last_period_until=Subquery(last_period.values("valid_until")[:1]),
+    )
+
+
+def firm_register_status(firm: AuditFirm) -> str:
+    """``active``, ``suspended``, ``withdrawn``, ``expired`` or ``none`` (never accredited).
+
+    Needs a firm from ``_with_firm_status`` (the listing and detail queries).
+    """
+    if firm.period_until is None:
+        return "expired" if firm.last_period_until else "none"
+    return firm.status_today
+
+
+def listed_firms(f: RegisterFilter, on: datetime.date | None = None) -> QuerySet[AuditFirm]:
+    """Firms accredited on ``on`` whose own scope matches the filter, by name."""
+    on = on or today()
+    firms = with_firm_status(AuditFirm.objects.all(), on).filter(
+        firm_has_period_on(on), status_today=FirmStatusChange.Status.ACTIVE
+    )
+    if f.standard is not None or f.sector or f.country:
+        scope = firm_scope_on(on).filter(firm=OuterRef("pk"))
+        if f.standard is not None:
+            scope = scope.filter(sector__standard=f.standard)
+        if f.sector:
+            scope = scope.filter(sector__slug=f.sector)
+        if f.country:
+            scope = scope.filter(country=f.country)
+        firms = firms.filter(Exists(scope))
+    if f.firm is not None:
+        firms = firms.filter(pk=f.firm.pk)
+    if f.q:
+        firms = firms.filter(name__icontains=f.q)
+    return firms.order_by("name", "pk")
+
+
+def attach_firm_data(firms: list[AuditFirm], on: datetime.date | None = None) -> list[AuditFirm]:
+    """Sets ``register_scope`` (the firm's own scope today) and ``register_status`` (1 query)."""
+    on = on or today()
+    scope: dict[int, list[FirmScopeElement]] = defaultdict(list)
+    elements = (
+        firm_scope_on(on)
+        .filter(firm_id__in=[firm.pk for firm in firms])
+        .select_related("sector__standard")
+        .order_by("firm_id", "sector__standard__code", "sector__name", "country")
+    )
+    for element in elements:
+        scope[element.firm_id].append(element)
+    for firm in firms:
+        firm.register_scope = scope.get(firm.pk, [])
+        firm.register_status = firm_register_status(firm)
+    return firms
+
+
+def firm_page(f: RegisterFilter, number: int | str | None = 1, on=None) -> Page:
+    on = on or today()
+    paginator = Paginator(listed_firms(f, on), PAGE_SIZE)
+    page = paginator.get_page(number)
+    page.object_list = attach_firm_data(list(page.object_list), on)
+    return page
+
+
+def register_firm(slug: str, on: datetime.date | None = None) -> AuditFirm | None:
+    """A firm for its public page: any firm with an accreditation period or accreditation.
+
+    Its page shows its true status (also when lapsed or suspended).
+    """
+    on = on or today()
+    firm = (
+        with_firm_status(AuditFirm.objects.filter(slug=slug), on)
+        .filter(
+            Exists(FirmAccreditationPeriod.objects.filter(firm=OuterRef("pk")))
+            | Exists(Accreditation.objects.filter(firm=OuterRef("pk")))
+        )
+        .first()
+    )
+    if firm is None:
+        return None
+    return attach_firm_data([firm], on)[0]

@@ -1,0 +1,192 @@
+"""The daily run: expiry, automatic application moves and reminders.
+
+``run_daily`` is what ``manage.py accreditation_daily`` calls. It is safe to run twice on
+the same day (or to miss a day): expiry writes a row only for elements still active, and
+every reminder is recorded in ``ReminderSent`` (key, days before, recipient) before it is
+sent. A reminder threshold that was skipped (the run did not happen that day) is sent
+late, once: the smallest threshold reached wins and the larger ones count as sent.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accreditation import emails, selectors, services
+from accreditation.models import (
+    Accreditation,
+    Application,
+    AuditFirm,
+    ReminderSent,
+    ScopeElement,
+    ScopeStatus,
+    StandardVersion,
+)
+
+THRESHOLDS = (90, 30, 7)
+
+
+@dataclass
+class DailyReport:
+    expired: int = 0
+    applications_moved: int = 0
+    reminders: list[str] = field(default_factory=list)
+
+
+def _threshold(days_left: int) -> int | None:
+    reached = [t for t in THRESHOLDS if days_left <= t]
+    return min(reached) if reached and days_left >= 0 else None
+
+
+def _claim(key: str, threshold: int, recipient: str) -> bool:
+    """Records the reminder (and the larger thresholds) once; False if already sent."""
+    if ReminderSent.objects.filter(key=key, days_before=threshold, recipient=recipient).exists():
+        return False
+    try:
+        with transaction.atomic():
+            for t in THRESHOLDS:
+                if t >= threshold:
+                    ReminderSent.objects.get_or_create(key=key, days_before=t, recipient=recipient)
+    except IntegrityError:  # a concurrent run got there first
+        return False
+    return True
+
+
+def _scope_reminders(today: datetime.date, report: DailyReport) -> None:
+    horizon = today + datetime.timedelta(days=max(THRESHOLDS))
+    elements = (
+        ScopeElement.objects.filter(valid_until__gte=today, valid_until__lte=horizon)
+        .select_related("accreditation__auditor__user", "accreditation__firm", "sector")
+        .prefetch_related("changes")
+        .select_related("accreditation__standard_version__standard")
+    )
+    groups: dict[tuple[int, datetime.date], list[ScopeElement]] = {}
+    for element in elements:
+        status, _since = selectors.element_status_on(element, today)
+        if status == ScopeStatus.ACTIVE:
+            groups.setdefault((element.accreditation_id, element.valid_until), []).append(element)
+    for (accreditation_id, valid_until), items in groups.items():
+        threshold = _threshold((valid_until - today).days)
+        if threshold is None:
+            continue
+        accreditation: Accreditation = items[0].accreditation
+        user = accreditation.auditor.user
+        key = f"scope:{accreditation_id}:{valid_until.isoformat()}"
+        if _claim(key, threshold, user.email):
+            emails.send_after_commit(
+                template="reminder",
+                context={
+                    "kind": "scope",
+                    "days": (valid_until - today).days,
+                    "accreditation": accreditation,
+                    "valid_until": valid_until.isoformat(),
+                    "elements": [services._element_label(e) for e in items],
+                },
+                recipients=[user.email],
+                language=getattr(user, "preferred_language", None),
+            )
+            report.reminders.append(f"{key} ({threshold} days) -> {user.email}")
+
+
+def _firm_reminders(today: datetime.date, report: DailyReport) -> None:
+    for firm in AuditFirm.objects.prefetch_related("periods", "admins", "status_changes"):
+        periods = list(firm.periods.all())
+        current = [p for p in periods if p.valid_from <= today <= p.valid_until]
+        if not current:
+            continue
+        end = max(p.valid_until for p in current)
+        if any(
+            p.valid_from > end - datetime.timedelta(days=1)
+            and p.valid_from <= end + datetime.timedelta(days=1)
+            and p.valid_until > end
+            for p in periods
+        ):
+            continue  # already renewed
+        status, _since = selectors.firm_status_on(firm, today)
+        if status != "active":
+            continue
+        threshold = _threshold((end - today).days)
+        if threshold is None:
+            continue
+        key = f"firm:{firm.pk}:{end.isoformat()}"
+        recipients = [admin.email for admin in firm.admins.all()]
+        for email in recipients:
+            if _claim(key, threshold, email):
+                emails.send_after_commit(
+                    template="reminder",
+                    context={
+                        "kind": "firm",
+                        "days": (end - today).days,
+                        "firm": firm.name,
+                        "valid_until": end.isoformat(),
+                    },
+                    recipients=[email],
+                )
+                report.reminders.append(f"{key} ({threshold} days) -> {email}")
+
+
+def _transition_reminders(today: datetime.date, report: DailyReport) -> None:
+    horizon = today + datetime.timedelta(days=max(THRESHOLDS))
+    versions = StandardVersion.objects.filter(
+        transition_deadline__gte=today, transition_deadline__lte=horizon
+    ).select_related("standard")
+    for version in versions:
+        threshold = _threshold((version.transition_deadline - today).days)
+        if threshold is None:
+            continue
+        requirements = [r for r in selectors._requirements_of(version) if r.is_transition]
+        if not requirements:
+            continue
+        accreditations = selectors._accreditation_queryset().filter(
+            standard_version__standard=version.standard,
+            source=Accreditation.Source.GRANTED,
+        )
+        seen: set[int] = set()
+        for accreditation in accreditations:
+            if accreditation.auditor_id in seen:
+                continue
+            if not any(selectors.element_active_on(e, today) for e in accreditation.scope.all()):
+                continue
+            seen.add(accreditation.auditor_id)
+            user = accreditation.auditor.user
+            missing = [
+                r.title
+                for r in requirements
+                if selectors.requirement_met_on(user, r, today) is None
+            ]
+            if not missing:
+                continue
+            key = f"transition:{version.pk}:{accreditation.auditor_id}"
+            if _claim(key, threshold, user.email):
+                emails.send_after_commit(
+                    template="reminder",
+                    context={
+                        "kind": "transition",
+                        "days": (version.transition_deadline - today).days,
+                        "version": str(version),
+                        "deadline": version.transition_deadline.isoformat(),
+                        "missing": missing,
+                    },
+                    recipients=[user.email],
+                    language=getattr(user, "preferred_language", None),
+                )
+                report.reminders.append(f"{key} ({threshold} days) -> {user.email}")
+
+
+def run_daily(*, on: datetime.date | None = None) -> DailyReport:
+    today = on or timezone.localdate()
+    report = DailyReport()
+    report.expired = services.expire_due(on=today)
+    for application in Application.objects.filter(status__in=services.OPEN_STATUSES):
+        before = application.status
+        services.application_refresh_status(application=application, on=today)
+        if application.status != before:
+            report.applications_moved += 1
+    with transaction.atomic():
+        _scope_reminders(today, report)
+        _firm_reminders(today, report)
+        _transition_reminders(today, report)
+    return report

@@ -1,0 +1,206 @@
+"""Reads for the auditor's pages, the review screen and the dashboard: what is missing,
+applications, accreditations and their scope on a date."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accreditation.models import (
+    Accreditation,
+    Application,
+    AuditFirm,
+    AuditorProfile,
+    Decision,
+    Evidence,
+    FirmAccreditationPeriod,
+    Requirement,
+    ScopeElement,
+    ScopeStatus,
+)
+from accreditation.selectors.eligibility import (  # noqa: F401
+    Eligibility,
+    _accreditation_queryset,
+    _applies_to_sector,
+    _as_date,
+    _country_name,
+    _not_met_text,
+    _requirements_of,
+    add_months,
+    affiliation_problem_on,
+    check_accreditation_on,
+    check_eligibility,
+    current_versions,
+    element_active_on,
+    element_problem_on,
+    element_status_on,
+    firm_accredited_on,
+    firm_problem_on,
+    firm_scope_problem_on,
+    firm_status_on,
+    months_between,
+    requirement_met_on,
+    requirement_problem_on,
+    resolve_sector,
+    resolve_standard,
+    version_in_force,
+)
+
+# --- applications and what is missing ------------------------------------------------
+
+
+@dataclass
+class RequirementStatus:
+    """One requirement of an application's programme, met or not, for the auditor's page."""
+
+    requirement: Requirement
+    met: bool
+    met_on: datetime.date | None
+    detail: str
+    url: str | None = None
+    pending_evidence: int = 0
+
+
+def _requirement_url(requirement: Requirement, application: Application) -> str | None:
+    try:
+        if requirement.kind == Requirement.Kind.COURSE_COMPLETED and requirement.course:
+            return requirement.course.get_absolute_url()
+        if requirement.quiz is not None and requirement.kind in (
+            Requirement.Kind.QUIZ_PASSED,
+            Requirement.Kind.EXAM_PASSED,
+        ):
+            return requirement.quiz.get_absolute_url()
+        if requirement.kind == Requirement.Kind.EVIDENCE_ACCEPTED:
+            return (
+                reverse("accreditation:evidence_upload", kwargs={"pk": application.pk})
+                + f"?requirement={requirement.pk}"
+            )
+        if requirement.kind == Requirement.Kind.ASSIGNMENT_ACCEPTED and requirement.assignment:
+            url = getattr(requirement.assignment, "get_absolute_url", None)
+            return url() if url else None
+    except NoReverseMatch:
+        return None
+    return None
+
+
+def applicable_requirements(application: Application) -> list[Requirement]:
+    """The programme's requirements that apply to the sectors the application asks for."""
+    sector_ids = set(application.sectors.values_list("pk", flat=True))
+    return [
+        r
+        for r in _requirements_of(application.standard_version)
+        if _applies_to_sector(r, sector_ids)
+    ]
+
+
+def requirements_status(
+    *, application: Application, on: datetime.date | None = None
+) -> list[RequirementStatus]:
+    """Requirement by requirement: met or not today (or ``on``), with a line of detail and
+    a link to the course, quiz, exam or evidence upload."""
+    on = on or timezone.localdate()
+    user = application.auditor.user
+    pending = {}
+    for evidence in application.evidence.filter(status=Evidence.Status.PENDING):
+        pending[evidence.requirement_id] = pending.get(evidence.requirement_id, 0) + 1
+    statuses = []
+    for requirement in applicable_requirements(application):
+        problem, met_on = requirement_problem_on(user, requirement, on)
+        if problem is None:
+            detail = _("Met on %(date)s") % {"date": met_on.isoformat()}
+            if requirement.recency_months:
+                detail += " · " + _("valid until %(date)s") % {
+                    "date": add_months(met_on, requirement.recency_months).isoformat()
+                }
+        elif requirement.kind == Requirement.Kind.EVIDENCE_ACCEPTED and pending.get(requirement.pk):
+            detail = _("Evidence uploaded; waiting for review by staff")
+        else:
+            detail = problem[:1].upper() + problem[1:]
+        statuses.append(
+            RequirementStatus(
+                requirement=requirement,
+                met=problem is None,
+                met_on=met_on if problem is None else None,
+                detail=detail,
+                url=_requirement_url(requirement, application),
+                pending_evidence=pending.get(requirement.pk, 0),
+            )
+        )
+    return statuses
+
+
+def all_requirements_met(*, application: Application, on: datetime.date | None = None) -> bool:
+    return all(s.met for s in requirements_status(application=application, on=on))
+
+
+def applications_of(*, user) -> QuerySet[Application]:
+    return (
+        Application.objects.filter(auditor__user=user)
+        .select_related("firm", "standard_version__standard")
+        .prefetch_related("sectors")
+    )
+
+
+def accreditations_of(*, user) -> list[Accreditation]:
+    return list(_accreditation_queryset().filter(auditor__user=user))
+
+
+def accreditation_valid_until(accreditation: Accreditation) -> datetime.date | None:
+    """The latest end date of the accreditation's scope elements."""
+    dates = [e.valid_until for e in accreditation.scope.all()]
+    return max(dates) if dates else None
+
+
+@dataclass
+class ElementView:
+    element: ScopeElement
+    status: str
+    status_label: str
+    since: datetime.date | None
+
+
+def scope_on(accreditation: Accreditation, on: datetime.date | None = None) -> list[ElementView]:
+    """Each scope element with its effective status on ``on`` (expired past its end date)."""
+    on = on or timezone.localdate()
+    views = []
+    for element in accreditation.scope.all():
+        status, since = element_status_on(element, on)
+        if status == ScopeStatus.ACTIVE and on > element.valid_until:
+            status, since = ScopeStatus.EXPIRED, element.valid_until + datetime.timedelta(days=1)
+        if status is None:
+            status = "pending"
+        label = dict(ScopeStatus.choices).get(status, _("Not yet active"))
+        views.append(ElementView(element=element, status=status, status_label=label, since=since))
+    return views
+
+
+def accreditation_status_on(accreditation: Accreditation, on: datetime.date | None = None) -> str:
+    """A one-word summary: active when any element is active, else the most telling status."""
+    statuses = {v.status for v in scope_on(accreditation, on)}
+    for status in (
+        ScopeStatus.ACTIVE,
+        ScopeStatus.SUSPENDED,
+        ScopeStatus.EXPIRED,
+        ScopeStatus.WITHDRAWN,
+        ScopeStatus.REDUCED,
+    ):
+        if status in statuses:
+            return status
+    return "pending"
+
+
+def decisions_for(*, accreditation: Accreditation) -> QuerySet[Decision]:
+    return Decision.objects.filter(accreditation=accreditation).select_related("actor")
+
+
+def firm_periods(firm: AuditFirm) -> QuerySet[FirmAccreditationPeriod]:
+    return firm.periods.order_by("valid_from")
+
+
+def is_applicable_auditor(user) -> bool:
+    return AuditorProfile.objects.filter(user=user).exists()

@@ -1,0 +1,177 @@
+"""Accreditation certificates on the public /verify/<code>/ page (courses' shared registry).
+
+The page shows the accreditation's status *today* and every scope element's status, so a
+suspended or withdrawn accreditation verifies as such. Statuses come from the eligibility
+engine's selectors (``scope_on``, ``accreditation_status_on``, ``firm_problem_on``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accreditation import selectors
+from accreditation.models import (
+    Accreditation,
+    FirmScopeElement,
+    FirmStatusChange,
+    ScopeElement,
+    ScopeStatus,
+    ScopeStatusChange,
+)
+
+
+def accreditations_with_history() -> QuerySet[Accreditation]:
+    """Accreditations with what their status on any date needs, prefetched."""
+    return Accreditation.objects.select_related(
+        "firm", "standard_version__standard", "auditor__user"
+    ).prefetch_related(
+        Prefetch(
+            "scope",
+            queryset=ScopeElement.objects.select_related("sector__standard").prefetch_related(
+                Prefetch(
+                    "changes",
+                    queryset=ScopeStatusChange.objects.order_by(
+                        "effective_from", "created_at", "pk"
+                    ),
+                )
+            ),
+        ),
+        "firm__periods",
+        Prefetch(
+            "firm__status_changes",
+            queryset=FirmStatusChange.objects.order_by("effective_from", "created_at", "pk"),
+        ),
+        Prefetch("firm__scope", queryset=FirmScopeElement.objects.select_related("sector")),
+    )
+
+
+def accreditation_by_code(code: str) -> Accreditation | None:
+    """The accreditation with this certificate code, with its history prefetched."""
+    return accreditations_with_history().filter(code=code).first()
+
+
+@dataclass(frozen=True)
+class ScopeLine:
+    element: ScopeElement
+    status: str
+    status_label: str
+    since: datetime.date | None
+
+    @property
+    def text(self) -> str:
+        """E.g. "PS · Casthouse · China — active until 2027-03-31" or "… — suspended"."""
+        what = " · ".join(
+            [
+                self.element.sector.standard.code,
+                self.element.sector.name,
+                self.element.country.name,
+            ]
+        )
+        if self.status == ScopeStatus.ACTIVE:
+            state = _("active until %(date)s") % {"date": self.element.valid_until.isoformat()}
+        elif self.since:
+            state = _("%(status)s since %(date)s") % {
+                "status": self.status_label.lower(),
+                "date": self.since.isoformat(),
+            }
+        else:
+            state = self.status_label.lower()
+        return f"{what} — {state}"
+
+
+@dataclass(frozen=True)
+class CurrentStatus:
+    """An accreditation's status today, for the verification page and the certificate."""
+
+    status: str  # active, suspended, expired, withdrawn, reduced or pending
+    status_label: str
+    valid: bool
+    firm_problem: str | None
+    lines: list[ScopeLine]
+    valid_from: datetime.date | None
+    valid_until: datetime.date | None
+
+
+def current_status(accreditation: Accreditation, on: datetime.date | None = None) -> CurrentStatus:
+    """Status and scope on ``on`` (today): valid when an element is active and the firm is
+    accredited (an imported accreditation's own dates count as the firm's)."""
+    on = on or timezone.localdate()
+    views = selectors.scope_on(accreditation, on)
+    status = selectors.accreditation_status_on(accreditation, on)
+    elements = [view.element for view in views]
+    valid_from = min((e.valid_from for e in elements), default=None)
+    valid_until = max((e.valid_until for e in elements), default=None)
+    own_dates = None
+    if accreditation.source == Accreditation.Source.IMPORTED and valid_from and valid_until:
+        own_dates = (valid_from, valid_until)
+    firm_problem = selectors.firm_problem_on(accreditation.firm, on, own_dates=own_dates)
+    valid = status == ScopeStatus.ACTIVE and firm_problem is None
+    label = dict(ScopeStatus.choices).get(status, _("Not yet active"))
+    if status == ScopeStatus.ACTIVE and firm_problem:
+        label = _("Not valid: %(reason)s") % {"reason": firm_problem}
+    lines = [
+        ScopeLine(
+            element=view.element,
+            status=view.status,
+            status_label=view.status_label,
+            since=view.since,
+        )
+        for view in sorted(
+            views,
+            key=lambda v: (
+                v.element.sector.standard.code,
+                v.element.sector.name,
+                v.element.country.name,
+            ),
+        )
+    ]
+    return CurrentStatus(
+        status=status,
+        status_label=str(label),
+        valid=valid,
+        firm_problem=firm_problem,
+        lines=lines,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+
+
+def find_accreditation_certificate(code: str):
+    """The /verify/<code>/ lookup for accreditation certificates (None: not ours)."""
+    from courses.verification import VerificationResult
+
+    accreditation = accreditation_by_code(code)
+    if accreditation is None:
+        return None
+    state = current_status(accreditation)
+    version = accreditation.standard_version
+    details: list[tuple[str, str]] = [
+        (_("Standard"), f"{version.standard.name} ({version.standard.code} {version.version})"),
+        (_("Audit firm"), accreditation.firm.name),
+    ]
+    if state.firm_problem:
+        details.append((_("Audit firm's accreditation"), state.firm_problem))
+    details += [(_("Scope"), line.text) for line in state.lines]
+    return VerificationResult(
+        kind=str(_("Accreditation certificate")),
+        holder_name=accreditation.auditor.user.full_name,
+        title=_("Accredited auditor: %(standard)s") % {"standard": version.standard.name},
+        issued_on=timezone.localdate(accreditation.granted_at),
+        valid=state.valid,
+        status_label=state.status_label,
+        details=details,
+        valid_until=state.valid_until if state.valid else None,
+    )
+
+
+def register() -> None:
+    try:
+        from courses.verification import register_verifier
+    except ImportError:  # the shared verification page is not there yet
+        return
+    register_verifier(find_accreditation_certificate)

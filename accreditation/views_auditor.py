@@ -1,0 +1,212 @@
+"""The auditor's pages: my applications and accreditations, apply, what is missing,
+upload evidence, register consent. Thin views: each calls one service or selector."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accreditation import permissions, selectors, services
+from accreditation.forms import ApplicationForm, AuditorProfileForm, EvidenceForm
+from accreditation.models import (
+    Application,
+    AuditorProfile,
+    Evidence,
+    Requirement,
+    StandardVersion,
+)
+
+
+def _own_application(request, pk: int) -> Application:
+    application = get_object_or_404(
+        Application.objects.select_related("auditor__user", "firm", "standard_version__standard"),
+        pk=pk,
+    )
+    if not permissions.owns_application(request.user, application):
+        raise PermissionDenied
+    return application
+
+
+@login_required
+def my_accreditation(request):
+    """Everything an auditor needs on one page; open applications move by themselves."""
+    profile = AuditorProfile.objects.filter(user=request.user).first()
+    applications = list(selectors.applications_of(user=request.user))
+    rows = []
+    for application in applications:
+        services.application_refresh_status(application=application)
+        rows.append(
+            {
+                "application": application,
+                "requirements": selectors.requirements_status(application=application)
+                if application.status
+                not in (Application.Status.GRANTED, Application.Status.REJECTED)
+                else [],
+            }
+        )
+    accreditations = [
+        {
+            "accreditation": accreditation,
+            "scope": selectors.scope_on(accreditation),
+            "status": selectors.accreditation_status_on(accreditation),
+            "valid_until": selectors.accreditation_valid_until(accreditation),
+        }
+        for accreditation in selectors.accreditations_of(user=request.user)
+    ]
+    return render(
+        request,
+        "accreditation/my_accreditation.html",
+        {
+            "profile": profile,
+            "applications": rows,
+            "accreditations": accreditations,
+            "versions": selectors.current_versions(),
+        },
+    )
+
+
+@login_required
+def apply_choose(request):
+    return render(
+        request,
+        "accreditation/apply_choose.html",
+        {"versions": selectors.current_versions()},
+    )
+
+
+@login_required
+def apply(request, version_pk: int):
+    if not permissions.can_apply(request.user):
+        raise PermissionDenied
+    version = get_object_or_404(
+        StandardVersion.objects.select_related("standard"),
+        pk=version_pk,
+        pk__in=selectors.current_versions().values("pk"),
+    )
+    form = ApplicationForm(request.POST or None, standard_version=version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_create(
+                auditor=services.auditor_profile_ensure(user=request.user),
+                firm=form.cleaned_data["firm"],
+                standard_version=version,
+                sectors=form.cleaned_data["sectors"],
+                countries=form.cleaned_data["countries"],
+            )
+        except services.AccreditationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("Your application is saved as a draft. Submit it when it is ready.")
+            )
+            return redirect("accreditation:application", pk=application.pk)
+    return render(request, "accreditation/apply.html", {"form": form, "version": version})
+
+
+@login_required
+def application_detail(request, pk: int):
+    application = _own_application(request, pk)
+    services.application_refresh_status(application=application)
+    return render(
+        request,
+        "accreditation/application_detail.html",
+        {
+            "application": application,
+            "requirements": selectors.requirements_status(application=application),
+            "evidence": application.evidence.select_related("requirement").order_by("-uploaded_at"),
+            "history": application.history.all(),
+            "decisions": application.decisions.order_by("-at"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def application_submit(request, pk: int):
+    application = _own_application(request, pk)
+    try:
+        services.application_submit(application=application, by=request.user)
+    except services.AccreditationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Your application is submitted."))
+    return redirect("accreditation:application", pk=application.pk)
+
+
+@login_required
+@require_POST
+def application_delete(request, pk: int):
+    application = _own_application(request, pk)
+    try:
+        services.application_withdraw_draft(application=application)
+    except services.AccreditationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("accreditation:application", pk=pk)
+    messages.success(request, _("The draft is deleted."))
+    return redirect("accreditation:mine")
+
+
+@login_required
+def evidence_upload(request, pk: int):
+    application = _own_application(request, pk)
+    initial = {}
+    requirement_pk = request.GET.get("requirement")
+    if requirement_pk and requirement_pk.isdigit():
+        requirement = Requirement.objects.filter(pk=requirement_pk).first()
+        if requirement:
+            initial = {"requirement": requirement, "description": requirement.title}
+    form = EvidenceForm(
+        request.POST or None, request.FILES or None, application=application, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evidence_upload(
+                application=application,
+                requirement=form.cleaned_data["requirement"],
+                file=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+            )
+        except services.AccreditationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Thank you: staff will review your document."))
+            return redirect("accreditation:application", pk=application.pk)
+    return render(
+        request, "accreditation/evidence_upload.html", {"form": form, "application": application}
+    )
+
+
+@login_required
+def profile(request):
+    auditor = services.auditor_profile_ensure(user=request.user)
+    form = AuditorProfileForm(request.POST or None, instance=auditor)
+    if request.method == "POST" and form.is_valid():
+        services.auditor_profile_update(
+            profile=AuditorProfile.objects.get(pk=auditor.pk),  # the form changed ``auditor``
+            languages=form.cleaned_data["languages"],
+            listed_consent=form.cleaned_data["listed_consent"],
+        )
+        messages.success(request, _("Your auditor profile is saved."))
+        return redirect("accreditation:mine")
+    return render(request, "accreditation/profile.html", {"form": form})
+
+
+@login_required
+def evidence_file(request, pk: int):
+    """Evidence documents (CVs, certificates) are private: the auditor and reviewers only."""
+    evidence = get_object_or_404(Evidence.objects.select_related("application__auditor"), pk=pk)
+    if not (
+        permissions.owns_application(request.user, evidence.application)
+        or permissions.can_review_application(request.user)
+    ):
+        raise PermissionDenied
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=evidence.file.name.rsplit("/", 1)[-1])

@@ -1,0 +1,340 @@
+"""The accreditation back office in the Wagtail admin.
+
+Reference data, programmes (with their requirements inline), firms (with their scope inline)
+and auditor profiles are edited with plain forms. Applications, accreditations and firms'
+own accreditation change only through decision screens (views_admin) that call the services:
+their "edit" URLs open those screens. The decisions log is read-only.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.models import CreateView, DeleteView, EditView
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from accreditation import selectors, views_admin
+from accreditation.models import (
+    Accreditation,
+    Application,
+    AuditFirm,
+    AuditorProfile,
+    Decision,
+    Programme,
+    Sector,
+    Standard,
+    StandardVersion,
+)
+from accreditation.services import notify_register_changed
+
+
+class LinkColumn(Column):
+    """A column whose cell links to a decision screen."""
+
+    def __init__(self, name, *, url_name, text, **kwargs):
+        super().__init__(name, **kwargs)
+        self.url_name = url_name
+        self.text = text
+
+    def get_value(self, instance):
+        return format_html(
+            '<a class="button button-small button-secondary" href="{}">{}</a>',
+            reverse(self.url_name, args=[instance.pk]),
+            self.text,
+        )
+
+
+class RegisterCreateView(CreateView):
+    """Saves, then tells the public register (after commit) that its data changed."""
+
+    def save_instance(self):
+        instance = super().save_instance()
+        notify_register_changed(self.model)
+        return instance
+
+
+class RegisterEditView(EditView):
+    def save_instance(self):
+        instance = super().save_instance()
+        notify_register_changed(self.model)
+        return instance
+
+
+class RegisterDeleteView(DeleteView):
+    def delete_action(self):
+        super().delete_action()
+        notify_register_changed(self.model)
+
+
+class RegisterVisibleViewSet(ModelViewSet):
+    """Edits of data shown on the public register purge its cache."""
+
+    add_view_class = RegisterCreateView
+    edit_view_class = RegisterEditView
+    delete_view_class = RegisterDeleteView
+
+
+class StandardViewSet(RegisterVisibleViewSet):
+    model = Standard
+    icon = "doc-full"
+    menu_label = _("Standards")
+    form_fields = ["code", "name"]
+    list_display = ["code", "name"]
+    copy_view_enabled = False
+
+
+class SectorViewSet(RegisterVisibleViewSet):
+    model = Sector
+    icon = "tag"
+    menu_label = _("Sectors")
+    form_fields = ["standard", "slug", "name", "description"]
+    list_display = ["name", "slug", "standard"]
+    list_filter = ["standard"]
+    search_fields = ["name", "slug"]
+    copy_view_enabled = False
+
+
+class StandardVersionViewSet(RegisterVisibleViewSet):
+    model = StandardVersion
+    icon = "date"
+    menu_label = _("Standard versions")
+    panels = [
+        FieldRowPanel([FieldPanel("standard"), FieldPanel("version")]),
+        FieldRowPanel([FieldPanel("effective_from"), FieldPanel("effective_until")]),
+        FieldPanel("transition_deadline"),
+        FieldPanel("sectors", widget=forms.CheckboxSelectMultiple),
+    ]
+    list_display = ["__str__", "effective_from", "effective_until", "transition_deadline"]
+    list_filter = ["standard"]
+    copy_view_enabled = False
+
+
+class ProgrammeViewSet(ModelViewSet):
+    model = Programme
+    icon = "list-ul"
+    menu_label = _("Programmes")
+    panels = [
+        FieldPanel("standard_version"),
+        FieldPanel("name"),
+        FieldPanel("description"),
+        FieldPanel("accreditation_validity_months"),
+        InlinePanel(
+            "requirements",
+            heading=_("Requirements"),
+            label=_("Requirement"),
+            panels=[
+                FieldRowPanel([FieldPanel("kind"), FieldPanel("title")]),
+                FieldRowPanel(
+                    [FieldPanel("course"), FieldPanel("refresher_course"), FieldPanel("assignment")]
+                ),
+                FieldRowPanel([FieldPanel("quiz"), FieldPanel("min_percent")]),
+                FieldPanel("evidence_description"),
+                FieldRowPanel(
+                    [
+                        FieldPanel("sector"),
+                        FieldPanel("recency_months"),
+                        FieldPanel("is_transition"),
+                    ]
+                ),
+                FieldPanel("sort_order"),
+            ],
+        ),
+    ]
+    list_display = ["name", "standard_version", "accreditation_validity_months"]
+    copy_view_enabled = False
+
+
+class AuditFirmViewSet(RegisterVisibleViewSet):
+    model = AuditFirm
+    icon = "group"
+    menu_label = _("Audit firms")
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("slug")]),
+        FieldRowPanel([FieldPanel("country"), FieldPanel("website")]),
+        MultiFieldPanel(
+            [
+                FieldPanel("scheme"),
+                FieldPanel("accreditation_body"),
+                FieldPanel("accreditation_number"),
+            ],
+            heading=_("ISO/IEC 17021 / 17065 accreditation"),
+        ),
+        FieldPanel("admins"),
+        InlinePanel(
+            "scope",
+            heading=_("Firm scope (standard × sector × country)"),
+            label=_("Scope element"),
+            panels=[
+                FieldRowPanel([FieldPanel("sector"), FieldPanel("country")]),
+                FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")]),
+            ],
+        ),
+    ]
+    search_fields = ["name"]
+    list_filter = ["country", "scheme"]
+    copy_view_enabled = False
+
+    @property
+    def list_display(self):
+        return [
+            "name",
+            "country",
+            Column("accredited", label=_("Accredited today"), accessor=_firm_accredited),
+            LinkColumn(
+                "decisions",
+                label=_("Firm accreditation"),
+                url_name="accreditation_firm:decisions",
+                text=_("Decisions"),
+            ),
+        ]
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("decisions/<int:pk>/", views_admin.firm_decisions, name="decisions"),
+        ]
+
+
+def _firm_accredited(firm) -> str:
+    return str(_("yes")) if selectors.firm_accredited_on(firm) else str(_("no"))
+
+
+class AuditorProfileViewSet(RegisterVisibleViewSet):
+    model = AuditorProfile
+    icon = "user"
+    menu_label = _("Auditors")
+    panels = [
+        FieldPanel("user"),
+        FieldRowPanel([FieldPanel("is_lead_auditor"), FieldPanel("listed_consent")]),
+        FieldPanel("languages"),
+        InlinePanel(
+            "affiliations",
+            heading=_("Firms"),
+            label=_("Affiliation"),
+            panels=[FieldRowPanel([FieldPanel("firm"), FieldPanel("since"), FieldPanel("until")])],
+        ),
+    ]
+    list_display = ["user", "is_lead_auditor", "listed_consent", "languages"]
+    list_filter = ["is_lead_auditor", "listed_consent"]
+    search_fields = ["user__full_name", "user__email"]
+    copy_view_enabled = False
+
+
+class ApplicationViewSet(ModelViewSet):
+    """Applications are reviewed, never edited: "edit" opens the review screen."""
+
+    model = Application
+    icon = "clipboard-list"
+    menu_label = _("Applications")
+    form_fields = ["status"]
+    list_filter = ["status", "standard_version", "firm"]
+    search_fields = ["auditor__user__full_name", "auditor__user__email"]
+    copy_view_enabled = False
+    list_display = [
+        "__str__",
+        "firm",
+        "status",
+        "submitted_at",
+        LinkColumn(
+            "review",
+            label=_("Review"),
+            url_name="accreditation_application:review",
+            text=_("Review"),
+        ),
+    ]
+
+    @property
+    def edit_view(self):
+        return lambda request, pk: redirect("accreditation_application:review", pk=pk)
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("review/<int:pk>/", views_admin.application_review, name="review"),
+            path("evidence/<int:pk>/", views_admin.evidence_review, name="evidence_review"),
+        ]
+
+
+class AccreditationViewSet(ModelViewSet):
+    """Accreditations are created by grants and imports; "edit" opens the decision screen."""
+
+    model = Accreditation
+    icon = "success"
+    menu_label = _("Accreditations")
+    form_fields = ["firm"]
+    list_filter = ["standard_version", "firm", "source"]
+    search_fields = ["auditor__user__full_name", "auditor__user__email", "code"]
+    copy_view_enabled = False
+
+    @property
+    def list_display(self):
+        return [
+            "__str__",
+            "code",
+            "source",
+            Column("status", label=_("Status today"), accessor=selectors.accreditation_status_on),
+            Column(
+                "valid_until", label=_("Valid until"), accessor=selectors.accreditation_valid_until
+            ),
+            LinkColumn(
+                "decide",
+                label=_("Decisions"),
+                url_name="accreditation_accreditation:detail",
+                text=_("Open"),
+            ),
+        ]
+
+    @property
+    def edit_view(self):
+        return lambda request, pk: redirect("accreditation_accreditation:detail", pk=pk)
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("detail/<int:pk>/", views_admin.accreditation_detail, name="detail"),
+        ]
+
+
+class DecisionViewSet(ModelViewSet):
+    """The append-only decisions log: list and inspect only."""
+
+    model = Decision
+    icon = "history"
+    menu_label = _("Decisions log")
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    form_fields = ["reason"]
+    list_display = ["at", "action", "actor", "reason", "accreditation", "application", "firm"]
+    list_filter = ["action"]
+    search_fields = ["reason", "action"]
+
+    @property
+    def edit_view(self):
+        return lambda request, pk: redirect("accreditation_decision:inspect", pk=pk)
+
+
+class AccreditationGroup(ModelViewSetGroup):
+    menu_label = _("Accreditation")
+    menu_icon = "success"
+    menu_order = 300
+    items = [
+        ApplicationViewSet("accreditation_application", url_prefix="accreditation/applications"),
+        AccreditationViewSet(
+            "accreditation_accreditation", url_prefix="accreditation/accreditations"
+        ),
+        AuditFirmViewSet("accreditation_firm", url_prefix="accreditation/firms"),
+        AuditorProfileViewSet("accreditation_auditor", url_prefix="accreditation/auditors"),
+        ProgrammeViewSet("accreditation_programme", url_prefix="accreditation/programmes"),
+        StandardViewSet("accreditation_standard", url_prefix="accreditation/standards"),
+        StandardVersionViewSet("accreditation_version", url_prefix="accreditation/versions"),
+        SectorViewSet("accreditation_sector", url_prefix="accreditation/sectors"),
+        DecisionViewSet("accreditation_decision", url_prefix="accreditation/decisions"),
+    ]
+
+
+@hooks.register("register_admin_viewset")
+def register_viewset():
+    return AccreditationGroup()

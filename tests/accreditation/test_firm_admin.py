@@ -1,0 +1,127 @@
+"""Point 3 (part): firm admins see their auditors, training status, scope and what expires."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from accreditation import models
+from lms import roles
+from tests.accreditation.factories import (
+    AccreditationFactory,
+    ApplicationFactory,
+    AuditorFactory,
+    FirmFactory,
+    FirmScopeElementFactory,
+    ProgrammeFactory,
+    RequirementFactory,
+    StandardVersionFactory,
+)
+from tests.accreditation.register_helpers import days_from_today
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def firm_admin(db):
+    return UserFactory(role=roles.FIRM_ADMIN, full_name="Fiona Admin")
+
+
+@pytest.fixture
+def firm(firm_admin):
+    firm = FirmFactory(name="Admin Firm", period=(days_from_today(-300), days_from_today(60)))
+    firm.admins.add(firm_admin)
+    FirmScopeElementFactory(firm=firm, country="CN", valid_until=days_from_today(30))
+    return firm
+
+
+def test_firm_admin_sees_firm_status_auditors_scope_and_expiries(client, firm_admin, firm):
+    AccreditationFactory(
+        auditor=AuditorFactory(user__full_name="Soon Expiring", listed_consent=False),
+        firm=firm,
+        scope=[("casthouse", "CN")],
+        valid_until=days_from_today(45),
+    )
+    AccreditationFactory(
+        auditor=AuditorFactory(user__full_name="Long Valid"),
+        firm=firm,
+        scope=[("casthouse", "DE")],
+    )
+    AccreditationFactory(auditor=AuditorFactory(user__full_name="Other Firm Person"))
+    client.force_login(firm_admin)
+
+    response = client.get("/accreditation/firm/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Admin Firm" in html and "Accredited" in html
+    assert "Soon Expiring" in html and "Long Valid" in html
+    assert "Other Firm Person" not in html
+    (overview,) = response.context["overviews"]
+    expiring = [(item.on, item.who) for item in overview.expiring]
+    assert expiring == [
+        (days_from_today(30), ""),
+        (days_from_today(45), "Soon Expiring"),
+        (days_from_today(60), ""),
+    ]
+    assert "PS · Casthouse · China — active until" in html
+
+
+def test_firm_admin_sees_training_problems_from_the_eligibility_engine(client, firm_admin, firm):
+    version = StandardVersionFactory(standard__code="PS")
+    RequirementFactory(programme=ProgrammeFactory(standard_version=version), title="CV check")
+    AccreditationFactory(
+        auditor=AuditorFactory(user__full_name="Needs Training"),
+        firm=firm,
+        standard_version=version,
+        scope=[("casthouse", "CN")],
+    )
+    client.force_login(firm_admin)
+
+    response = client.get("/accreditation/firm/")
+
+    (overview,) = response.context["overviews"]
+    (row,) = overview.auditors
+    assert row.training_problems
+    assert "Action needed" in response.content.decode()
+
+
+def test_firm_admin_sees_open_applications_with_requirements_met(client, firm_admin, firm):
+    version = StandardVersionFactory(standard__code="PS")
+    RequirementFactory(programme=ProgrammeFactory(standard_version=version))
+    ApplicationFactory(
+        auditor=AuditorFactory(user__full_name="In Training"),
+        firm=firm,
+        standard_version=version,
+        status=models.Application.Status.IN_TRAINING,
+    )
+    client.force_login(firm_admin)
+
+    html = client.get("/accreditation/firm/").content.decode()
+
+    assert "In Training" in html
+    assert "0 of 1 requirements met" in html
+
+
+def test_firm_admin_page_needs_a_firm_admin(client, firm):
+    assert client.get("/accreditation/firm/").status_code == 302
+    client.force_login(UserFactory())
+    assert client.get("/accreditation/firm/").status_code == 403
+
+
+def test_named_admin_without_the_group_may_see_their_firm(client, firm):
+    person = UserFactory()
+    firm.admins.add(person)
+    client.force_login(person)
+
+    assert client.get("/accreditation/firm/").status_code == 200
+
+
+def test_group_member_without_a_firm_sees_an_explanation(client):
+    person = UserFactory(role=roles.FIRM_ADMIN)
+    assert Group.objects.get(name=roles.FIRM_ADMIN) in person.groups.all()
+    client.force_login(person)
+
+    response = client.get("/accreditation/firm/")
+
+    assert response.status_code == 200
+    assert response.context["overviews"] == []
