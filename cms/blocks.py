@@ -1,0 +1,199 @@
+"""StreamField blocks for page bodies.
+
+Nothing here calls the internet when a page renders: a video is either an uploaded file
+(served through the checked document view and played by the browser's own player) or an
+external link shown as a plain link, never an embed.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.images.blocks import ImageChooserBlock
+
+
+class HeadingBlock(blocks.StructBlock):
+    text = blocks.CharBlock(label=_("heading"), max_length=200)
+    level = blocks.ChoiceBlock(
+        label=_("level"),
+        choices=[("h2", _("Section (h2)")), ("h3", _("Subsection (h3)"))],
+        default="h2",
+    )
+
+    class Meta:
+        icon = "title"
+        label = _("Heading")
+        template = "cms/blocks/heading.html"
+
+
+class ImageBlock(blocks.StructBlock):
+    """An image; its alternative text is the image's own (required) description."""
+
+    image = ImageChooserBlock(label=_("image"))
+    caption = blocks.CharBlock(label=_("caption"), required=False, max_length=300)
+
+    class Meta:
+        icon = "image"
+        label = _("Image")
+        template = "cms/blocks/image.html"
+
+
+class QuoteBlock(blocks.StructBlock):
+    quote = blocks.TextBlock(label=_("quote"))
+    attribution = blocks.CharBlock(label=_("attribution"), required=False, max_length=200)
+
+    class Meta:
+        icon = "openquote"
+        label = _("Quote")
+        template = "cms/blocks/quote.html"
+
+
+class DocumentBlock(blocks.StructBlock):
+    document = DocumentChooserBlock(label=_("document"))
+    label = blocks.CharBlock(
+        label=_("link text"), required=False, help_text=_("Defaults to the document title.")
+    )
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Downloadable document")
+        template = "cms/blocks/document.html"
+
+
+class VideoBlock(blocks.StructBlock):
+    """An uploaded video played by the browser, or a link to a video elsewhere."""
+
+    title = blocks.CharBlock(label=_("title"), max_length=200)
+    video = DocumentChooserBlock(
+        label=_("video file"),
+        required=False,
+        help_text=_("An uploaded WebM or MP4 file, played on the page."),
+    )
+    captions = DocumentChooserBlock(
+        label=_("captions (WebVTT)"), required=False, help_text=_("A .vtt captions file.")
+    )
+    external_url = blocks.URLBlock(
+        label=_("external link"),
+        required=False,
+        help_text=_("Shown as a link; nothing is embedded from other sites."),
+    )
+    transcript = blocks.TextBlock(label=_("transcript"), required=False)
+
+    class Meta:
+        icon = "media"
+        label = _("Video")
+        template = "cms/blocks/video.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value.get("video") and not value.get("external_url"):
+            raise blocks.StructBlockValidationError(
+                block_errors={
+                    "video": ValidationError(_("Choose a video file or give an external link."))
+                }
+            )
+        return value
+
+
+class CallToActionBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("title"), max_length=200)
+    text = blocks.TextBlock(label=_("text"), required=False)
+    link_page = blocks.PageChooserBlock(label=_("page"), required=False)
+    link_url = blocks.URLBlock(label=_("or URL"), required=False)
+    button_text = blocks.CharBlock(label=_("button text"), max_length=60)
+
+    class Meta:
+        icon = "pick"
+        label = _("Call to action")
+        template = "cms/blocks/call_to_action.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value.get("link_page") and not value.get("link_url"):
+            raise blocks.StructBlockValidationError(
+                block_errors={"link_page": ValidationError(_("Choose a page or give a URL."))}
+            )
+        return value
+
+
+class QuizChooserBlock(blocks.ChooserBlock):
+    """Chooses a practice quiz of the quiz engine. Exams can never be chosen."""
+
+    @cached_property
+    def target_model(self):
+        return apps.get_model("quiz", "Quiz")
+
+    def get_queryset(self):
+        queryset = self.target_model.objects.all()
+        if any(f.name == "is_exam" for f in self.target_model._meta.get_fields()):
+            queryset = queryset.filter(is_exam=False)
+        return queryset
+
+    @cached_property
+    def field(self):
+        return forms.ModelChoiceField(
+            queryset=self.get_queryset(),
+            widget=self.widget,
+            required=self._required,
+            validators=self._validators,
+            help_text=self._help_text,
+        )
+
+    @cached_property
+    def widget(self):
+        return forms.Select()
+
+    def get_form_state(self, value):
+        return self.widget.format_value(self.field.prepare_value(value))
+
+    def to_python(self, value):
+        # A quiz deleted (or turned into an exam) since the page was saved renders nothing.
+        if value is None:
+            return None
+        return self.get_queryset().filter(pk=value).first()
+
+    def bulk_to_python(self, values):
+        objects = self.get_queryset().in_bulk([v for v in values if v is not None])
+        return [objects.get(value) for value in values]
+
+    class Meta:
+        icon = "form"
+
+
+class KnowledgeCheckBlock(blocks.StructBlock):
+    """Places a practice quiz inline: a card with a link where the learner starts it."""
+
+    quiz = QuizChooserBlock(label=_("quiz"))
+    intro = blocks.TextBlock(
+        label=_("introduction"),
+        required=False,
+        help_text=_("Defaults to the quiz's description."),
+    )
+
+    class Meta:
+        icon = "help"
+        label = _("Knowledge check")
+        template = "cms/blocks/knowledge_check.html"
+
+
+class BodyBlock(blocks.StreamBlock):
+    heading = HeadingBlock()
+    paragraph = blocks.RichTextBlock(
+        label=_("Rich text"),
+        features=["bold", "italic", "link", "document-link", "ol", "ul", "h3", "h4"],
+        template="cms/blocks/paragraph.html",
+    )
+    image = ImageBlock()
+    quote = QuoteBlock()
+    document = DocumentBlock()
+    video = VideoBlock()
+    call_to_action = CallToActionBlock()
+    knowledge_check = KnowledgeCheckBlock()
+
+    class Meta:
+        block_counts = {}

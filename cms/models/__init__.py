@@ -1,0 +1,45 @@
+"""Wagtail pages, snippets and learning progress of the content site."""
+
+from cms.models.access import MembersOnlyMixin, Visibility
+from cms.models.learning import (
+    SECTOR_CHOICES,
+    Audience,
+    LearningModuleIndexPage,
+    LearningModulePage,
+    LearningModuleTag,
+    ModuleProgress,
+    Standard,
+)
+from cms.models.pages import ContentPage, HomePage, HomePageFeaturedModule
+from cms.models.people import Person
+from cms.models.recordings import (
+    RecordingChapter,
+    RecordingIndexPage,
+    RecordingPage,
+    RecordingSpeaker,
+    RecordingTag,
+)
+
+MEMBERS_ONLY_PAGE_MODELS = (ContentPage, LearningModulePage, RecordingPage)
+
+__all__ = [
+    "MEMBERS_ONLY_PAGE_MODELS",
+    "SECTOR_CHOICES",
+    "Audience",
+    "ContentPage",
+    "HomePage",
+    "HomePageFeaturedModule",
+    "LearningModuleIndexPage",
+    "LearningModulePage",
+    "LearningModuleTag",
+    "MembersOnlyMixin",
+    "ModuleProgress",
+    "Person",
+    "RecordingChapter",
+    "RecordingIndexPage",
+    "RecordingPage",
+    "RecordingSpeaker",
+    "RecordingTag",
+    "Standard",
+    "Visibility",
+]

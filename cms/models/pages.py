@@ -1,0 +1,84 @@
+"""The home page and generic content pages."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, PageChooserPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from cms.blocks import BodyBlock
+from cms.models.access import MembersOnlyMixin
+
+
+class HomePage(Page):
+    """The site root: what the platform offers each of its audiences."""
+
+    intro = models.CharField(_("introduction"), max_length=300, blank=True)
+    body = RichTextField(_("body"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        InlinePanel("featured_modules", label=_("Featured learning modules"), max_num=6),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["cms.ContentPage", "cms.LearningModuleIndexPage", "cms.RecordingIndexPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from cms import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["featured_modules"] = selectors.with_progress(
+            user=request.user, modules=selectors.featured_modules(home=self)
+        )
+        context["upcoming_sessions"] = selectors.upcoming_sessions(limit=3)
+        context["latest_recordings"] = selectors.past_recordings()[:3]
+        return context
+
+
+class HomePageFeaturedModule(Orderable):
+    page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_modules")
+    module = models.ForeignKey(
+        "cms.LearningModulePage",
+        verbose_name=_("learning module"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    panels = [PageChooserPanel("module", "cms.LearningModulePage")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("featured learning module")
+
+
+class ContentPage(MembersOnlyMixin, Page):
+    """A generic page (about, guidance, ...) made of body blocks."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    settings_panels = [MembersOnlyMixin.visibility_panel, *Page.settings_panels]
+    search_fields = [
+        *Page.search_fields,
+        *MembersOnlyMixin.visibility_search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["cms.HomePage", "cms.ContentPage"]
+    subpage_types = ["cms.ContentPage"]
+
+    class Meta:
+        verbose_name = _("content page")

@@ -1,0 +1,74 @@
+"""Views of the content site outside the page tree: search, progress, private media."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.documents import get_document_model
+
+from cms import ics, selectors, services
+from cms.models import LearningModulePage, RecordingPage
+from cms.permissions import can_record_progress, can_view_page
+
+
+def search(request):
+    query = request.GET.get("q", "")[:200]
+    hits = selectors.search_site(user=request.user, query=query)
+    page_obj = Paginator(hits, 20).get_page(request.GET.get("page"))
+    from urllib.parse import urlencode
+
+    return TemplateResponse(
+        request,
+        "cms/search.html",
+        {
+            "query": query,
+            "page_obj": page_obj,
+            "hits": page_obj.object_list,
+            "query_string": urlencode({"q": query}) if query else "",
+        },
+    )
+
+
+@require_POST
+@login_required
+def module_complete(request, page_id: int):
+    module = get_object_or_404(LearningModulePage.objects.live(), pk=page_id)
+    if not can_record_progress(request.user, module):
+        raise PermissionDenied
+    services.module_progress_complete(user=request.user, module=module)
+    messages.success(
+        request, _("Well done: “%(title)s” is marked as complete.") % {"title": module.title}
+    )
+    return redirect(module.get_url(request) or "/")
+
+
+def session_calendar(request, page_id: int):
+    """The live session of a recording as an .ics file, for the person's own calendar."""
+    recording = get_object_or_404(RecordingPage.objects.live(), pk=page_id)
+    if not can_view_page(request.user, recording):
+        raise PermissionDenied
+    response = HttpResponse(
+        ics.session_calendar(recording, request=request),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{recording.slug}.ics"'
+    return response
+
+
+def media_document(request, path: str):
+    """A direct /media/documents/... URL goes through the checked document view instead.
+
+    Only reached where Django serves media itself (DEBUG); in production the web server
+    must not publish the documents folder (see README).
+    """
+    document = get_document_model().objects.filter(file=f"documents/{path}").first()
+    if document is None:
+        raise Http404
+    return redirect(document.url)
