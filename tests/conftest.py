@@ -58,3 +58,35 @@ def member_client(member) -> Client:
     client = Client()
     client.force_login(member)
     return client
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Keeps the serialized start state reachable from every connection object.
+
+    Playwright's sync API switches contexts, and Django keeps connections per context, so
+    a browser test can end up with a fresh connection object that lacks the serialized
+    data the test database was created with; serialized rollback would then restore
+    nothing. Storing it on the connection class makes it visible to every instance.
+    """
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            type(connections[alias])._test_serialized_contents = contents
+    yield
+
+
+def pytest_collection_modifyitems(items):
+    """Transactional tests (browser journeys, concurrency) end with a flush of every table,
+    which would also remove what data migrations created: role groups, the Wagtail site and
+    home page, the standards. Serialized rollback puts that data back for the next test."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and "serialized_rollback" not in marker.kwargs
+        ):
+            item.add_marker(pytest.mark.django_db(**marker.kwargs, serialized_rollback=True))

@@ -32,3 +32,25 @@ def test_a_newcomer_signs_up_verifies_the_address_and_signs_in(page):
     page.get_by_role("button", name="Confirm").click()
     page.get_by_text("Noor").first.wait_for()
     screenshot(page, "home-signed-in")
+
+
+def test_secretariat_staff_sign_in_with_their_authenticator_code_and_reach_the_admin(page):
+    from allauth.mfa.totp.internal.auth import TOTP, hotp_value, yield_hotp_counters_from_time
+
+    from tests.conftest import TEST_TOTP_SECRET
+    from tests.factories import SecretariatFactory
+
+    staff = SecretariatFactory(email="sam@example.org", full_name="Sam Secretariat")
+    TOTP.activate(staff, TEST_TOTP_SECRET)
+
+    page.goto("/admin/")
+    page.get_by_label("Email").fill("sam@example.org")
+    page.get_by_label("Password").fill("password123!")
+    page.get_by_role("button", name="Sign In").click()
+    code = f"{hotp_value(TEST_TOTP_SECRET, next(yield_hotp_counters_from_time())):06d}"
+    page.get_by_label("Code").fill(code)
+    screenshot(page, "staff-mfa-code")
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url("**/admin/")
+    page.get_by_text("Sam").first.wait_for()
+    screenshot(page, "admin-dashboard")

@@ -168,9 +168,7 @@ def test_logout_is_a_post_and_ends_the_session(client):
 def test_change_email_requires_verifying_the_new_address(client):
     user = UserFactory(email="old@example.org")
     client.force_login(user)
-    response = client.post(
-        reverse("account_email"), {"action_add": "", "email": "new@example.org"}
-    )
+    response = client.post(reverse("account_email"), {"action_add": "", "email": "new@example.org"})
     assert response.status_code == 302
     new = EmailAddress.objects.get(email="new@example.org")
     assert not new.verified

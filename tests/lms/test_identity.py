@@ -54,13 +54,17 @@ def test_email_is_the_login_and_users_have_a_full_name():
 def test_profile_form_saves_and_keeps_what_was_typed_on_error(client):
     user = UserFactory(full_name="Old Name")
     client.force_login(user)
-    bad = client.post(reverse("account_profile"), {"full_name": "New Name", "preferred_language": "xx"})
+    bad = client.post(
+        reverse("account_profile"), {"full_name": "New Name", "preferred_language": "xx"}
+    )
     assert bad.status_code == 200
     assert 'value="New Name"' in bad.content.decode()
     user.refresh_from_db()
     assert user.full_name == "Old Name"
 
-    good = client.post(reverse("account_profile"), {"full_name": "New  Name", "preferred_language": "de"})
+    good = client.post(
+        reverse("account_profile"), {"full_name": "New  Name", "preferred_language": "de"}
+    )
     assert good.status_code == 302
     user.refresh_from_db()
     assert (user.full_name, user.preferred_language) == ("New Name", "de")
@@ -72,7 +76,11 @@ def test_seed_demo_is_idempotent_and_gives_the_staff_account_totp():
     call_command("seed_demo")
     counts = (User.objects.count(), Organisation.objects.count(), Authenticator.objects.count())
     call_command("seed_demo")
-    assert (User.objects.count(), Organisation.objects.count(), Authenticator.objects.count()) == counts
+    assert (
+        User.objects.count(),
+        Organisation.objects.count(),
+        Authenticator.objects.count(),
+    ) == counts
     staff = User.objects.get(email="staff@example.org")
     assert permissions.can_access_admin(staff)
     assert permissions.has_mfa(staff)
