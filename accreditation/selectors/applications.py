@@ -23,32 +23,13 @@ from accreditation.models import (
     ScopeElement,
     ScopeStatus,
 )
-from accreditation.selectors.eligibility import (  # noqa: F401
-    Eligibility,
+from accreditation.selectors.eligibility import (
     _accreditation_queryset,
     _applies_to_sector,
-    _as_date,
-    _country_name,
-    _not_met_text,
     _requirements_of,
     add_months,
-    affiliation_problem_on,
-    check_accreditation_on,
-    check_eligibility,
-    current_versions,
-    element_active_on,
-    element_problem_on,
     element_status_on,
-    firm_accredited_on,
-    firm_problem_on,
-    firm_scope_problem_on,
-    firm_status_on,
-    months_between,
-    requirement_met_on,
     requirement_problem_on,
-    resolve_sector,
-    resolve_standard,
-    version_in_force,
 )
 
 # --- applications and what is missing ------------------------------------------------
