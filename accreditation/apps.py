@@ -7,7 +7,12 @@ class AccreditationConfig(AppConfig):
     verbose_name = _("Accreditation")
 
     def ready(self):
-        from accreditation import public_wiring  # noqa: F401  (register API, cache, verify)
+        from accreditation import (
+            payments_wiring,
+            public_wiring,  # noqa: F401  (register API, cache, verify)
+        )
+
+        payments_wiring.register()
 
         try:
             from courses.dashboard import register_panel

@@ -125,3 +125,23 @@ def test_group_member_without_a_firm_sees_an_explanation(client):
 
     assert response.status_code == 200
     assert response.context["overviews"] == []
+
+
+@pytest.mark.django_db
+def test_payments_sees_the_firms_an_admin_runs_and_only_their_own_auditors_get_sittings():
+    from courses.payments.registry import firms_for_admin, may_assign_sitting_hook
+    from tests.accreditation.factories import AffiliationFactory, AuditorFactory, FirmFactory
+    from tests.factories import UserFactory
+
+    firm = FirmFactory()
+    admin = UserFactory()
+    firm.admins.add(admin)
+    own = AuditorFactory()
+    AffiliationFactory(auditor=own, firm=firm)
+    stranger = AuditorFactory()
+
+    assert [ref.name for ref in firms_for_admin(admin)] == [firm.name]
+    assert firms_for_admin(UserFactory()) == []
+    may_assign = may_assign_sitting_hook()
+    assert may_assign(admin, own.user) is True
+    assert may_assign(admin, stranger.user) is False

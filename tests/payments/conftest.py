@@ -119,3 +119,12 @@ def exam_card_order(fake_stripe_api, auditor, exam_item):
         method="card",
         currency="EUR",
     )
+
+
+@pytest.fixture
+def no_firm_directory():
+    """As if no app had told payments which firms exist (the accreditation app does)."""
+    previous = (_firm_directory.firms_for_admin, _firm_directory.may_assign_sitting)
+    _firm_directory.firms_for_admin = _firm_directory.may_assign_sitting = None
+    yield
+    _firm_directory.firms_for_admin, _firm_directory.may_assign_sitting = previous

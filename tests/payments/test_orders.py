@@ -304,7 +304,7 @@ def test_people_who_are_not_firm_admins_cannot_open_the_firm_fee_page(buyer_clie
 
 @pytest.mark.django_db
 def test_a_firm_admin_buys_sittings_and_assigns_one_to_an_auditor(
-    no_stripe, firm_admin, exam_item, auditor, staff_user
+    no_stripe, no_firm_directory, firm_admin, exam_item, auditor, staff_user
 ):
     from django.test import Client
 

@@ -100,7 +100,7 @@ def test_refunding_a_started_course_keeps_the_enrolment(paid_invoice_course_orde
 
 @pytest.mark.django_db
 def test_a_pool_with_some_sittings_used_revokes_only_the_unused_ones(
-    no_stripe, firm_admin, exam_item, auditor, staff_user
+    no_stripe, no_firm_directory, firm_admin, exam_item, auditor, staff_user
 ):
     from courses.quiz.models import ExamSitting
 
