@@ -120,7 +120,11 @@ def test_my_page_shows_accreditations_and_consent_can_be_given(auditor_client):
     accreditation = AccreditationFactory(auditor=auditor)
     page = auditor_client.get(reverse("accreditation:mine"))
     assert page.status_code == 200
-    assert accreditation.code in page.content.decode()
+    html = page.content.decode()
+    assert accreditation.code in html
+    pdf_url = reverse("accreditation:certificate_pdf", args=[accreditation.code])
+    assert pdf_url in html and f"/verify/{accreditation.code}/" in html
+    assert auditor_client.get(pdf_url)["Content-Type"] == "application/pdf"
     auditor_client.post(
         reverse("accreditation:profile"), {"languages": "English, French", "listed_consent": "on"}
     )
