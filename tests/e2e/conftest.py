@@ -6,6 +6,7 @@ Chromium skips these tests with a reason; in CI (CI=true) it fails them.
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,9 @@ def page(browser, live_server):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    # Let the live server finish any request the closed page had started, so that nothing
+    # writes after the test's flush (the next test restores the start state over it).
+    time.sleep(1)
 
 
 def screenshot(page, name: str) -> Path:
