@@ -8,7 +8,9 @@ class CoursesConfig(AppConfig):
 
     def ready(self) -> None:
         from courses import receivers
+        from courses.quiz.extensions import register_start_gate
         from courses.verification import register_verifier
 
         register_verifier(receivers.find_course_certificate)
         receivers.connect_quiz_signal()
+        register_start_gate("courses-enrolment", receivers.quiz_start_gate)

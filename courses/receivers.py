@@ -29,6 +29,24 @@ def find_course_certificate(code: str) -> VerificationResult | None:
     )
 
 
+def quiz_start_gate(user, quiz) -> str | None:
+    """The quiz engine's start gate: an exam that is a lesson of a course is for the people
+    enrolled on that course (active or completed). Practice quizzes stay open: the content
+    site places them inline as knowledge checks for members."""
+    if not getattr(quiz, "is_exam", False):
+        return None
+    from courses.models import Course
+    from courses.selectors import user_may_take_quiz
+
+    if user_may_take_quiz(user=user, quiz=quiz):
+        return None
+    courses = Course.objects.filter(modules__lessons__quiz=quiz)
+    titles = sorted(set(courses.values_list("title", flat=True)))
+    return _("This exam is part of a course: enrol on %(courses)s to sit it.") % {
+        "courses": " or ".join(f"“{title}”" for title in titles)
+    }
+
+
 def on_attempt_finalised(sender, attempt=None, user=None, quiz=None, **kwargs) -> None:
     """A quiz attempt was graded: re-check the learner's active enrolments on courses that
     contain that quiz (a pass may complete them)."""

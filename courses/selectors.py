@@ -6,13 +6,12 @@ import datetime
 import importlib
 import logging
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 
-from courses import permissions
+from courses import permissions, pricing
 from courses.models import (
     Assignment,
     Audience,
@@ -28,6 +27,7 @@ from courses.models import (
     SubmissionStatus,
 )
 from courses.models.learning import OPEN_STATUSES
+from courses.pricing import CoursePrice
 from lms.models import User
 
 logger = logging.getLogger(__name__)
@@ -83,18 +83,14 @@ def courses_visible_to(*, user: User | AnonymousUser) -> QuerySet[Course]:
     return qs.filter(audience__in=audiences)
 
 
-def course_price_for(*, user: User | AnonymousUser, course: Course) -> Decimal | None:
-    """What this person pays for the course; None or 0 means free for them."""
-    if course.price is None:
-        return None
-    if course.member_price is not None and permissions.is_member(user):
-        return course.member_price
-    return course.price
+def course_price_for(*, user: User | AnonymousUser, course: Course) -> CoursePrice | None:
+    """What this person pays for the course, from the payments catalogue (None: not sold)."""
+    return pricing.course_price_for(user=user, course=course)
 
 
 def course_is_free_for(*, user: User | AnonymousUser, course: Course) -> bool:
     price = course_price_for(user=user, course=course)
-    return price is None or price == 0
+    return price is None or price.is_free
 
 
 def course_lessons(*, course: Course) -> list[Lesson]:
@@ -129,7 +125,10 @@ def enrol_blockers(*, user: User | AnonymousUser, course: Course) -> list[str]:
             _("This course is for %(audience)s only.")
             % {"audience": course.get_audience_display().lower()}
         )
-    if not course_is_free_for(user=user, course=course):
+    price = course_price_for(user=user, course=course)
+    if price is not None and not price.on_sale:
+        reasons.append(_("This course is not on sale at the moment."))
+    elif price is not None and not price.is_free:
         reasons.append(_("This course must be bought."))
     missing = prerequisites_missing(user=user, course=course)
     if missing:
@@ -396,8 +395,8 @@ def submissions_to_mark() -> QuerySet[Submission]:
 
 def user_may_take_quiz(*, user: User | AnonymousUser, quiz) -> bool:
     """True if the quiz stands alone (in no course), the person is staff, or they have an
-    active or completed enrolment on a course containing it. (Not yet wired into the quiz
-    engine: the quiz app must not import courses.)"""
+    active or completed enrolment on a course containing it. The quiz engine asks it for
+    exams through its start gate (``courses.receivers.quiz_start_gate``)."""
     lessons = Lesson.objects.filter(quiz=quiz)
     if not lessons.exists():
         return True

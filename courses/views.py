@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from courses import permissions, selectors, services
+from courses import permissions, pricing, selectors, services
 from courses.certificates import certificate_pdf as render_certificate_pdf
 from courses.dashboard import render_panels
 from courses.forms import SubmissionForm
@@ -38,6 +38,7 @@ def _buy_url(course: Course) -> str:
 
 def catalogue(request: HttpRequest) -> HttpResponse:
     courses = list(selectors.courses_visible_to(user=request.user))
+    prices = pricing.course_prices_for(user=request.user, courses=courses)
     entries = []
     for course in courses:
         enrollment = selectors.current_enrollment(user=request.user, course=course)
@@ -45,7 +46,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             {
                 "course": course,
                 "enrollment": enrollment,
-                "price": selectors.course_price_for(user=request.user, course=course),
+                "price": prices.get(course.pk),
                 "buy_url": _buy_url(course),
             }
         )
@@ -68,7 +69,7 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "completion": completion,
         "certificate": getattr(completion, "certificate", None) if completion else None,
         "price": price,
-        "is_free": price is None or price == 0,
+        "is_free": price is None or price.is_free,
         "blockers": selectors.enrol_blockers(user=request.user, course=course),
         "audience_allows": permissions.audience_allows(request.user, course),
         "may_view_lessons": permissions.can_view_lessons(request.user, enrollment),

@@ -38,7 +38,7 @@ class CourseViewSet(SnippetViewSet):
     model = Course
     icon = "folder-open-inverse"
     menu_label = _("Courses")
-    list_display = ["title", "audience", "status", "price", "updated_at"]
+    list_display = ["title", "audience", "status", "updated_at"]
     list_filter = ["audience", "status"]
     search_fields = ["title", "summary"]
     panels = [
@@ -46,13 +46,13 @@ class CourseViewSet(SnippetViewSet):
         FieldPanel("slug"),
         FieldPanel("summary"),
         FieldPanel("audience"),
-        MultiFieldPanel(
-            [
-                FieldRowPanel(
-                    [FieldPanel("price"), FieldPanel("member_price"), FieldPanel("price_currency")]
-                ),
-            ],
+        HelpPanel(
             heading=_("Price"),
+            content=_(
+                "A course is free unless it is sold in the price catalogue (Payments › "
+                "Price catalogue): add a course enrolment item there to set its price, "
+                "its member price and its selling dates."
+            ),
         ),
         FieldPanel("prerequisites", widget=forms.CheckboxSelectMultiple),
         InlinePanel("modules", heading=_("Modules"), label=_("Module")),

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -52,25 +51,6 @@ class Course(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, Cl
         default=Status.DRAFT,
         editable=False,
         help_text=_("Follows Wagtail's publishing state: published means live."),
-    )
-    price = models.DecimalField(
-        _("price"),
-        max_digits=10,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-        help_text=_("Leave empty for a free course."),
-    )
-    price_currency = models.CharField(_("currency"), max_length=3, default="EUR")
-    member_price = models.DecimalField(
-        _("price for members"),
-        max_digits=10,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-        help_text=_("Leave empty to charge members the normal price; 0 makes it free for them."),
     )
     prerequisites = ParentalManyToManyField(
         "self",
@@ -131,10 +111,6 @@ class Course(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, Cl
 
     def get_absolute_url(self) -> str:
         return reverse("courses:detail", kwargs={"slug": self.slug})
-
-    @property
-    def is_free(self) -> bool:
-        return self.price is None or self.price == 0
 
     # Preview in the Wagtail admin shows the learner's outline page.
     def get_preview_template(self, request, mode_name):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from courses.payments.models import CatalogueItem, Kind, Price
 
 EXAM_SLUG = "ps-auditor-exam"
@@ -29,12 +27,6 @@ def _item(
     return item, created
 
 
-def _cents(value) -> int | None:
-    if value is None:
-        return None
-    return int((Decimal(value) * 100).to_integral_value())
-
-
 def seed(stdout=None) -> None:
     def say(message: str) -> None:
         if stdout:
@@ -53,6 +45,9 @@ def seed(stdout=None) -> None:
         )
         if created:
             say(f"  price: exam sitting {EXAM_SLUG} EUR 150")
+        if not exam.sitting_fee_required:  # sold by the sitting: starting it uses one
+            exam.sitting_fee_required = True
+            exam.save(update_fields=["sitting_fee_required"])
     for kind, name, amount in (
         (Kind.FIRM_APPLICATION, "Audit firm application fee", 150000),
         (Kind.FIRM_RENEWAL, "Audit firm yearly renewal fee", 100000),
@@ -60,18 +55,17 @@ def seed(stdout=None) -> None:
         _, created = _item(kind=kind, name=name, prices=[("EUR", amount, None)])
         if created:
             say(f"  price: {name}")
+    from courses.demo import PS_COURSE
     from courses.models import Course
 
-    for course in Course.objects.published():
-        price = _cents(getattr(course, "price", None))
-        if not price:
-            continue
-        currency = getattr(course, "price_currency", "EUR") or "EUR"
+    course = Course.objects.filter(slug=PS_COURSE).first()
+    if course is not None:
         _, created = _item(
             kind=Kind.COURSE_ENROLMENT,
             name=f"Course: {course.title}",
-            prices=[(currency, price, _cents(getattr(course, "member_price", None)))],
+            description="The mandatory auditor training; members' staff pay the member price.",
+            prices=[("EUR", 45000, 30000)],
             course=course,
         )
         if created:
-            say(f"  price: course {course.slug}")
+            say(f"  price: course {course.slug} EUR 450 (members EUR 300)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from courses.payments import conf
 from courses.payments.models import (
@@ -70,6 +71,40 @@ def item_for_course(*, course) -> CatalogueItem | None:
     )
 
 
+def course_prices(user, courses: list) -> dict:
+    """The ``courses.pricing`` lookup: each sold course's price for ``user``.
+
+    A course with a catalogue item is sold; its price is the newest item on sale today.
+    Sold but with nothing on sale (or no price in any currency): not on sale, never free.
+    Two queries, whatever the number of courses.
+    """
+    from courses.pricing import NOT_ON_SALE, CoursePrice
+
+    items = (
+        CatalogueItem.objects.filter(kind=Kind.COURSE_ENROLMENT, course__in=courses)
+        .prefetch_related("prices")
+        .order_by("-id")
+    )
+    today = timezone.localdate()
+    answer: dict[int, CoursePrice] = {}
+    for item in items:
+        course_id = item.course_id
+        if course_id in answer and answer[course_id].on_sale:
+            continue
+        quote = quote_for(item=item, user=user) if item.is_on_sale(today) else None
+        if quote is None:
+            answer.setdefault(course_id, NOT_ON_SALE)
+            continue
+        answer[course_id] = CoursePrice(
+            amount=quote.unit_amount,
+            currency=quote.currency,
+            display=quote.display,
+            is_member_price=quote.is_member_price,
+            full_display=quote.full_display,
+        )
+    return answer
+
+
 def item_for_quiz(*, quiz) -> CatalogueItem | None:
     return (
         CatalogueItem.objects.active_on()
@@ -115,3 +150,23 @@ def vouchers_of(*, user) -> QuerySet[SittingVoucher]:
 
 def orders_for_report() -> QuerySet[Order]:
     return Order.objects.select_related("buyer", "invoice").prefetch_related("lines")
+
+
+def sitting_offer(user, quiz):
+    """The ``courses.quiz.extensions`` sitting offer: where to buy a sitting of ``quiz``."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from courses.payments.permissions import can_buy_for_firm
+    from courses.quiz.extensions import SittingOffer
+
+    item = item_for_quiz(quiz=quiz)
+    if item is None:
+        return None
+    url = reverse("payments:buy_exam", kwargs={"slug": quiz.slug})
+    quote = quote_for(item=item, user=user)
+    label = (
+        _("Buy a sitting (%(price)s)") % {"price": quote.display} if quote else _("Buy a sitting")
+    )
+    firm_url = f"{url}?for=firm" if user.is_authenticated and can_buy_for_firm(user) else ""
+    return SittingOffer(url=url, label=label, firm_url=firm_url)

@@ -19,6 +19,10 @@ class QuizNotAvailable(QuizError):
     default_message = _("This quiz is not open at the moment.")
 
 
+class StartRefused(QuizError):
+    default_message = _("You may not start this quiz.")
+
+
 class QuizMisconfigured(QuizError):
     default_message = _("This quiz cannot be started: its questions are not set up correctly.")
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from courses.quiz import grading, selectors, services
+from courses.quiz import extensions, grading, selectors, services
 from courses.quiz.exceptions import (
     AttemptClosed,
     DeadlinePassed,
@@ -60,6 +60,8 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             sittings_available=selectors.available_sittings(user=request.user, quiz=quiz).count()
             if quiz.sitting_fee_required
             else None,
+            refusals=extensions.start_refusals(user=request.user, quiz=quiz),
+            sitting_offer=extensions.sitting_offer(user=request.user, quiz=quiz),
         )
     return render(request, "quiz/detail.html", context)
 

@@ -15,13 +15,28 @@ from courses.models import (
 
 
 class CourseFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Course
-
     title = factory.Sequence(lambda n: f"Course {n}")
     slug = factory.Sequence(lambda n: f"course-{n}")
     summary = "What the course covers."
     status = Course.Status.PUBLISHED
+
+    class Meta:
+        model = Course
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def price(obj, create, extracted, **kwargs):
+        """price=(amount, member_amount) in EUR cents sells the course in the payments
+        catalogue (the one place prices live); without it the course is free."""
+        if not create or not extracted:
+            return
+        from courses.payments.models import CatalogueItem, Kind, Price
+
+        amount, member_amount = extracted
+        item = CatalogueItem.objects.create(
+            kind=Kind.COURSE_ENROLMENT, name=f"Course: {obj.title}", course=obj
+        )
+        Price.objects.create(item=item, currency="EUR", amount=amount, member_amount=member_amount)
 
 
 class ModuleFactory(factory.django.DjangoModelFactory):

@@ -44,7 +44,7 @@ def test_auditor_course_is_for_auditors():
 
 
 def test_self_enrol_refused_for_a_paid_course_and_page_offers_buy_link(client, user):
-    course = CourseFactory(price=Decimal("90"))
+    course = CourseFactory(price=(9000, None))
     with pytest.raises(services.EnrollmentNotAllowed):
         services.enrollment_self_enrol(user=user, course=course)
     client.force_login(user)
@@ -53,9 +53,10 @@ def test_self_enrol_refused_for_a_paid_course_and_page_offers_buy_link(client, u
 
 
 def test_member_price_zero_makes_the_course_free_for_members(member, user):
-    course = CourseFactory(price=Decimal("90"), member_price=Decimal("0"))
-    assert course_price_for(user=member, course=course) == 0
-    assert course_price_for(user=user, course=course) == Decimal("90")
+    course = CourseFactory(price=(9000, 0))
+    assert course_price_for(user=member, course=course).is_free
+    assert course_price_for(user=member, course=course).is_member_price
+    assert course_price_for(user=user, course=course).display == "EUR 90.00"
     assert services.enrollment_self_enrol(user=member, course=course).status == "active"
 
 
@@ -70,7 +71,7 @@ def test_self_enrol_needs_prerequisites_completed(user, quiz_passes):
 
 
 def test_pending_payment_is_shown_as_waiting_and_activation_is_idempotent(client, user):
-    course = CourseFactory(price=Decimal("50"))
+    course = CourseFactory(price=(5000, None))
     pending = services.enrollment_create_pending(user=user, course=course)
     assert pending.status == EnrollmentStatus.PENDING_PAYMENT
     client.force_login(user)
@@ -150,7 +151,7 @@ def test_dashboard_requires_login(client):
 def test_dashboard_lists_courses_progress_and_continue(client, user, course, lessons):
     enrollment = services.enrollment_self_enrol(user=user, course=course)
     services.lesson_mark_done(enrollment=enrollment, lesson=lessons[0])
-    waiting = CourseFactory(title="Paid one", price=Decimal("10"))
+    waiting = CourseFactory(title="Paid one", price=(1000, None))
     services.enrollment_create_pending(user=user, course=waiting)
     client.force_login(user)
     response = client.get(reverse("courses:dashboard"))

@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.quiz import grading, selectors
+from courses.quiz import extensions, grading, selectors
 from courses.quiz.exceptions import (
     AlreadyMarked,
     AttemptClosed,
@@ -33,6 +33,7 @@ from courses.quiz.exceptions import (
     QuizNotAvailable,
     SittingAlreadyUsed,
     StaleAnswer,
+    StartRefused,
 )
 from courses.quiz.models import (
     TRANSITIONS,
@@ -134,6 +135,9 @@ def attempt_start(
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         if not selectors.quiz_is_available_to(user=user, quiz=quiz, now=now):
             raise QuizNotAvailable()
+        refusals = extensions.start_refusals(user=user, quiz=quiz)
+        if refusals:
+            raise StartRefused(" ".join(refusals))
         errors = selectors.quiz_pool_errors(quiz=quiz)
         if errors:
             raise QuizMisconfigured(" ".join(errors))
