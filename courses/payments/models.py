@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from decimal import Decimal
 
+from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -34,6 +37,39 @@ def format_money(amount: int, currency: str) -> str:
     sign = "-" if amount < 0 else ""
     major, minor = divmod(abs(int(amount)), 100)
     return f"{currency} {sign}{major:,}.{minor:02d}"
+
+
+class MinorUnitsFormField(forms.DecimalField):
+    """An amount typed in major units ("150.00") and cleaned to minor units (15000)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 11)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", 0)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return f"{Decimal(value) / 100:.2f}"
+        return value
+
+    def clean(self, value):
+        amount = super().clean(value)
+        return None if amount is None else int(amount * 100)
+
+    def has_changed(self, initial, data) -> bool:
+        try:
+            cleaned = self.clean(data) if data not in self.empty_values else None
+        except ValidationError:
+            return True
+        return (initial if initial not in ("", None) else None) != cleaned
+
+
+class MoneyField(models.PositiveIntegerField):
+    """An amount stored in minor units (cents); staff type it in major units."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{**kwargs, "form_class": MinorUnitsFormField})
 
 
 class Kind(models.TextChoices):
@@ -126,8 +162,6 @@ class CatalogueItem(ClusterableModel):
         return self.name
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         if self.kind == Kind.COURSE_ENROLMENT and (not self.course_id or self.quiz_id):
             raise ValidationError(_("A course enrolment needs a course and no exam."))
         if self.kind == Kind.EXAM_SITTING and (not self.quiz_id or self.course_id):
@@ -149,11 +183,9 @@ class Price(models.Model):
 
     item = ParentalKey(CatalogueItem, on_delete=models.CASCADE, related_name="prices")
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="EUR")
-    amount = models.PositiveIntegerField(
-        _("price in cents"), help_text=_("In minor units: EUR 150.00 is 15000.")
-    )
-    member_amount = models.PositiveIntegerField(
-        _("member price in cents"),
+    amount = MoneyField(_("price"), help_text=_("For example 150.00."))
+    member_amount = MoneyField(
+        _("member price"),
         null=True,
         blank=True,
         help_text=_("Leave empty if members pay the full price; 0 makes it free for members."),

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from courses.payments import services
 from courses.payments.models import Order, OrderStatus
@@ -148,3 +149,53 @@ def test_the_orders_report_exports_csv_with_the_filters_applied(
 def test_the_secretariat_manages_the_price_catalogue(staff_client, course_item):
     assert staff_client.get("/admin/payments/catalogue/").status_code == 200
     assert staff_client.get(f"/admin/payments/catalogue/edit/{course_item.pk}/").status_code == 200
+
+
+def _catalogue_form(prices):
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data
+
+    return nested_form_data(
+        {
+            "kind": "firm_application",
+            "name": "Application fee 2027",
+            "description": "",
+            "course": "",
+            "quiz": "",
+            "active": "on",
+            "active_from": "",
+            "active_until": "",
+            "prices": inline_formset(prices),
+        }
+    )
+
+
+@pytest.mark.django_db
+def test_staff_type_prices_in_major_units_and_they_are_stored_in_cents(staff_client):
+    from courses.payments.models import CatalogueItem
+
+    response = staff_client.post(
+        reverse("payments_catalogue:add"),
+        _catalogue_form([{"currency": "EUR", "amount": "1500.50", "member_amount": "0"}]),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    item = CatalogueItem.objects.get(name="Application fee 2027")
+    price = item.prices.get()
+    assert (price.amount, price.member_amount) == (150050, 0)
+
+    page = staff_client.get(f"/admin/payments/catalogue/edit/{item.pk}/").content.decode()
+    assert 'value="1500.50"' in page and 'value="0.00"' in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["12.345", "-5", "ten"])
+def test_a_price_that_is_not_an_amount_of_money_is_refused_and_nothing_is_saved(
+    staff_client, typed
+):
+    from courses.payments.models import CatalogueItem
+
+    response = staff_client.post(
+        reverse("payments_catalogue:add"),
+        _catalogue_form([{"currency": "EUR", "amount": typed, "member_amount": ""}]),
+    )
+    assert response.status_code == 200
+    assert not CatalogueItem.objects.filter(name="Application fee 2027").exists()
