@@ -5,20 +5,26 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('payments', '0003_course_prices_into_catalogue'),
+        ("payments", "0003_course_prices_into_catalogue"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='price',
-            name='amount',
-            field=courses.payments.models.MoneyField(help_text='For example 150.00.', verbose_name='price'),
+            model_name="price",
+            name="amount",
+            field=courses.payments.models.MoneyField(
+                help_text="For example 150.00.", verbose_name="price"
+            ),
         ),
         migrations.AlterField(
-            model_name='price',
-            name='member_amount',
-            field=courses.payments.models.MoneyField(blank=True, help_text='Leave empty if members pay the full price; 0 makes it free for members.', null=True, verbose_name='member price'),
+            model_name="price",
+            name="member_amount",
+            field=courses.payments.models.MoneyField(
+                blank=True,
+                help_text="Leave empty if members pay the full price; 0 makes it free for members.",
+                null=True,
+                verbose_name="member price",
+            ),
         ),
     ]
