@@ -24,6 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from courses.payments import conf, pdf, selectors, services, webhooks
+from courses.payments.basket import Basket, BasketError
 from courses.payments.forms import AssignVoucherForm, BuyForm
 from courses.payments.models import (
     FIRM_KINDS,
@@ -89,6 +90,7 @@ class BuyView(LoginRequiredMixin, View):
                 "for_firm_pool": self.for_firm_pool,
                 "no_firms": self.get_firms() == [],
                 "stripe_enabled": conf.stripe_enabled(),
+                "max_quantity": conf.max_quantity(),
             },
         )
 
@@ -195,6 +197,104 @@ class BuyFirmFeeView(BuyView):
 
     def get_firms(self):
         return firms_for_admin(self.request.user)
+
+
+# --- The basket: several items in one order -------------------------------------------
+
+
+@login_required
+def basket_view(request):
+    """The basket, priced from the catalogue, and the form that turns it into one order."""
+    basket = Basket(request.session)
+    wanted = request.POST.get("currency") or request.GET.get("currency")
+    priced = basket.priced(user=request.user, currency=wanted)
+    firms = firms_for_admin(request.user) if priced.needs_firm else None
+    form = BuyForm(
+        request.POST if request.method == "POST" else None,
+        currencies=[priced.currency],
+        allow_quantity=False,
+        firms=firms,
+        free=priced.total == 0,
+        initial={"currency": priced.currency, "billing_name": request.user.full_name},
+    )
+    if request.method == "POST" and not priced.lines:
+        messages.error(request, _("Your basket is empty."))
+        return redirect("payments:basket")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            order = services.order_create(
+                buyer=request.user,
+                lines=[
+                    services.LineRequest(
+                        item=line.item,
+                        quantity=line.entry.quantity,
+                        for_firm_pool=line.entry.for_firm_pool,
+                    )
+                    for line in priced.lines
+                ],
+                method=data.get("method") or PaymentMethod.INVOICE,
+                currency=priced.currency,
+                firm=data.get("firm"),
+                billing_name=data.get("billing_name", ""),
+                billing_address=data.get("billing_address", ""),
+            )
+        except services.PaymentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            basket.clear()
+            return _after_order(request, order)
+    return render(
+        request,
+        "payments/basket.html",
+        {
+            "basket": priced,
+            "form": form,
+            "no_firms": firms == [],
+            "stripe_enabled": conf.stripe_enabled(),
+            "max_quantity": conf.max_quantity(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def basket_add(request):
+    item = get_object_or_404(CatalogueItem.objects.active_on(), pk=request.POST.get("item"))
+    for_firm_pool = request.POST.get("for") == "firm"
+    if (for_firm_pool or item.kind in FIRM_KINDS) and not can_buy_for_firm(request.user):
+        raise PermissionDenied
+    try:
+        quantity = int(request.POST.get("quantity") or 1)
+        added = Basket(request.session).add(
+            item=item, quantity=quantity, for_firm_pool=for_firm_pool
+        )
+    except (ValueError, BasketError) as exc:
+        messages.error(request, str(exc) if isinstance(exc, BasketError) else _("Enter a number."))
+        return redirect(request.POST.get("back") or "payments:basket")
+    if added:
+        messages.success(request, _("%(item)s is in your basket.") % {"item": item.name})
+    else:
+        messages.info(request, _("%(item)s was already in your basket.") % {"item": item.name})
+    return redirect("payments:basket")
+
+
+@login_required
+@require_POST
+def basket_update(request):
+    basket = Basket(request.session)
+    key = request.POST.get("key", "")
+    if request.POST.get("action") == "remove":
+        basket.remove(key)
+        messages.success(request, _("Removed from your basket."))
+    else:
+        try:
+            basket.set_quantity(key, int(request.POST.get("quantity") or 0))
+        except (ValueError, BasketError) as exc:
+            messages.error(
+                request, str(exc) if isinstance(exc, BasketError) else _("Enter a number.")
+            )
+    return redirect("payments:basket")
 
 
 # --- Orders ---------------------------------------------------------------------------
