@@ -1,5 +1,5 @@
-"""Without any Stripe key, a learner buys a paid course by invoice; staff record the bank
-transfer; the learner's order shows paid with a receipt and the course is open."""
+"""Without any Stripe key: a learner buys a paid course by invoice, and an auditor buys an
+exam sitting through the basket; staff record the bank transfer; access opens."""
 
 import pytest
 
@@ -60,3 +60,47 @@ def test_learner_buys_a_course_by_invoice_and_gets_access_once_staff_mark_it_pai
     page.get_by_role("link", name="Download the receipt (PDF)").wait_for()
     screenshot(page, "payments-order-paid")
     assert Enrollment.objects.get(course=course).status == EnrollmentStatus.ACTIVE
+
+
+def test_an_auditor_buys_an_exam_sitting_through_the_basket_and_can_then_start_the_exam(
+    page, settings
+):
+    from courses.payments import services
+    from courses.payments.models import Order
+    from tests.factories import UserFactory
+    from tests.payments.factories import ExamItemFactory
+    from tests.quiz.factories import QuestionCategoryFactory, quiz_with, single_choice
+
+    settings.STRIPE_SECRET_KEY = ""
+    settings.STRIPE_WEBHOOK_SECRET = ""
+    exam = quiz_with(
+        single_choice(category=QuestionCategoryFactory(is_exam_pool=True)),
+        title="Auditor exam",
+        slug="auditor-exam",
+        is_exam=True,
+        sitting_fee_required=True,
+    )
+    ExamItemFactory(quiz=exam, name="Exam sitting: Auditor exam", price=(15000, None))
+    UserFactory(email="ada@example.org", full_name="Ada Auditor", role="Auditors")
+
+    _sign_in(page, "ada@example.org")
+    page.goto("/quizzes/auditor-exam/")
+    page.get_by_text("This exam needs a paid sitting").wait_for()
+    page.get_by_role("link", name="Buy a sitting (EUR 150.00)").click()
+    page.get_by_role("button", name="Add to basket").click()
+
+    page.get_by_role("heading", name="Your basket").wait_for()
+    page.get_by_role("link", name="Basket (1 item)").wait_for()
+    screenshot(page, "payments-basket")
+    page.get_by_role("button", name="Order and pay EUR 150.00").click()
+
+    page.get_by_role("heading", name="Order ORD-").wait_for()
+    order = Order.objects.get()
+    assert order.total == 15000 and order.lines.count() == 1
+    services.order_mark_paid(
+        order=order, actor=UserFactory(full_name="Sam Staff"), reference="SEPA-2026-0043"
+    )
+
+    page.goto("/quizzes/auditor-exam/")
+    page.get_by_role("button", name="Start the attempt").wait_for()
+    assert page.get_by_role("link", name="Basket (1 item)").count() == 0
