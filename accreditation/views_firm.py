@@ -19,5 +19,24 @@ def firm_admin(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accreditation/firm/overview.html",
-        {"overviews": overviews, "window_days": EXPIRY_WINDOW_DAYS},
+        {"overviews": overviews, "window_days": EXPIRY_WINDOW_DAYS, **_purchases(request.user)},
     )
+
+
+def _purchases(user) -> dict:
+    """What a firm admin can pay for from this page: firm fees, sittings for auditors."""
+    from courses.payments import selectors as payments
+    from courses.payments.models import FIRM_KINDS, CatalogueItem, Kind
+
+    return {
+        "fee_items": [
+            item for kind in FIRM_KINDS if (item := payments.item_for_firm_fee(kind=kind))
+        ],
+        "sitting_items": list(
+            CatalogueItem.objects.active_on()
+            .filter(kind=Kind.EXAM_SITTING, quiz__isnull=False)
+            .select_related("quiz")
+            .order_by("name")
+        ),
+        "unassigned_sittings": payments.unassigned_vouchers_of(user=user).count(),
+    }

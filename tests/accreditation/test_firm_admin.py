@@ -145,3 +145,19 @@ def test_payments_sees_the_firms_an_admin_runs_and_only_their_own_auditors_get_s
     may_assign = may_assign_sitting_hook()
     assert may_assign(admin, own.user) is True
     assert may_assign(admin, stranger.user) is False
+
+
+def test_firm_admin_page_links_to_firm_fees_and_sittings_on_sale(client, firm_admin, firm):
+    from tests.payments.factories import CatalogueItemFactory, ExamItemFactory
+
+    CatalogueItemFactory(kind="firm_renewal", name="Yearly renewal fee", price=(100000, None))
+    ExamItemFactory(name="Sitting", quiz__title="Auditor exam", quiz__slug="final")
+    client.force_login(firm_admin)
+
+    html = client.get("/accreditation/firm/").content.decode()
+
+    assert 'href="/payments/buy/firm-fee/firm_renewal/"' in html
+    assert "Pay: Yearly renewal fee" in html
+    assert 'href="/payments/buy/exam/final/?for=firm"' in html and "“Auditor exam”" in html
+    assert "firm_application" not in html  # not on sale, not offered
+    assert 'href="/payments/sittings/"' in html
