@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from courses.payments import permissions, services
 from courses.payments.forms import CancelForm, MarkPaidForm, RefundForm
 from courses.payments.models import Order, OrderStatus, PaymentMethod
+from courses.payments.registry import get_fulfilment
 
 
 def order_manage(request, pk: int):
@@ -25,7 +26,12 @@ def order_manage(request, pk: int):
     )
     action = request.POST.get("action") if request.method == "POST" else None
     mark_paid_form = MarkPaidForm(request.POST if action == "mark_paid" else None)
-    refund_form = RefundForm(request.POST if action == "refund" else None)
+    lines = list(order.lines.all())
+    for line in lines:  # how many units a refund could still take back (form help)
+        line.unused_units = (
+            get_fulfilment(line.kind).unused(line) if line.refundable_quantity else 0
+        )
+    refund_form = RefundForm(request.POST if action == "refund" else None, lines=lines)
     cancel_form = CancelForm(request.POST if action == "cancel" else None)
     if action:
         try:
@@ -49,8 +55,12 @@ def order_manage(request, pk: int):
                         actor=request.user,
                         reason=refund_form.cleaned_data["reason"],
                         reference=refund_form.cleaned_data["reference"],
+                        units=refund_form.units(),
                     )
-                    messages.success(request, _("Refunded."))
+                    messages.success(
+                        request,
+                        _("Refunded %(amount)s.") % {"amount": result.refund.amount_display},
+                    )
                     if result.revoked:
                         messages.info(
                             request, _("Revoked: %(lines)s.") % {"lines": "; ".join(result.revoked)}

@@ -71,6 +71,9 @@ class MarkPaidForm(forms.Form):
 
 
 class RefundForm(forms.Form):
+    """What to refund: a number of units per line (all that is left, by default), a
+    reason, and for invoice orders the bank reference. The amount follows from the units."""
+
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
     reference = forms.CharField(
         label=_("Bank reference of the money returned (invoice orders only)"),
@@ -78,8 +81,31 @@ class RefundForm(forms.Form):
         required=False,
     )
     confirm = forms.BooleanField(
-        label=_("Yes, refund the whole order and take back what is unused."), required=True
+        label=_("Yes, refund these units and take back what is unused."), required=True
     )
+
+    def __init__(self, *args, lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit_fields = []
+        for line in lines:
+            if not line.refundable_quantity:
+                continue
+            name = f"units_{line.pk}"
+            self.fields[name] = forms.IntegerField(
+                label=_("Units of “%(line)s” to refund") % {"line": line.description},
+                min_value=0,
+                max_value=line.refundable_quantity,
+                initial=line.refundable_quantity,
+                help_text=_(
+                    "%(left)d not refunded yet, %(unused)d unused (these are taken back first)."
+                )
+                % {"left": line.refundable_quantity, "unused": line.unused_units},
+            )
+            self.unit_fields.append((line, name))
+        self.order_fields(["reason", *[name for _line, name in self.unit_fields], "reference"])
+
+    def units(self) -> dict[int, int]:
+        return {line.pk: self.cleaned_data.get(name) or 0 for line, name in self.unit_fields}
 
 
 class CancelForm(forms.Form):

@@ -41,24 +41,26 @@ def course_grant(line: OrderLine) -> None:
     line.save(update_fields=["fulfilment_ref"])
 
 
-def course_revoke(line: OrderLine, reason: str) -> str | None:
-    from courses.services import EnrollmentAlreadyStarted, enrollment_revoke
-
-    enrollment = _enrollment(line)
-    if enrollment is None or not enrollment.is_open:
-        return None
-    try:
-        enrollment_revoke(enrollment=enrollment, reason=reason)
-    except EnrollmentAlreadyStarted:
-        return "started"
-    return None
-
-
-def course_is_used(line: OrderLine) -> bool:
+def course_unused(line: OrderLine) -> int:
+    """1 while the place is open and the learner has not started; else 0."""
     from courses.selectors import enrollment_is_started
 
     enrollment = _enrollment(line)
-    return enrollment is not None and enrollment_is_started(enrollment=enrollment)
+    if enrollment is None or not enrollment.is_open:
+        return 0
+    return 0 if enrollment_is_started(enrollment=enrollment) else 1
+
+
+def course_revoke(line: OrderLine, units: int, reason: str) -> int:
+    from courses.services import EnrollmentAlreadyStarted, enrollment_revoke
+
+    if units < 1 or not course_unused(line):
+        return 0
+    try:
+        enrollment_revoke(enrollment=_enrollment(line), reason=reason)
+    except EnrollmentAlreadyStarted:
+        return 0
+    return 1
 
 
 def course_release_pending(line: OrderLine, reason: str) -> None:
@@ -110,39 +112,55 @@ def sitting_grant(line: OrderLine) -> None:
             voucher_assign(voucher=voucher, person=line.beneficiary, actor=None, check=False)
 
 
-def sitting_revoke(line: OrderLine, reason: str) -> str | None:
-    """Revokes every unused sitting of the line; returns a note if some were used."""
+def _takeable_vouchers(line: OrderLine, *, lock: bool = False) -> list[SittingVoucher]:
+    """The line's vouchers that can still be taken back, unassigned ones first."""
+    from courses.quiz.models import ExamSitting, SittingStatus
+
+    vouchers = SittingVoucher.objects.select_for_update() if lock else SittingVoucher.objects
+    vouchers = list(
+        vouchers.filter(line=line).exclude(status=SittingVoucher.Status.REVOKED).order_by("pk")
+    )
+    available = set(
+        ExamSitting.objects.filter(
+            pk__in=[v.sitting_id for v in vouchers if v.sitting_id],
+            status=SittingStatus.AVAILABLE,
+        ).values_list("pk", flat=True)
+    )
+    unassigned = [v for v in vouchers if v.status == SittingVoucher.Status.UNASSIGNED]
+    assigned = [
+        v
+        for v in vouchers
+        if v.status == SittingVoucher.Status.ASSIGNED and v.sitting_id in available
+    ]
+    return unassigned + assigned
+
+
+def sitting_unused(line: OrderLine) -> int:
+    return len(_takeable_vouchers(line))
+
+
+def sitting_revoke(line: OrderLine, units: int, reason: str) -> int:
+    """Takes back up to ``units`` unused sittings of the line (unassigned ones first)."""
     from courses.quiz.exceptions import SittingAlreadyUsed
     from courses.quiz.models import ExamSitting
     from courses.quiz.services import sitting_revoke as quiz_sitting_revoke
 
-    used = 0
-    for voucher in SittingVoucher.objects.select_for_update().filter(line=line):
-        if voucher.status == SittingVoucher.Status.UNASSIGNED:
-            voucher.status = SittingVoucher.Status.REVOKED
-            voucher.note = reason
-            voucher.save(update_fields=["status", "note"])
-        elif voucher.status == SittingVoucher.Status.ASSIGNED:
+    taken = 0
+    for voucher in _takeable_vouchers(line, lock=True):
+        if taken >= units:
+            break
+        if voucher.status == SittingVoucher.Status.ASSIGNED:
             sitting = ExamSitting.objects.filter(pk=voucher.sitting_id).first()
             try:
                 if sitting is not None:
                     quiz_sitting_revoke(sitting=sitting, reason=reason)
-            except SittingAlreadyUsed:
-                used += 1
+            except SittingAlreadyUsed:  # started a moment ago
                 continue
-            voucher.status = SittingVoucher.Status.REVOKED
-            voucher.note = reason
-            voucher.save(update_fields=["status", "note"])
-    if used:
-        return f"{used} of {line.quantity} sitting(s) already used"
-    return None
-
-
-def sitting_is_used(line: OrderLine) -> bool:
-    from courses.quiz.models import ExamSitting, SittingStatus
-
-    sitting_ids = [v.sitting_id for v in line.vouchers.all() if v.sitting_id]
-    return ExamSitting.objects.filter(pk__in=sitting_ids, status=SittingStatus.USED).exists()
+        voucher.status = SittingVoucher.Status.REVOKED
+        voucher.note = reason
+        voucher.save(update_fields=["status", "note"])
+        taken += 1
+    return taken
 
 
 # --- Firm fees ------------------------------------------------------------------------
@@ -157,19 +175,20 @@ def firm_fee_grant(line: OrderLine) -> None:
     transaction.on_commit(lambda: notify_secretariat_firm_fee.enqueue(line.pk))
 
 
-def firm_fee_revoke(line: OrderLine, reason: str) -> str | None:
-    return None
+def firm_fee_unused(line: OrderLine) -> int:
+    """A fee grants nothing to take back: every unrefunded unit can simply be refunded."""
+    return line.quantity - line.refunded_quantity
 
 
-def firm_fee_is_used(line: OrderLine) -> bool:
-    return False
+def firm_fee_revoke(line: OrderLine, units: int, reason: str) -> int:
+    return min(units, firm_fee_unused(line))
 
 
 def register_builtin() -> None:
-    register_fulfilment(Kind.COURSE_ENROLMENT, course_grant, course_revoke, course_is_used)
-    register_fulfilment(Kind.EXAM_SITTING, sitting_grant, sitting_revoke, sitting_is_used)
+    register_fulfilment(Kind.COURSE_ENROLMENT, course_grant, course_revoke, course_unused)
+    register_fulfilment(Kind.EXAM_SITTING, sitting_grant, sitting_revoke, sitting_unused)
     for kind in (Kind.FIRM_APPLICATION, Kind.FIRM_RENEWAL):
-        register_fulfilment(kind, firm_fee_grant, firm_fee_revoke, firm_fee_is_used)
+        register_fulfilment(kind, firm_fee_grant, firm_fee_revoke, firm_fee_unused)
 
 
 __all__ = ["LineState", "register_builtin"]

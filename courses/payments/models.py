@@ -292,6 +292,10 @@ class Order(models.Model):
         return format_money(self.total, self.currency)
 
     @property
+    def amount_refunded_display(self) -> str:
+        return format_money(self.amount_refunded, self.currency)
+
+    @property
     def buyer_email(self) -> str:
         return self.buyer.email
 
@@ -349,6 +353,10 @@ class OrderLine(models.Model):
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     unit_amount = models.PositiveIntegerField(_("unit price in cents"))
     amount = models.PositiveIntegerField(_("line total in cents"))
+    refunded_quantity = models.PositiveIntegerField(_("units refunded"), default=0)
+    revoked_quantity = models.PositiveIntegerField(
+        _("units taken back"), default=0, help_text=_("Refunded units that were not used.")
+    )
     state = models.CharField(
         _("fulfilment"), max_length=16, choices=LineState.choices, default=LineState.WAITING
     )
@@ -361,10 +369,19 @@ class OrderLine(models.Model):
         verbose_name_plural = _("order lines")
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="payments_line_qty_positive"),
+            models.CheckConstraint(
+                condition=Q(refunded_quantity__lte=models.F("quantity"))
+                & Q(revoked_quantity__lte=models.F("refunded_quantity")),
+                name="payments_line_refunds_within_quantity",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.description} x {self.quantity}"
+
+    @property
+    def refundable_quantity(self) -> int:
+        return self.quantity - self.refunded_quantity if self.state == LineState.GRANTED else 0
 
     @property
     def amount_display(self) -> str:
@@ -462,6 +479,10 @@ class Refund(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("refund")
+
+    @property
+    def amount_display(self) -> str:
+        return format_money(self.amount, self.order.currency)
 
 
 # --- Exam sittings bought for a firm's pool -------------------------------------------

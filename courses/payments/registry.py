@@ -5,9 +5,11 @@ accreditation app for firm fees) register their own fulfilment, or a firm direct
 their ``AppConfig.ready()``. The last registration for a kind wins.
 
 ``grant(line)`` runs inside the transaction that marks the order paid: if it raises, the
-payment is not recorded and Stripe retries the webhook. ``revoke(line, reason)`` takes
-back what can be taken back and may return a note for staff; ``is_used(line)`` says
-whether the thing bought has been used (then a refund does not revoke it).
+payment is not recorded and Stripe retries the webhook. ``unused(line)`` says how many
+of the line's units could still be taken back (an unused sitting, a course not started);
+``revoke(line, units, reason)`` takes back at most ``units`` of them and returns how many
+it took. A refunded unit that could not be taken back was used: it is refunded without
+revoking, and staff are told so.
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ class FulfilmentNotRegistered(LookupError):
 class Fulfilment:
     kind: str
     grant: Callable[[OrderLine], None]
-    revoke: Callable[[OrderLine, str], str | None]
-    is_used: Callable[[OrderLine], bool]
+    revoke: Callable[[OrderLine, int, str], int]
+    unused: Callable[[OrderLine], int]
 
 
 _fulfilments: dict[str, Fulfilment] = {}
@@ -38,11 +40,11 @@ _fulfilments: dict[str, Fulfilment] = {}
 def register_fulfilment(
     kind: str,
     grant: Callable[[OrderLine], None],
-    revoke: Callable[[OrderLine, str], Any],
-    is_used: Callable[[OrderLine], bool],
+    revoke: Callable[[OrderLine, int, str], int],
+    unused: Callable[[OrderLine], int],
 ) -> None:
     """Adds (or replaces) the fulfilment of one kind of thing sold."""
-    _fulfilments[kind] = Fulfilment(kind=kind, grant=grant, revoke=revoke, is_used=is_used)
+    _fulfilments[kind] = Fulfilment(kind=kind, grant=grant, revoke=revoke, unused=unused)
 
 
 def get_fulfilment(kind: str) -> Fulfilment:

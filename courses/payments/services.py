@@ -375,6 +375,40 @@ def order_cancel(*, order: Order, actor, reason: str) -> Order:
     return order
 
 
+def _refund_units(
+    order: Order, units: dict[int, int] | None, reason: str
+) -> tuple[list[str], list[str]]:
+    """Refunds ``units`` of each line (None: everything not yet refunded): takes back what
+    is unused, keeps what was used. Returns (taken back, kept) descriptions for staff."""
+    revoked, kept = [], []
+    for line in order.lines.select_related("item", "beneficiary", "order__buyer"):
+        wanted = line.refundable_quantity if units is None else units.get(line.pk, 0)
+        if wanted <= 0:
+            continue
+        taken = get_fulfilment(line.kind).revoke(line, wanted, reason)
+        label = line.description if line.quantity == 1 else f"{line.description} × {wanted}"
+        if taken:
+            revoked.append(label if taken == wanted else f"{line.description} × {taken}")
+        if wanted - taken:
+            kept.append(
+                _("%(line)s: %(used)d of %(wanted)d already used")
+                % {"line": line.description, "used": wanted - taken, "wanted": wanted}
+                if line.quantity > 1
+                else _("%(line)s: already used") % {"line": line.description}
+            )
+        line.refunded_quantity += wanted
+        line.revoked_quantity += taken
+        fields = ["refunded_quantity", "revoked_quantity"]
+        if line.refunded_quantity >= line.quantity:
+            fully_taken = line.revoked_quantity == line.quantity
+            line.state = LineState.REVOKED if fully_taken else LineState.KEPT
+            if not fully_taken:
+                line.fulfilment_note = _("Already used: refunded without revoking.")
+            fields += ["state", "fulfilment_note"]
+        line.save(update_fields=fields)
+    return revoked, kept
+
+
 def _apply_refund(
     order: Order,
     *,
@@ -386,39 +420,33 @@ def _apply_refund(
     reference: str = "",
     stripe_refund_id: str = "",
     event_id: str = "",
+    units: dict[int, int] | None = None,
 ) -> RefundResult | None:
-    """The (locked) order's money went back: record it, revoke what is unused."""
+    """The (locked) order's money went back, in full (``units`` None) or for some units of
+    some lines: record it, take back what is unused. None if the order is already refunded.
+    The order becomes refunded once every unit is."""
     if order.status == OrderStatus.REFUNDED or not order.can_move_to(OrderStatus.REFUNDED):
         return None
-    _move(order, OrderStatus.REFUNDED, source=source, actor=actor, event_id=event_id, reason=reason)
-    order.amount_refunded = amount
+    revoked, kept = _refund_units(order, units, reason)
+    order.amount_refunded = min(order.total, order.amount_refunded + amount)
     order.save(update_fields=["amount_refunded"])
-    result = RefundResult(refund=None)  # type: ignore[arg-type]
-    _release_unpaid(order, reason)  # refunded before the payment was even seen
-    for line in order.lines.select_related("item", "beneficiary", "order__buyer"):
-        if line.state != LineState.GRANTED:
-            continue
-        fulfilment = get_fulfilment(line.kind)
-        if fulfilment.is_used(line) and line.kind != Kind.EXAM_SITTING:
-            line.state = LineState.KEPT
-            line.fulfilment_note = _("Already used: refunded without revoking.")
-            result.not_revoked.append(f"{line.description}: {_('already used')}")
-        else:
-            note = fulfilment.revoke(line, reason)
-            if note:
-                line.state = LineState.KEPT
-                line.fulfilment_note = _("Not fully revoked: %(note)s.") % {"note": note}
-                result.not_revoked.append(f"{line.description}: {note}")
-            else:
-                line.state = LineState.REVOKED
-                result.revoked.append(line.description)
-        line.save(update_fields=["state", "fulfilment_note"])
+    everything = units is None or not any(line.refundable_quantity for line in order.lines.all())
+    if everything:
+        _move(
+            order,
+            OrderStatus.REFUNDED,
+            source=source,
+            actor=actor,
+            event_id=event_id,
+            reason=reason,
+        )
+        _release_unpaid(order, reason)  # refunded before the payment was even seen
     outcome = []
-    if result.revoked:
-        outcome.append(_("Revoked: %(lines)s.") % {"lines": "; ".join(result.revoked)})
-    if result.not_revoked:
-        outcome.append(_("Not revoked: %(lines)s.") % {"lines": "; ".join(result.not_revoked)})
-    result.refund = Refund.objects.create(
+    if revoked:
+        outcome.append(_("Revoked: %(lines)s.") % {"lines": "; ".join(revoked)})
+    if kept:
+        outcome.append(_("Not revoked: %(lines)s.") % {"lines": "; ".join(kept)})
+    refund = Refund.objects.create(
         order=order,
         amount=amount,
         method=method,
@@ -431,37 +459,61 @@ def _apply_refund(
     from courses.payments.tasks import send_order_email
 
     transaction.on_commit(lambda: send_order_email.enqueue(order.pk, "refunded"))
-    return result
+    return RefundResult(refund=refund, revoked=revoked, not_revoked=kept)
 
 
 @transaction.atomic
-def order_refund(*, order: Order, actor, reason: str, reference: str = "") -> RefundResult:
-    """Staff refund a paid order in full: through Stripe for card orders, recorded by hand
-    (with the bank reference) otherwise. Unused items are revoked, used ones are kept."""
+def order_refund(
+    *, order: Order, actor, reason: str, reference: str = "", units: dict[int, int] | None = None
+) -> RefundResult:
+    """Staff refund a paid order: everything not yet refunded (``units`` None), or some
+    units of some lines (``{line_id: units}``), through Stripe for card orders, recorded by
+    hand (with the bank reference) otherwise. Unused items are taken back, used ones kept.
+    The amount is the lines' unit prices times the units: never typed, never guessed."""
     order = _lock(order)
     if not reason.strip():
         raise PaymentError(_("Give the reason for the refund."))
     if order.status != OrderStatus.PAID:
         raise PaymentError(_("Only a paid order can be refunded."))
+    lines = {line.pk: line for line in order.lines.all()}
+    if units is not None:
+        units = {int(pk): int(n) for pk, n in units.items() if int(n) != 0}
+        for pk, count in units.items():
+            line = lines.get(pk)
+            if line is None or count < 0 or count > line.refundable_quantity:
+                raise PaymentError(
+                    _("%(line)s: choose between 0 and %(max)d units to refund.")
+                    % {
+                        "line": line.description if line else pk,
+                        "max": line.refundable_quantity if line else 0,
+                    }
+                )
+        if not units:
+            raise PaymentError(_("Choose what to refund."))
+        amount = sum(lines[pk].unit_amount * count for pk, count in units.items())
+    else:
+        amount = sum(line.unit_amount * line.refundable_quantity for line in lines.values())
+    amount = min(amount, order.total - order.amount_refunded)
     stripe_refund_id = ""
     method = Refund.Method.MANUAL
-    if order.method == PaymentMethod.CARD and order.total > 0:
+    if order.method == PaymentMethod.CARD and amount > 0:
         from courses.payments.stripe_gateway import refund_create
 
-        stripe_refund = refund_create(order=order, reason=reason)
+        stripe_refund = refund_create(order=order, amount=amount, reason=reason)
         stripe_refund_id = stripe_refund["id"]
         method = Refund.Method.STRIPE
-    elif order.total > 0 and not reference.strip():
+    elif amount > 0 and not reference.strip():
         raise PaymentError(_("Give the reference of the bank transfer that returned the money."))
     result = _apply_refund(
         order,
-        amount=order.total,
+        amount=amount,
         method=method,
         reason=reason,
         source="staff",
         actor=actor,
         reference=reference,
         stripe_refund_id=stripe_refund_id,
+        units=units,
     )
     assert result is not None
     return result

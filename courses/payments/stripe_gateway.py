@@ -85,16 +85,17 @@ def checkout_expire(*, order: Order) -> None:
     )
 
 
-def refund_create(*, order: Order, reason: str) -> Any:
-    """Refunds the order's payment in full (once: idempotency key per order)."""
+def refund_create(*, order: Order, amount: int, reason: str) -> Any:
+    """Refunds ``amount`` of the order's payment. The idempotency key names the amount
+    already refunded, so a retry of this refund is answered once and a later one is new."""
     if not order.stripe_payment_intent:
         raise CheckoutUnavailable(_("No Stripe payment is recorded for this order."))
     return client().v1.refunds.create(
         params={
             "payment_intent": order.stripe_payment_intent,
-            "amount": order.total,
+            "amount": amount,
             "reason": "requested_by_customer",
             "metadata": {"order_id": str(order.pk), "reason": reason[:450]},
         },
-        options={"idempotency_key": f"refund-{order.public_id}"},
+        options={"idempotency_key": f"refund-{order.public_id}-{order.amount_refunded}-{amount}"},
     )

@@ -40,7 +40,9 @@ def send_order_email(order_id: int, what: str) -> int:
     order = Order.objects.select_related("buyer").get(pk=order_id)
     url = reverse("payments:order_detail", kwargs={"public_id": order.public_id})
     subject, body = _render(
-        what, {"order": order, "order_url": url}, getattr(order.buyer, "preferred_language", None)
+        what,
+        {"order": order, "order_url": url, "refund": order.refunds.order_by("-pk").first()},
+        getattr(order.buyer, "preferred_language", None),
     )
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [order.buyer.email])
     if what == "invoice":

@@ -138,7 +138,7 @@ def on_charge_refunded(order: Order, obj: dict[str, Any], event_id: str) -> str:
         return "partially_refunded"
     result = services._apply_refund(
         order,
-        amount=refunded,
+        amount=max(0, refunded - order.amount_refunded),  # what earlier refunds did not cover
         method=Refund.Method.STRIPE,
         reason="refunded in Stripe",
         source="stripe",

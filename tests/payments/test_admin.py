@@ -66,9 +66,19 @@ def test_staff_refund_from_the_admin_says_what_was_not_revoked(
     services.order_mark_paid(order=order, actor=staff_user, reference="B1")
     ExamSitting.objects.filter(user=auditor).update(status="used")
 
+    page = staff_client.get(f"/admin/payments/order/{order.pk}/").content.decode()
+    line = order.lines.get()
+    assert f'name="units_{line.pk}"' in page and "1 not refunded yet, 0 unused" in page
+
     response = staff_client.post(
         f"/admin/payments/order/{order.pk}/",
-        {"action": "refund", "reason": "Goodwill", "reference": "B-R", "confirm": "on"},
+        {
+            "action": "refund",
+            "reason": "Goodwill",
+            f"units_{line.pk}": "1",
+            "reference": "B-R",
+            "confirm": "on",
+        },
         follow=True,
     )
 
@@ -199,3 +209,28 @@ def test_a_price_that_is_not_an_amount_of_money_is_refused_and_nothing_is_saved(
     )
     assert response.status_code == 200
     assert not CatalogueItem.objects.filter(name="Application fee 2027").exists()
+
+
+@pytest.mark.django_db
+def test_staff_refund_part_of_a_firm_pool_from_the_admin(
+    staff_client, staff_user, no_stripe, no_firm_directory, firm_admin, exam_item
+):
+    order = services.order_create(
+        buyer=firm_admin,
+        lines=[services.LineRequest(item=exam_item, quantity=4, for_firm_pool=True)],
+        method="invoice",
+    )
+    services.order_mark_paid(order=order, actor=staff_user, reference="B1")
+    line = order.lines.get()
+    url = f"/admin/payments/order/{order.pk}/"
+    form = {"action": "refund", "reason": "Two not needed", "reference": "B-R", "confirm": "on"}
+
+    too_many = staff_client.post(url, {**form, f"units_{line.pk}": "5"})
+    assert too_many.status_code == 200 and not order.refunds.exists()  # nothing lost
+
+    response = staff_client.post(url, {**form, f"units_{line.pk}": "2"}, follow=True)
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID and order.amount_refunded == 30000
+    assert any("Refunded EUR 300.00" in str(m) for m in response.context["messages"])
+    assert "EUR 300.00 refunded" in response.content.decode()

@@ -62,7 +62,7 @@ def test_refunding_a_used_exam_sitting_refunds_without_revoking_and_says_so(
     assert ExamSitting.objects.get(user=paid_sitting_order.buyer).status == "used"
     line = paid_sitting_order.lines.get()
     assert line.state == LineState.KEPT
-    assert result.not_revoked == ["Exam sitting: 1 of 1 sitting(s) already used"]
+    assert result.not_revoked == ["Exam sitting: already used"]
     assert "Not revoked" in Refund.objects.get().outcome
 
 
@@ -127,7 +127,7 @@ def test_a_pool_with_some_sittings_used_revokes_only_the_unused_ones(
         "revoked",
         "revoked",
     ]
-    assert result.not_revoked == ["Exam sitting: 1 of 3 sitting(s) already used"]
+    assert result.not_revoked == ["Exam sitting: 1 of 3 already used"]
 
 
 @pytest.mark.django_db
@@ -153,3 +153,120 @@ def test_a_refunded_order_is_never_paid_again(paid_invoice_course_order, staff_u
     with pytest.raises(services.PaymentError):
         services.order_mark_paid(order=paid_invoice_course_order, actor=staff_user, reference="y")
     assert not Enrollment.objects.filter(status=EnrollmentStatus.ACTIVE).exists()
+
+
+@pytest.fixture
+def pool_order(no_stripe, no_firm_directory, firm_admin, exam_item, auditor, staff_user):
+    """A firm pool of 4 paid sittings (EUR 150 each): one assigned and used, one assigned
+    and not used, two unassigned."""
+    from courses.quiz.models import ExamSitting
+
+    order = services.order_create(
+        buyer=firm_admin,
+        lines=[services.LineRequest(item=exam_item, quantity=4, for_firm_pool=True)],
+        method="invoice",
+    )
+    services.order_mark_paid(order=order, actor=staff_user, reference="BANK-P")
+    first, second, _third, _fourth = SittingVoucher.objects.order_by("pk")
+    services.voucher_assign(voucher=first, person=auditor, actor=firm_admin)
+    services.voucher_assign(voucher=second, person=auditor, actor=firm_admin)
+    first.refresh_from_db()
+    ExamSitting.objects.filter(pk=first.sitting_id).update(status="used")
+    return order
+
+
+def _statuses():
+    return sorted(SittingVoucher.objects.values_list("status", flat=True))
+
+
+@pytest.mark.django_db
+def test_refunding_some_sittings_of_a_pool_takes_back_unassigned_ones_first(pool_order, staff_user):
+    line = pool_order.lines.get()
+
+    result = services.order_refund(
+        order=pool_order,
+        actor=staff_user,
+        reason="Two too many",
+        reference="R1",
+        units={line.pk: 2},
+    )
+
+    pool_order.refresh_from_db()
+    line.refresh_from_db()
+    assert pool_order.status == OrderStatus.PAID and pool_order.amount_refunded == 30000
+    assert result.refund.amount == 30000 and not result.not_revoked
+    assert _statuses() == ["assigned", "assigned", "revoked", "revoked"]
+    assert (line.refunded_quantity, line.revoked_quantity, line.state) == (2, 2, "granted")
+
+
+@pytest.mark.django_db
+def test_refunding_the_rest_of_a_pool_keeps_the_used_sitting_and_ends_the_order_refunded(
+    pool_order, staff_user
+):
+    line = pool_order.lines.get()
+    services.order_refund(
+        order=pool_order, actor=staff_user, reason="Two", reference="R1", units={line.pk: 2}
+    )
+
+    result = services.order_refund(
+        order=pool_order, actor=staff_user, reason="The rest", reference="R2"
+    )
+
+    pool_order.refresh_from_db()
+    line.refresh_from_db()
+    assert result.refund.amount == 30000  # only what was not refunded before
+    assert result.not_revoked == ["Exam sitting: 1 of 2 already used"]
+    assert pool_order.status == OrderStatus.REFUNDED and pool_order.amount_refunded == 60000
+    assert (line.refunded_quantity, line.revoked_quantity, line.state) == (4, 3, "kept")
+    assert _statuses() == ["assigned", "revoked", "revoked", "revoked"]  # the used one stays
+    assert sum(Refund.objects.values_list("amount", flat=True)) == 60000  # never more
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("units", ["another line", "too many", "nothing"])
+def test_a_partial_refund_outside_the_order_is_refused_and_changes_nothing(
+    pool_order, staff_user, units
+):
+    line = pool_order.lines.get()
+    wanted = {"another line": {0: 1}, "too many": {line.pk: 5}, "nothing": {line.pk: 0}}[units]
+
+    with pytest.raises(services.PaymentError):
+        services.order_refund(
+            order=pool_order, actor=staff_user, reason="x", reference="R", units=wanted
+        )
+
+    pool_order.refresh_from_db()
+    assert pool_order.amount_refunded == 0 and not Refund.objects.exists()
+    assert _statuses() == ["assigned", "assigned", "unassigned", "unassigned"]
+
+
+@pytest.mark.django_db
+def test_one_line_of_a_two_line_order_is_refunded_and_the_other_kept(
+    no_stripe, buyer, course_item, exam_item, staff_user, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from courses.quiz.models import ExamSitting
+
+    order = services.order_create(
+        buyer=buyer,
+        lines=[services.LineRequest(item=course_item), services.LineRequest(item=exam_item)],
+        method="invoice",
+    )
+    services.order_mark_paid(order=order, actor=staff_user, reference="B")
+    sitting_line = order.lines.get(kind="exam_sitting")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.order_refund(
+            order=order,
+            actor=staff_user,
+            reason="No exam",
+            reference="R",
+            units={sitting_line.pk: 1},
+        )
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID and order.amount_refunded == 15000
+    assert ExamSitting.objects.get(user=buyer).status == "revoked"
+    assert Enrollment.objects.get(user=buyer).status == EnrollmentStatus.ACTIVE
+    assert "EUR 150.00 of your order (EUR 350.00) has been refunded." in mail.outbox[-1].body

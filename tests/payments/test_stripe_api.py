@@ -85,7 +85,7 @@ def test_staff_refund_of_a_card_order_calls_stripe_and_revokes_the_unused_place(
     assert sent.params["payment_intent"] == "pi_test_1"
     assert sent.params["amount"] == "20000"
     assert sent.params["metadata[order_id]"] == str(order.pk)
-    assert sent.headers["idempotency-key"] == f"refund-{order.public_id}"
+    assert sent.headers["idempotency-key"] == f"refund-{order.public_id}-0-20000"
     order.refresh_from_db()
     assert order.status == OrderStatus.REFUNDED
     refund = Refund.objects.get(order=order)
@@ -144,3 +144,39 @@ def test_the_buyer_cancelling_a_card_order_closes_its_stripe_session(
     card_order.refresh_from_db()
     assert card_order.status == OrderStatus.CANCELLED
     assert card_order.history.last().source == "buyer"
+
+
+@pytest.mark.django_db
+def test_a_partial_refund_of_a_card_order_asks_stripe_for_that_amount_only(
+    fake_stripe_api, client, buyer, course_item, exam_item, staff_user
+):
+    order = services.order_create(
+        buyer=buyer,
+        lines=[services.LineRequest(item=course_item), services.LineRequest(item=exam_item)],
+        method="card",
+        currency="EUR",
+    )
+    order = _paid_card_order(client, order)
+    sitting_line = order.lines.get(kind="exam_sitting")
+
+    services.order_refund(
+        order=order, actor=staff_user, reason="No exam after all", units={sitting_line.pk: 1}
+    )
+
+    (sent,) = fake_stripe_api.posts("/v1/refunds")
+    assert sent.params["amount"] == "15000"
+    assert sent.headers["idempotency-key"] == f"refund-{order.public_id}-0-15000"
+    # Stripe then reports the charge partly refunded: nothing more changes.
+    event = se.event("charge.refunded", se.charge_refunded_object(order, amount_refunded=15000))
+    assert se.post(client, event).json()["outcome"] == "partially_refunded"
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID and order.amount_refunded == 15000
+    assert Enrollment.objects.get(user=buyer).status == EnrollmentStatus.ACTIVE
+
+    services.order_refund(order=order, actor=staff_user, reason="And the course")
+
+    second = fake_stripe_api.posts("/v1/refunds")[-1]
+    assert second.params["amount"] == "20000"  # the rest, never the whole total again
+    assert second.headers["idempotency-key"] == f"refund-{order.public_id}-15000-20000"
+    order.refresh_from_db()
+    assert order.status == OrderStatus.REFUNDED and order.amount_refunded == 35000
