@@ -103,27 +103,34 @@ class BuyView(LoginRequiredMixin, View):
         form = self.get_form(request.POST)
         if not form.is_valid():
             return self.render_page(request, form)
-        data = form.cleaned_data
-        try:
-            order = services.order_create(
-                buyer=request.user,
-                lines=[
-                    services.LineRequest(
-                        item=self.item,
-                        quantity=data.get("quantity") or 1,
-                        for_firm_pool=self.for_firm_pool,
-                    )
-                ],
-                method=data.get("method") or PaymentMethod.INVOICE,
-                currency=data["currency"],
-                firm=data.get("firm"),
-                billing_name=data.get("billing_name", ""),
-                billing_address=data.get("billing_address", ""),
-            )
-        except services.PaymentError as exc:
-            form.add_error(None, str(exc))
+        line = services.LineRequest(
+            item=self.item,
+            quantity=form.cleaned_data.get("quantity") or 1,
+            for_firm_pool=self.for_firm_pool,
+        )
+        order = _place_order(request, form, [line], currency=form.cleaned_data["currency"])
+        if order is None:
             return self.render_page(request, form)
         return _after_order(request, order)
+
+
+def _place_order(request, form, lines, *, currency: str) -> Order | None:
+    """Creates the order from a valid checkout form; None (with the reason on the form)
+    when the rules refuse it."""
+    data = form.cleaned_data
+    try:
+        return services.order_create(
+            buyer=request.user,
+            lines=lines,
+            method=data.get("method") or PaymentMethod.INVOICE,
+            currency=currency,
+            firm=data.get("firm"),
+            billing_name=data.get("billing_name", ""),
+            billing_address=data.get("billing_address", ""),
+        )
+    except services.PaymentError as exc:
+        form.add_error(None, str(exc))
+        return None
 
 
 def _after_order(request, order: Order):
@@ -221,27 +228,16 @@ def basket_view(request):
         messages.error(request, _("Your basket is empty."))
         return redirect("payments:basket")
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            order = services.order_create(
-                buyer=request.user,
-                lines=[
-                    services.LineRequest(
-                        item=line.item,
-                        quantity=line.entry.quantity,
-                        for_firm_pool=line.entry.for_firm_pool,
-                    )
-                    for line in priced.lines
-                ],
-                method=data.get("method") or PaymentMethod.INVOICE,
-                currency=priced.currency,
-                firm=data.get("firm"),
-                billing_name=data.get("billing_name", ""),
-                billing_address=data.get("billing_address", ""),
+        lines = [
+            services.LineRequest(
+                item=line.item,
+                quantity=line.entry.quantity,
+                for_firm_pool=line.entry.for_firm_pool,
             )
-        except services.PaymentError as exc:
-            form.add_error(None, str(exc))
-        else:
+            for line in priced.lines
+        ]
+        order = _place_order(request, form, lines, currency=priced.currency)
+        if order is not None:
             basket.clear()
             return _after_order(request, order)
     return render(
