@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: cuts the document view's file response to a Range (206) so videos can seek.
+    "cms.middleware.DocumentRangeMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
