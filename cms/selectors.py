@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
@@ -66,9 +69,9 @@ class ProgressSummary:
 
 def module_progress_summary(*, user: User) -> ProgressSummary:
     """The learning modules a person may read, grouped by how far they have got."""
-    modules = list(LearningModulePage.objects.live().order_by("path"))
+    modules = with_members_only(list(LearningModulePage.objects.live().order_by("path")))
     if not can_view_members_only(user):
-        modules = [m for m in modules if m.visibility != Visibility.MEMBERS]
+        modules = [m for m in modules if not m.is_members_only]
     statuses = module_progress_map(user=user, modules=modules)
     done = ModuleProgress.Status.COMPLETED
     return ProgressSummary(
@@ -120,35 +123,97 @@ def recording_years(*, index: RecordingIndexPage | None = None) -> list[int]:
     return [moment.year for moment in past.dates("starts_at", "year", order="DESC")]
 
 
+def _own_setting_members_only() -> Q:
+    """Pages whose own visibility field says members-only, of any page type that has one."""
+    return reduce(
+        or_,
+        (
+            Q(pk__in=model.objects.filter(visibility=Visibility.MEMBERS).values("pk"))
+            for model in MEMBERS_ONLY_PAGE_MODELS
+        ),
+    )
+
+
+def members_only_paths() -> list[str]:
+    """Tree paths of the pages set to members-only, leaving out those below another one.
+
+    A page is members-only exactly when its treebeard ``path`` starts with one of these: it
+    is one of them or below one. One query, however many pages there are.
+    """
+    paths = sorted(Page.objects.filter(_own_setting_members_only()).values_list("path", flat=True))
+    roots: list[str] = []
+    for path in paths:  # sorted, so a page comes right before the pages below it
+        if not roots or not path.startswith(roots[-1]):
+            roots.append(path)
+    return roots
+
+
+def _below_any(paths: list[str]) -> Q:
+    if not paths:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(path__startswith=path) for path in paths))
+
+
 def members_only_page_ids() -> set[int]:
-    ids: set[int] = set()
-    for model in MEMBERS_ONLY_PAGE_MODELS:
-        ids.update(model.objects.filter(visibility=Visibility.MEMBERS).values_list("pk", flat=True))
-    return ids
+    """Every members-only page: set so itself, or below a page that is. Two queries."""
+    paths = members_only_paths()
+    if not paths:
+        return set()
+    return set(Page.objects.filter(_below_any(paths)).values_list("pk", flat=True))
+
+
+def members_only_ancestor(page: Page) -> Page | None:
+    """The highest page at or above ``page`` that is set to members-only, if there is one.
+
+    One query over the ancestors' paths (prefixes of the page's own path), not a walk up
+    the tree.
+    """
+    return _highest_members_only_at_or_above([page.path])
+
+
+def _highest_members_only_at_or_above(paths: Iterable[str]) -> Page | None:
+    step = Page.steplen
+    prefixes = {path[:end] for path in paths for end in range(step, len(path) + 1, step)}
+    if not prefixes:
+        return None
+    at_or_above = Page.objects.filter(_own_setting_members_only(), path__in=prefixes)
+    return at_or_above.order_by("depth", "path").first()
+
+
+def with_members_only(pages: list, *, paths: list[str] | None = None) -> list:
+    """Sets ``is_members_only`` on each page of a listing in one query instead of one each.
+
+    ``paths`` (from ``members_only_paths``) saves even that query when a view lists pages
+    more than once.
+    """
+    if not pages:
+        return pages
+    roots = tuple(members_only_paths() if paths is None else paths)
+    for page in pages:
+        page.is_members_only = bool(roots) and page.path.startswith(roots)
+    return pages
 
 
 def document_is_members_only(document) -> bool:
     """Whether a members-only page (any of its fields or body blocks) uses ``document``.
 
     Wagtail's reference index records every page field and StreamField block that points
-    at a document, so a slide deck or video chosen on a members-only recording counts.
-    A document used by a members-only page stays restricted even if a public page uses it
-    too: the safer reading.
+    at a document, so a slide deck or video chosen on a members-only recording counts, and
+    so does one used by any page below a members-only page. A document used by a
+    members-only page stays restricted even if a public page uses it too: the safer
+    reading.
     """
     # The recording fields are checked directly too: the reference index may be updated
     # by a background task a moment after a page is saved.
     direct = Q(video=document) | Q(slides=document) | Q(captions=document)
-    if RecordingPage.objects.filter(direct, visibility=Visibility.MEMBERS).exists():
-        return True
+    page_ids = set(RecordingPage.objects.filter(direct).values_list("pk", flat=True))
     page_type = ContentType.objects.get_for_model(Page)
     referencing = ReferenceIndex.get_references_to(document).filter(base_content_type=page_type)
-    page_ids = {int(pk) for pk in referencing.values_list("object_id", flat=True)}
+    page_ids.update(int(pk) for pk in referencing.values_list("object_id", flat=True))
     if not page_ids:
         return False
-    return any(
-        model.objects.filter(pk__in=page_ids, visibility=Visibility.MEMBERS).exists()
-        for model in MEMBERS_ONLY_PAGE_MODELS
-    )
+    paths = Page.objects.filter(pk__in=page_ids).values_list("path", flat=True)
+    return _highest_members_only_at_or_above(list(paths)) is not None
 
 
 @dataclass(frozen=True)
@@ -172,7 +237,8 @@ def search_site(*, user: User | AnonymousUser, query: str, limit: int = 50) -> l
     if not can_view_members_only(user):
         pages = pages.exclude(id__in=list(members_only_page_ids()))
     ids = [page.pk for page in pages.search(query)[:limit]]
-    specific = {page.pk: page for page in Page.objects.filter(id__in=ids).specific()}
+    found = with_members_only(list(Page.objects.filter(id__in=ids).specific()))
+    specific = {page.pk: page for page in found}
     hits = []
     for pk in ids:
         page = specific.get(pk)
@@ -184,7 +250,7 @@ def search_site(*, user: User | AnonymousUser, query: str, limit: int = 50) -> l
                 url=page.get_url(),
                 kind=str(page._meta.verbose_name),
                 summary=getattr(page, "summary", "") or getattr(page, "intro", "") or "",
-                members_only=bool(getattr(page, "is_members_only", False)),
+                members_only=page.is_members_only,
             )
         )
     hits.extend(_course_hits(query, limit))

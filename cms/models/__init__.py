@@ -1,6 +1,6 @@
 """Wagtail pages, snippets and learning progress of the content site."""
 
-from cms.models.access import MembersOnlyMixin, Visibility
+from cms.models.access import MembersOnlyMixin, MembersOnlyPageForm, Visibility
 from cms.models.learning import (
     SECTOR_CHOICES,
     Audience,
@@ -20,7 +20,14 @@ from cms.models.recordings import (
     RecordingTag,
 )
 
-MEMBERS_ONLY_PAGE_MODELS = (ContentPage, LearningModulePage, RecordingPage)
+# Every page type with a visibility field; a page below any of them inherits members-only.
+MEMBERS_ONLY_PAGE_MODELS = (
+    ContentPage,
+    LearningModuleIndexPage,
+    LearningModulePage,
+    RecordingIndexPage,
+    RecordingPage,
+)
 
 __all__ = [
     "MEMBERS_ONLY_PAGE_MODELS",
@@ -33,6 +40,7 @@ __all__ = [
     "LearningModulePage",
     "LearningModuleTag",
     "MembersOnlyMixin",
+    "MembersOnlyPageForm",
     "ModuleProgress",
     "Person",
     "RecordingChapter",

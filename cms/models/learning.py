@@ -9,14 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import BodyBlock
-from cms.models.access import MembersOnlyMixin
+from cms.models.access import MembersOnlyMixin, MembersOnlyPageForm
 
 
 class Audience(models.TextChoices):
@@ -48,13 +47,21 @@ SECTOR_CHOICES = [
 SECTOR_LABELS = dict(SECTOR_CHOICES)
 
 
-class LearningModuleIndexPage(Page):
-    """Lists the learning modules, with each member's progress."""
+class LearningModuleIndexPage(MembersOnlyMixin, Page):
+    """Lists the learning modules, with each member's progress.
+
+    Made members-only, it makes every module below it members-only.
+    """
 
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    settings_panels = [MembersOnlyMixin.visibility_panel, *Page.settings_panels]
+    search_fields = [
+        *Page.search_fields,
+        *MembersOnlyMixin.visibility_search_fields,
+        index.SearchField("intro"),
+    ]
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.LearningModulePage"]
 
@@ -65,9 +72,8 @@ class LearningModuleIndexPage(Page):
         from cms import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["modules"] = selectors.with_progress(
-            user=request.user, modules=list(selectors.learning_modules(index=self))
-        )
+        modules = selectors.with_members_only(list(selectors.learning_modules(index=self)))
+        context["modules"] = selectors.with_progress(user=request.user, modules=modules)
         return context
 
 
@@ -77,7 +83,7 @@ class LearningModuleTag(TaggedItemBase):
     )
 
 
-class LearningModuleForm(WagtailAdminPageForm):
+class LearningModuleForm(MembersOnlyPageForm):
     sectors = forms.MultipleChoiceField(
         label=_("sectors"),
         choices=SECTOR_CHOICES,

@@ -39,11 +39,15 @@ class HomePage(Page):
         from cms import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["featured_modules"] = selectors.with_progress(
-            user=request.user, modules=selectors.featured_modules(home=self)
+        paths = selectors.members_only_paths()
+        featured = selectors.with_members_only(selectors.featured_modules(home=self), paths=paths)
+        context["featured_modules"] = selectors.with_progress(user=request.user, modules=featured)
+        context["upcoming_sessions"] = selectors.with_members_only(
+            list(selectors.upcoming_sessions(limit=3)), paths=paths
         )
-        context["upcoming_sessions"] = selectors.upcoming_sessions(limit=3)
-        context["latest_recordings"] = selectors.past_recordings()[:3]
+        context["latest_recordings"] = selectors.with_members_only(
+            list(selectors.past_recordings()[:3]), paths=paths
+        )
         return context
 
 

@@ -48,14 +48,22 @@ def timestamp_seconds(value: str) -> int:
     return int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds)
 
 
-class RecordingIndexPage(Page):
-    """Upcoming live sessions above past recordings, filterable by topic and year."""
+class RecordingIndexPage(MembersOnlyMixin, Page):
+    """Upcoming live sessions above past recordings, filterable by topic and year.
+
+    Made members-only, it makes every recording below it members-only.
+    """
 
     intro = models.TextField(_("introduction"), blank=True)
     per_page = 10
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    settings_panels = [MembersOnlyMixin.visibility_panel, *Page.settings_panels]
+    search_fields = [
+        *Page.search_fields,
+        *MembersOnlyMixin.visibility_search_fields,
+        index.SearchField("intro"),
+    ]
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.RecordingPage"]
 
@@ -76,10 +84,15 @@ class RecordingIndexPage(Page):
         past = selectors.past_recordings(index=self, topic=topic or None, year=year)
         page_obj = Paginator(past, self.per_page).get_page(request.GET.get("page"))
         query = {k: v for k, v in (("topic", topic), ("year", year_text)) if v}
+        members_only_paths = selectors.members_only_paths()
         context.update(
-            upcoming=selectors.upcoming_sessions(index=self),
+            upcoming=selectors.with_members_only(
+                list(selectors.upcoming_sessions(index=self)), paths=members_only_paths
+            ),
             page_obj=page_obj,
-            recordings=page_obj.object_list,
+            recordings=selectors.with_members_only(
+                list(page_obj.object_list), paths=members_only_paths
+            ),
             topics=selectors.recording_topics(index=self),
             years=selectors.recording_years(index=self),
             selected_topic=topic,

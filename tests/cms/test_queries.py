@@ -61,3 +61,33 @@ def test_recording_page_makes_a_constant_number_of_queries(recording_index):
     )
 
     assert _count(few.url) == _count(many.url)
+
+
+def test_listings_below_a_members_only_index_make_a_constant_number_of_queries(home, member):
+    from cms.models import RecordingIndexPage, Visibility
+    from tests.cms.factories import add_page
+
+    index = add_page(
+        home,
+        RecordingIndexPage(title="Member sessions", slug="members", visibility=Visibility.MEMBERS),
+    )
+    client = Client()
+    client.force_login(member)
+
+    def count(url: str) -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(queries)
+
+    _recordings(index, 3)
+    small = {url: count(url) for url in ["/", index.url]}
+
+    _recordings(index, 12)
+    for i in range(5):
+        make_recording(
+            index, speakers=1, topics=["Climate"], visibility=Visibility.MEMBERS, title=f"Own {i}"
+        )
+
+    assert {url: count(url) for url in ["/", index.url]} == small
