@@ -31,8 +31,29 @@ class HeadingBlock(blocks.StructBlock):
         template = "cms/blocks/heading.html"
 
 
+def image_has_alt_text(image) -> bool:
+    """Whether ``image`` has alternative text: its description, which Wagtail's ``{% image %}``
+    tag writes into ``alt`` (falling back to the title, often a file name, when empty)."""
+    return bool((getattr(image, "description", "") or "").strip())
+
+
+def missing_alt_text_error(image) -> ValidationError:
+    return ValidationError(
+        _(
+            "The image “%(title)s” has no alternative text. Add it under Images (edit the "
+            "image), then save again."
+        ),
+        params={"title": image.title},
+        code="missing_alt_text",
+    )
+
+
 class ImageBlock(blocks.StructBlock):
-    """An image; its alternative text is the image's own (required) description."""
+    """An image; its alternative text is the image's own (required) description.
+
+    Images made before alt text was required, or outside the admin, may still lack it: such
+    an image cannot be saved into a page, so no page is published showing it.
+    """
 
     image = ImageChooserBlock(label=_("image"))
     caption = blocks.CharBlock(label=_("caption"), required=False, max_length=300)
@@ -41,6 +62,15 @@ class ImageBlock(blocks.StructBlock):
         icon = "image"
         label = _("Image")
         template = "cms/blocks/image.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        image = value.get("image")
+        if image is not None and not image_has_alt_text(image):
+            raise blocks.StructBlockValidationError(
+                block_errors={"image": missing_alt_text_error(image)}
+            )
+        return value
 
 
 class QuoteBlock(blocks.StructBlock):

@@ -216,6 +216,15 @@ def document_is_members_only(document) -> bool:
     return _highest_members_only_at_or_above(list(paths)) is not None
 
 
+def images_without_alt_text() -> QuerySet:
+    """Images with no alternative text (an empty description): uploaded before it was
+    required, or made outside the admin. No page can be saved with one of them."""
+    from wagtail.images import get_image_model
+
+    empty = Q(description__regex=r"^\s*$")
+    return get_image_model().objects.filter(empty).order_by("-created_at", "-pk")
+
+
 @dataclass(frozen=True)
 class SearchHit:
     title: str

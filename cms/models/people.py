@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
+
+from cms.blocks import image_has_alt_text, missing_alt_text_error
 
 
 class Person(index.Indexed, models.Model):
@@ -42,3 +45,8 @@ class Person(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.photo is not None and not image_has_alt_text(self.photo):
+            raise ValidationError({"photo": missing_alt_text_error(self.photo)})

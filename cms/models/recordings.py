@@ -19,7 +19,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from cms.blocks import BodyBlock
+from cms.blocks import BodyBlock, image_has_alt_text, missing_alt_text_error
 from cms.models.access import MembersOnlyMixin
 
 TIMESTAMP_RE = re.compile(r"^(?:(\d+):)?([0-5]?\d):([0-5]\d)$")
@@ -255,6 +255,12 @@ class RecordingSpeaker(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = _("speaker")
+
+    def clean(self):
+        super().clean()
+        person = self.person if self.person_id else None
+        if person is not None and person.photo and not image_has_alt_text(person.photo):
+            raise ValidationError({"person": missing_alt_text_error(person.photo)})
 
 
 class RecordingChapter(Orderable):
