@@ -434,6 +434,13 @@ class InvoiceCounter(models.Model):
     last_number = models.PositiveIntegerField(default=0)
 
 
+class CreditNoteCounter(models.Model):
+    """The last credit-note number given in a year; locked while a number is allocated."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+
 class Invoice(models.Model):
     """A numbered invoice (INV-2026-00001), numbered per year without gaps."""
 
@@ -475,6 +482,16 @@ class Refund(models.Model):
     )
     outcome = models.TextField(_("what was revoked"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The credit note (CN-2026-00001), numbered per year without gaps like invoices. Empty
+    # only for refunds recorded before credit notes existed.
+    number = models.CharField(_("credit note"), max_length=32, unique=True, null=True, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    lines = models.JSONField(
+        _("refunded lines"),
+        default=list,
+        blank=True,
+        help_text=_("What the refund covers: description, units, unit price, amount."),
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -11,7 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
 from courses.payments import conf
-from courses.payments.models import Order, format_money
+from courses.payments.models import Order, Refund, format_money
 
 
 def _text_block(pdf: canvas.Canvas, x: float, y: float, text: str, size: int = 10) -> float:
@@ -22,7 +22,8 @@ def _text_block(pdf: canvas.Canvas, x: float, y: float, text: str, size: int = 1
     return y
 
 
-def _lines_table(pdf: canvas.Canvas, order: Order, y: float) -> float:
+def _lines_table(pdf: canvas.Canvas, rows: list[dict], currency: str, total: tuple, y: float):
+    """rows: description, quantity, unit_amount, amount; total: (label, amount)."""
     width = A4[0]
     pdf.setFont("Helvetica-Bold", 10)
     pdf.drawString(20 * mm, y, _("Description"))
@@ -33,21 +34,40 @@ def _lines_table(pdf: canvas.Canvas, order: Order, y: float) -> float:
     pdf.line(20 * mm, y, width - 20 * mm, y)
     y -= 6 * mm
     pdf.setFont("Helvetica", 10)
-    for line in order.lines.all():
-        pdf.drawString(20 * mm, y, line.description[:60])
-        pdf.drawRightString(130 * mm, y, str(line.quantity))
-        pdf.drawRightString(160 * mm, y, format_money(line.unit_amount, order.currency))
-        pdf.drawRightString(width - 20 * mm, y, format_money(line.amount, order.currency))
+    for row in rows:
+        pdf.drawString(20 * mm, y, str(row["description"])[:60])
+        pdf.drawRightString(130 * mm, y, str(row["quantity"]))
+        pdf.drawRightString(160 * mm, y, format_money(row["unit_amount"], currency))
+        pdf.drawRightString(width - 20 * mm, y, format_money(row["amount"], currency))
         y -= 6 * mm
     pdf.line(20 * mm, y + 3 * mm, width - 20 * mm, y + 3 * mm)
     pdf.setFont("Helvetica-Bold", 11)
-    pdf.drawString(120 * mm, y - 2 * mm, _("Total"))
-    pdf.drawRightString(width - 20 * mm, y - 2 * mm, format_money(order.total, order.currency))
+    pdf.drawString(120 * mm, y - 2 * mm, total[0])
+    pdf.drawRightString(width - 20 * mm, y - 2 * mm, format_money(total[1], currency))
     return y - 12 * mm
 
 
+def _order_rows(order: Order) -> list[dict]:
+    return [
+        {
+            "description": line.description,
+            "quantity": line.quantity,
+            "unit_amount": line.unit_amount,
+            "amount": line.amount,
+        }
+        for line in order.lines.all()
+    ]
+
+
 def _document(
-    title: str, order: Order, header: list[tuple[str, str]], seller: str, buyer: str, footer: str
+    title: str,
+    order: Order,
+    header: list[tuple[str, str]],
+    seller: str,
+    buyer: str,
+    footer: str,
+    rows: list[dict] | None = None,
+    total: tuple[str, int] | None = None,
 ) -> bytes:
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
@@ -66,7 +86,8 @@ def _document(
     pdf.setFont("Helvetica-Bold", 10)
     pdf.drawString(20 * mm, y, _("Billed to"))
     y = _text_block(pdf, 20 * mm, y - 5 * mm, buyer) - 8 * mm
-    y = _lines_table(pdf, order, y)
+    rows = _order_rows(order) if rows is None else rows
+    y = _lines_table(pdf, rows, order.currency, total or (_("Total"), order.total), y)
     _text_block(pdf, 20 * mm, y, footer, 9)
     pdf.showPage()
     pdf.save()
@@ -110,3 +131,32 @@ def receipt_pdf(order: Order) -> bytes:
             "amount": format_money(order.amount_refunded, order.currency)
         }
     return _document(_("Receipt"), order, header, conf.seller_details(), buyer, footer)
+
+
+def credit_note_pdf(refund: Refund) -> bytes:
+    """The credit note of one refund: what it covers, and the amount given back."""
+    order = refund.order
+    header = [
+        (_("Credit note"), refund.number or "-"),
+        (_("Order"), order.number),
+        (_("Issued on"), (refund.issued_on or refund.created_at.date()).isoformat()),
+        (_("Currency"), order.currency),
+    ]
+    if hasattr(order, "invoice"):
+        header.append((_("Credits invoice"), order.invoice.number))
+    buyer = "\n".join(
+        p for p in (order.billing_name, order.billing_address, order.buyer.email) if p
+    )
+    footer = _("Refunded by %(method)s.") % {"method": refund.get_method_display()}
+    if refund.reference:
+        footer += "\n" + _("Reference: %(reference)s") % {"reference": refund.reference[:60]}
+    return _document(
+        _("Credit note"),
+        order,
+        header,
+        conf.seller_details(),
+        buyer,
+        footer,
+        rows=refund.lines,
+        total=(_("Refunded"), refund.amount),
+    )

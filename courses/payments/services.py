@@ -20,6 +20,7 @@ from courses.payments import conf
 from courses.payments.models import (
     FIRM_KINDS,
     CatalogueItem,
+    CreditNoteCounter,
     Invoice,
     InvoiceCounter,
     Kind,
@@ -257,11 +258,11 @@ def order_create(
 # --- Invoices -------------------------------------------------------------------------
 
 
-def _next_invoice_number(year: int) -> int:
-    """The next number of ``year``, without gaps: the counter row is locked until commit,
-    so a rolled-back order gives its number back."""
-    InvoiceCounter.objects.get_or_create(year=year)
-    counter = InvoiceCounter.objects.select_for_update().get(year=year)
+def _next_number(counter_model, year: int) -> int:
+    """The next number of ``year`` in a series (invoices, credit notes), without gaps: the
+    counter row is locked until commit, so a rolled-back order or refund gives it back."""
+    counter_model.objects.get_or_create(year=year)
+    counter = counter_model.objects.select_for_update().get(year=year)
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return counter.last_number
@@ -274,7 +275,7 @@ def invoice_issue(*, order: Order, today: datetime.date | None = None) -> Invoic
     if existing is not None:
         return existing
     today = today or timezone.localdate()
-    sequence = _next_invoice_number(today.year)
+    sequence = _next_number(InvoiceCounter, today.year)
     buyer_details = "\n".join(
         part for part in (order.billing_name, order.billing_address, order.buyer.email) if part
     )
@@ -377,14 +378,23 @@ def order_cancel(*, order: Order, actor, reason: str) -> Order:
 
 def _refund_units(
     order: Order, units: dict[int, int] | None, reason: str
-) -> tuple[list[str], list[str]]:
+) -> tuple[list[str], list[str], list[dict]]:
     """Refunds ``units`` of each line (None: everything not yet refunded): takes back what
-    is unused, keeps what was used. Returns (taken back, kept) descriptions for staff."""
-    revoked, kept = [], []
+    is unused, keeps what was used. Returns (taken back, kept) descriptions for staff and
+    the lines the refund covers, for its credit note."""
+    revoked, kept, covered = [], [], []
     for line in order.lines.select_related("item", "beneficiary", "order__buyer"):
         wanted = line.refundable_quantity if units is None else units.get(line.pk, 0)
         if wanted <= 0:
             continue
+        covered.append(
+            {
+                "description": line.description,
+                "quantity": wanted,
+                "unit_amount": line.unit_amount,
+                "amount": line.unit_amount * wanted,
+            }
+        )
         taken = get_fulfilment(line.kind).revoke(line, wanted, reason)
         label = line.description if line.quantity == 1 else f"{line.description} × {wanted}"
         if taken:
@@ -406,7 +416,7 @@ def _refund_units(
                 line.fulfilment_note = _("Already used: refunded without revoking.")
             fields += ["state", "fulfilment_note"]
         line.save(update_fields=fields)
-    return revoked, kept
+    return revoked, kept, covered
 
 
 def _apply_refund(
@@ -427,7 +437,7 @@ def _apply_refund(
     The order becomes refunded once every unit is."""
     if order.status == OrderStatus.REFUNDED or not order.can_move_to(OrderStatus.REFUNDED):
         return None
-    revoked, kept = _refund_units(order, units, reason)
+    revoked, kept, covered = _refund_units(order, units, reason)
     order.amount_refunded = min(order.total, order.amount_refunded + amount)
     order.save(update_fields=["amount_refunded"])
     everything = units is None or not any(line.refundable_quantity for line in order.lines.all())
@@ -446,6 +456,7 @@ def _apply_refund(
         outcome.append(_("Revoked: %(lines)s.") % {"lines": "; ".join(revoked)})
     if kept:
         outcome.append(_("Not revoked: %(lines)s.") % {"lines": "; ".join(kept)})
+    today = timezone.localdate()
     refund = Refund.objects.create(
         order=order,
         amount=amount,
@@ -455,6 +466,9 @@ def _apply_refund(
         stripe_refund_id=stripe_refund_id,
         actor=actor,
         outcome=" ".join(outcome),
+        number=f"CN-{today.year}-{_next_number(CreditNoteCounter, today.year):05d}",
+        issued_on=today,
+        lines=covered,
     )
     from courses.payments.tasks import send_order_email
 

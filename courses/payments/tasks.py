@@ -33,7 +33,8 @@ def _secretariat_emails() -> list[str]:
 
 @task()
 def send_order_email(order_id: int, what: str) -> int:
-    """``what``: "invoice" (with the invoice PDF), "paid" (with the receipt), "refunded"."""
+    """``what``: "invoice" (with the invoice PDF), "paid" (with the receipt), "refunded"
+    (with the credit note of the latest refund)."""
     from courses.payments import pdf
     from courses.payments.models import Order
 
@@ -49,6 +50,10 @@ def send_order_email(order_id: int, what: str) -> int:
         message.attach(f"{order.invoice.number}.pdf", pdf.invoice_pdf(order), "application/pdf")
     elif what == "paid":
         message.attach(f"receipt-{order.number}.pdf", pdf.receipt_pdf(order), "application/pdf")
+    elif what == "refunded":
+        refund = order.refunds.exclude(number=None).order_by("-pk").first()
+        if refund is not None:
+            message.attach(f"{refund.number}.pdf", pdf.credit_note_pdf(refund), "application/pdf")
     return message.send()
 
 

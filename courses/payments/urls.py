@@ -18,6 +18,11 @@ urlpatterns = [
     path("payments/orders/<uuid:public_id>/cancel/", views.order_cancel, name="order_cancel"),
     path("payments/orders/<uuid:public_id>/invoice.pdf", views.invoice_pdf, name="invoice_pdf"),
     path("payments/orders/<uuid:public_id>/receipt.pdf", views.receipt_pdf, name="receipt_pdf"),
+    path(
+        "payments/orders/<uuid:public_id>/credit-notes/<int:pk>.pdf",
+        views.credit_note_pdf,
+        name="credit_note_pdf",
+    ),
     path("payments/sittings/", views.voucher_list, name="voucher_list"),
     path("payments/sittings/<int:pk>/assign/", views.voucher_assign, name="voucher_assign"),
 ]

@@ -298,7 +298,7 @@ def basket_update(request):
 
 def _order_for(request, public_id) -> Order:
     order = get_object_or_404(
-        Order.objects.select_related("buyer").prefetch_related("lines", "history"),
+        Order.objects.select_related("buyer").prefetch_related("lines", "history", "refunds"),
         public_id=public_id,
     )
     if not can_view_order(request.user, order):
@@ -382,6 +382,13 @@ def receipt_pdf(request, public_id):
     if order.paid_at is None or order.status not in (OrderStatus.PAID, OrderStatus.REFUNDED):
         raise Http404
     return _pdf_response(pdf.receipt_pdf(order), f"receipt-{order.number}.pdf")
+
+
+@login_required
+def credit_note_pdf(request, public_id, pk):
+    order = _order_for(request, public_id)
+    refund = get_object_or_404(order.refunds.exclude(number=None), pk=pk)
+    return _pdf_response(pdf.credit_note_pdf(refund), f"{refund.number}.pdf")
 
 
 # --- The firm admin's pool of exam sittings -------------------------------------------

@@ -270,3 +270,71 @@ def test_one_line_of_a_two_line_order_is_refunded_and_the_other_kept(
     assert ExamSitting.objects.get(user=buyer).status == "revoked"
     assert Enrollment.objects.get(user=buyer).status == EnrollmentStatus.ACTIVE
     assert "EUR 150.00 of your order (EUR 350.00) has been refunded." in mail.outbox[-1].body
+
+
+@pytest.mark.django_db
+def test_every_refund_gets_a_numbered_credit_note_of_what_it_covers(
+    pool_order, staff_user, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+    from django.test import Client
+    from django.utils import timezone
+
+    year = timezone.localdate().year
+    line = pool_order.lines.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.order_refund(
+            order=pool_order, actor=staff_user, reason="Two", reference="R1", units={line.pk: 2}
+        ).refund
+    second = services.order_refund(
+        order=pool_order, actor=staff_user, reason="The rest", reference="R2"
+    ).refund
+
+    assert (first.number, second.number) == (f"CN-{year}-00001", f"CN-{year}-00002")
+    assert first.lines == [
+        {"description": line.description, "quantity": 2, "unit_amount": 15000, "amount": 30000}
+    ]
+    assert second.lines[0]["quantity"] == 2 and second.amount == 30000
+    assert mail.outbox[-1].attachments[0][0] == f"CN-{year}-00001.pdf"
+
+    url = f"/payments/orders/{pool_order.public_id}/credit-notes/{first.pk}.pdf"
+    buyer = Client()
+    buyer.force_login(pool_order.buyer)
+    response = buyer.get(url)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert f"CN-{year}-00001".encode() in response.content
+    page = buyer.get(f"/payments/orders/{pool_order.public_id}/").content.decode()
+    assert f"Credit note CN-{year}-00001 (PDF)" in page
+    stranger = Client()
+    stranger.force_login(staff_user.__class__.objects.create_user(email="x@example.org"))
+    assert stranger.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_refund_that_fails_uses_no_credit_note_number(pool_order, staff_user):
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from courses.payments.registry import Fulfilment
+
+    line = pool_order.lines.get()
+    failing = Fulfilment(
+        kind="exam_sitting",
+        grant=lambda line: None,
+        revoke=mock.Mock(side_effect=RuntimeError("the quiz app is down")),
+        unused=lambda line: 1,
+    )
+    with (
+        mock.patch.dict("courses.payments.registry._fulfilments", {"exam_sitting": failing}),
+        pytest.raises(RuntimeError),
+    ):
+        services.order_refund(
+            order=pool_order, actor=staff_user, reason="x", reference="R", units={line.pk: 1}
+        )
+
+    assert not Refund.objects.exists()
+    refund = services.order_refund(
+        order=pool_order, actor=staff_user, reason="x", reference="R", units={line.pk: 1}
+    ).refund
+    assert refund.number == f"CN-{timezone.localdate().year}-00001"  # no gap
