@@ -68,6 +68,7 @@ def _document(
     footer: str,
     rows: list[dict] | None = None,
     total: tuple[str, int] | None = None,
+    to_label: str = "",
 ) -> bytes:
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
@@ -84,7 +85,7 @@ def _document(
         y_right -= 5 * mm
     y = min(y, y_right) - 8 * mm
     pdf.setFont("Helvetica-Bold", 10)
-    pdf.drawString(20 * mm, y, _("Billed to"))
+    pdf.drawString(20 * mm, y, to_label or _("Billed to"))
     y = _text_block(pdf, 20 * mm, y - 5 * mm, buyer) - 8 * mm
     rows = _order_rows(order) if rows is None else rows
     y = _lines_table(pdf, rows, order.currency, total or (_("Total"), order.total), y)
@@ -147,7 +148,7 @@ def credit_note_pdf(refund: Refund) -> bytes:
     buyer = "\n".join(
         p for p in (order.billing_name, order.billing_address, order.buyer.email) if p
     )
-    footer = _("Refunded by %(method)s.") % {"method": refund.get_method_display()}
+    footer = _("Refund method: %(method)s.") % {"method": refund.get_method_display()}
     if refund.reference:
         footer += "\n" + _("Reference: %(reference)s") % {"reference": refund.reference[:60]}
     return _document(
@@ -159,4 +160,5 @@ def credit_note_pdf(refund: Refund) -> bytes:
         footer,
         rows=refund.lines,
         total=(_("Refunded"), refund.amount),
+        to_label=_("Credited to"),
     )
