@@ -22,11 +22,8 @@ run: $(STAMP)
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# Browser journeys run in a second session with a database of their own: their flushes
-# and live server do not mix with the threaded race tests (see the note in tests/conftest.py).
 test: $(STAMP)
-	$(BIN)/python -m pytest --ignore=tests/e2e $(PYTEST_ARGS)
-	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

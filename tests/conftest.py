@@ -89,4 +89,9 @@ def pytest_collection_modifyitems(items):
             and marker.kwargs.get("transaction")
             and "serialized_rollback" not in marker.kwargs
         ):
-            item.add_marker(pytest.mark.django_db(**marker.kwargs, serialized_rollback=True))
+            # Prepended, so that it is the closest marker: a marker appended after the
+            # test's own @pytest.mark.django_db(transaction=True) would be ignored, and that
+            # test would start on the emptied tables the previous serialized test's flush left.
+            item.add_marker(
+                pytest.mark.django_db(**marker.kwargs, serialized_rollback=True), append=False
+            )
