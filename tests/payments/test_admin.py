@@ -212,15 +212,8 @@ def test_a_price_that_is_not_an_amount_of_money_is_refused_and_nothing_is_saved(
 
 
 @pytest.mark.django_db
-def test_staff_refund_part_of_a_firm_pool_from_the_admin(
-    staff_client, staff_user, no_stripe, no_firm_directory, firm_admin, exam_item
-):
-    order = services.order_create(
-        buyer=firm_admin,
-        lines=[services.LineRequest(item=exam_item, quantity=4, for_firm_pool=True)],
-        method="invoice",
-    )
-    services.order_mark_paid(order=order, actor=staff_user, reference="B1")
+def test_staff_refund_part_of_a_firm_pool_from_the_admin(staff_client, pool_order):
+    order = pool_order
     line = order.lines.get()
     url = f"/admin/payments/order/{order.pk}/"
     form = {"action": "refund", "reason": "Two not needed", "reference": "B-R", "confirm": "on"}

@@ -155,26 +155,6 @@ def test_a_refunded_order_is_never_paid_again(paid_invoice_course_order, staff_u
     assert not Enrollment.objects.filter(status=EnrollmentStatus.ACTIVE).exists()
 
 
-@pytest.fixture
-def pool_order(no_stripe, no_firm_directory, firm_admin, exam_item, auditor, staff_user):
-    """A firm pool of 4 paid sittings (EUR 150 each): one assigned and used, one assigned
-    and not used, two unassigned."""
-    from courses.quiz.models import ExamSitting
-
-    order = services.order_create(
-        buyer=firm_admin,
-        lines=[services.LineRequest(item=exam_item, quantity=4, for_firm_pool=True)],
-        method="invoice",
-    )
-    services.order_mark_paid(order=order, actor=staff_user, reference="BANK-P")
-    first, second, _third, _fourth = SittingVoucher.objects.order_by("pk")
-    services.voucher_assign(voucher=first, person=auditor, actor=firm_admin)
-    services.voucher_assign(voucher=second, person=auditor, actor=firm_admin)
-    first.refresh_from_db()
-    ExamSitting.objects.filter(pk=first.sitting_id).update(status="used")
-    return order
-
-
 def _statuses():
     return sorted(SittingVoucher.objects.values_list("status", flat=True))
 
