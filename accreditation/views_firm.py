@@ -26,17 +26,12 @@ def firm_admin(request: HttpRequest) -> HttpResponse:
 def _purchases(user) -> dict:
     """What a firm admin can pay for from this page: firm fees, sittings for auditors."""
     from courses.payments import selectors as payments
-    from courses.payments.models import FIRM_KINDS, CatalogueItem, Kind
+    from courses.payments.models import FIRM_KINDS
 
     return {
         "fee_items": [
             item for kind in FIRM_KINDS if (item := payments.item_for_firm_fee(kind=kind))
         ],
-        "sitting_items": list(
-            CatalogueItem.objects.active_on()
-            .filter(kind=Kind.EXAM_SITTING, quiz__isnull=False)
-            .select_related("quiz")
-            .order_by("name")
-        ),
+        "sitting_items": list(payments.sitting_items_on_sale()),
         "unassigned_sittings": payments.unassigned_vouchers_of(user=user).count(),
     }

@@ -3,10 +3,9 @@
 Wagtail's document serve view always sends the whole file with 200. A ``<video>`` element
 asks for parts of the file with a ``Range`` header (and chapter markers jump the player to
 a later time). ``cms.middleware.DocumentRangeMiddleware`` answers those with 206 Partial
-Content, cut
-from the file response Wagtail's view has already built: so every check of that view (our
-members-only hook, Wagtail's collection privacy, ETag conditions) has run first, and only
-the bytes asked for are read, a chunk at a time.
+Content, cut from the file response Wagtail's view has already built: so every check of
+that view (our members-only hook, Wagtail's collection privacy, ETag conditions) has run
+first, and only the bytes asked for are read, a chunk at a time.
 
 Why a middleware and not the ``before_serve_document`` hook: Wagtail (8.0) only takes a
 hook's answer if it is an ``HttpResponse``, which holds its whole body in memory; streamed

@@ -9,10 +9,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from courses.payments import permissions, services
+from courses.payments import permissions, selectors, services
 from courses.payments.forms import CancelForm, MarkPaidForm, RefundForm
 from courses.payments.models import Order, OrderStatus, PaymentMethod
-from courses.payments.registry import get_fulfilment
 
 
 def order_manage(request, pk: int):
@@ -26,12 +25,10 @@ def order_manage(request, pk: int):
     )
     action = request.POST.get("action") if request.method == "POST" else None
     mark_paid_form = MarkPaidForm(request.POST if action == "mark_paid" else None)
-    lines = list(order.lines.all())
-    for line in lines:  # how many units a refund could still take back (form help)
-        line.unused_units = (
-            get_fulfilment(line.kind).unused(line) if line.refundable_quantity else 0
-        )
-    refund_form = RefundForm(request.POST if action == "refund" else None, lines=lines)
+    refund_form = RefundForm(
+        request.POST if action == "refund" else None,
+        lines=selectors.lines_for_refund(order=order),
+    )
     cancel_form = CancelForm(request.POST if action == "cancel" else None)
     if action:
         try:

@@ -72,6 +72,13 @@ class BasketError(ValueError):
     """A choice the basket cannot hold; the message is safe to show."""
 
 
+def _check_quantity(quantity: int) -> None:
+    if not 1 <= quantity <= conf.max_quantity():
+        raise BasketError(
+            _("Choose a quantity between 1 and %(max)d.") % {"max": conf.max_quantity()}
+        )
+
+
 class Basket:
     def __init__(self, session):
         self.session = session
@@ -92,9 +99,6 @@ class Basket:
                 continue  # a damaged row is dropped rather than breaking the page
         return entries
 
-    def __len__(self) -> int:
-        return len(self.entries())
-
     def _save(self, entries: list[Entry]) -> None:
         self.session[SESSION_KEY] = [
             {"item": e.item_id, "quantity": e.quantity, "firm": e.for_firm_pool} for e in entries
@@ -106,10 +110,7 @@ class Basket:
             raise BasketError(_("Only exam sittings are bought for a firm's auditors."))
         if not for_firm_pool:
             quantity = 1
-        if not 1 <= quantity <= conf.max_quantity():
-            raise BasketError(
-                _("Choose a quantity between 1 and %(max)d.") % {"max": conf.max_quantity()}
-            )
+        _check_quantity(quantity)
         entries = self.entries()
         new = Entry(item_id=item.pk, quantity=quantity, for_firm_pool=for_firm_pool)
         for index, entry in enumerate(entries):
@@ -125,10 +126,7 @@ class Basket:
         return True
 
     def set_quantity(self, key: str, quantity: int) -> None:
-        if not 1 <= quantity <= conf.max_quantity():
-            raise BasketError(
-                _("Choose a quantity between 1 and %(max)d.") % {"max": conf.max_quantity()}
-            )
+        _check_quantity(quantity)
         self._save(
             [
                 Entry(e.item_id, quantity, True) if e.key == key and e.for_firm_pool else e
@@ -166,8 +164,8 @@ class Basket:
             shared = mine if shared is None else [c for c in shared if c in mine]
         shared = shared or []
         if currency not in shared:
-            currency = conf.default_currency() if conf.default_currency() in shared else None
-            currency = currency or (shared[0] if shared else conf.default_currency())
+            default = conf.default_currency()
+            currency = default if default in shared or not shared else shared[0]
         lines = []
         for entry, item in kept:
             quote = quote_for(item=item, user=user, currency=currency)

@@ -148,6 +148,29 @@ def vouchers_of(*, user) -> QuerySet[SittingVoucher]:
     ).select_related("quiz", "line__order", "assigned_to")
 
 
+def sitting_items_on_sale() -> QuerySet[CatalogueItem]:
+    """Exam sittings on sale today, with their exams (what a firm admin may buy)."""
+    return (
+        CatalogueItem.objects.active_on()
+        .filter(kind=Kind.EXAM_SITTING, quiz__isnull=False)
+        .select_related("quiz")
+        .order_by("name")
+    )
+
+
+def lines_for_refund(*, order: Order) -> list:
+    """The order's lines, each with ``unused_units``: how many of its units not yet
+    refunded a refund could still take back (for the staff refund form)."""
+    from courses.payments.registry import get_fulfilment
+
+    lines = list(order.lines.all())
+    for line in lines:
+        line.unused_units = (
+            get_fulfilment(line.kind).unused(line) if line.refundable_quantity else 0
+        )
+    return lines
+
+
 def orders_for_report() -> QuerySet[Order]:
     return Order.objects.select_related("buyer", "invoice").prefetch_related("lines")
 

@@ -396,9 +396,10 @@ def _refund_units(
             }
         )
         taken = get_fulfilment(line.kind).revoke(line, wanted, reason)
-        label = line.description if line.quantity == 1 else f"{line.description} × {wanted}"
         if taken:
-            revoked.append(label if taken == wanted else f"{line.description} × {taken}")
+            revoked.append(
+                line.description if line.quantity == 1 else f"{line.description} × {taken}"
+            )
         if wanted - taken:
             kept.append(
                 _("%(line)s: %(used)d of %(wanted)d already used")
