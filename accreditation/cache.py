@@ -5,6 +5,17 @@ cached page (HTML, CSV, API lists, in every language) is stale at once without s
 ``accreditation.signals.register_changed`` (sent by the services after commit) and the
 post_save / post_delete signals of the register models (a safety net for admin edits and
 scripts) both purge.
+
+What a cached page may hold: only what any anonymous visitor sees. A page is stored only
+when it was built for a request with no session and no flash-message cookie, and only if
+building it set no cookie, put no CSRF token in the page, showed no flash message and did not
+ask for ``Cache-Control: private/no-store``. Signed-in visitors never get a cached page and
+never fill the cache.
+
+Nonces: django-csp gives every response a fresh ``script-src``/``style-src`` nonce. A page is
+stored cut at every occurrence of the nonce it was built with; a replay joins the pieces with
+the nonce of the new response (so its ``Content-Security-Policy`` header names the same
+value), and inline ``<script nonce=...>`` blocks in a cached page still run.
 """
 
 from __future__ import annotations
@@ -21,6 +32,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 GENERATION_KEY = "accreditation:register:generation"
@@ -57,21 +69,55 @@ def is_cacheable(request: HttpRequest) -> bool:
     return user is None or not user.is_authenticated
 
 
+def may_store(request: HttpRequest, response: HttpResponse) -> bool:
+    """Whether a page built for an anonymous visitor holds nothing of theirs: built without
+    a session, no cookie set, no CSRF token rendered, no flash message shown, not private."""
+    if response.status_code != 200:
+        return False
+    if request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+        return False  # an anonymous session may carry state (messages, a half-done form)
+    session = getattr(request, "session", None)
+    if response.cookies or (session is not None and session.modified):
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False  # a CSRF token was put in the page: it belongs to this visitor
+    storage = getattr(request, "_messages", None)
+    if storage is not None and getattr(storage, "used", False):
+        return False  # flash messages were shown on this page
+    cache_control = response.get("Cache-Control", "").lower()
+    return "private" not in cache_control and "no-store" not in cache_control
+
+
+def _request_nonce(request: HttpRequest) -> str | None:
+    """The CSP nonce this response was built with, if building it asked for one."""
+    nonce = getattr(request, "_csp_nonce", None)
+    return nonce if isinstance(nonce, str) and nonce else None
+
+
 def cache_key(request: HttpRequest) -> str:
     params = sorted(request.GET.lists())
     # Today's date is in the key: what is valid changes at midnight without any write.
     raw = f"{request.path}?{params!r}|{get_language()}|{timezone.localdate().isoformat()}"
     digest = hashlib.sha256(raw.encode()).hexdigest()
-    return f"accreditation:register:{generation()}:{digest}"
+    # "v2": entries hold the page cut at its nonce (older entries held it whole).
+    return f"accreditation:register:v2:{generation()}:{digest}"
 
 
-def _store(key: str, response: HttpResponse, content: bytes) -> None:
+def _store(key: str, request: HttpRequest, response: HttpResponse, content: bytes) -> None:
     headers = {name: response[name] for name in CACHED_HEADERS if response.has_header(name)}
-    cache.set(key, (response.status_code, headers, content), TIMEOUT)
+    nonce = _request_nonce(request)
+    # Cut at the nonce, so that a replay can put the new response's nonce in its place.
+    pieces = content.split(nonce.encode()) if nonce else [content]
+    cache.set(key, (response.status_code, headers, pieces), TIMEOUT)
 
 
-def _replay(entry) -> HttpResponse:
-    status, headers, content = entry
+def _replay(request: HttpRequest, entry) -> HttpResponse:
+    status, headers, pieces = entry
+    if len(pieces) > 1:
+        # Asking for the nonce makes django-csp put this same value in the response header.
+        content = str(getattr(request, "csp_nonce", "")).encode().join(pieces)
+    else:
+        content = pieces[0]
     response = HttpResponse(content, status=status)
     for name, value in headers.items():
         response[name] = value
@@ -80,13 +126,13 @@ def _replay(entry) -> HttpResponse:
 
 
 def _streaming_and_store(
-    key: str, response: StreamingHttpResponse, content: Iterator[bytes]
+    key: str, request: HttpRequest, response: StreamingHttpResponse, content: Iterator[bytes]
 ) -> Iterator[bytes]:
     chunks: list[bytes] = []
     for chunk in content:
         chunks.append(chunk)
         yield chunk
-    _store(key, response, b"".join(chunks))
+    _store(key, request, response, b"".join(chunks))
 
 
 def serve_cached(request: HttpRequest, build: Callable[[], HttpResponse]) -> HttpResponse:
@@ -100,17 +146,20 @@ def serve_cached(request: HttpRequest, build: Callable[[], HttpResponse]) -> Htt
     key = cache_key(request)
     entry = cache.get(key)
     if entry is not None:
-        return _replay(entry)
-    response = build()
-    if response.status_code != 200:
-        return response
-    if isinstance(response, StreamingHttpResponse):
-        response.streaming_content = _streaming_and_store(
-            key, response, iter(response.streaming_content)
-        )
+        response = _replay(request, entry)
     else:
-        _store(key, response, response.content)
-    response["X-Register-Cache"] = "miss"
+        response = build()
+        if not may_store(request, response):
+            return response
+        if isinstance(response, StreamingHttpResponse):
+            response.streaming_content = _streaming_and_store(
+                key, request, response, iter(response.streaming_content)
+            )
+        else:
+            _store(key, request, response, response.content)
+        response["X-Register-Cache"] = "miss"
+    # Signed-in visitors get another page: no shared cache may hand this one to them.
+    patch_vary_headers(response, ("Cookie",))
     return response
 
 

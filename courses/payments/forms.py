@@ -59,8 +59,34 @@ class BuyForm(forms.Form):
         return self.firms[self.cleaned_data["firm"]]
 
 
+class BasketAddForm(forms.Form):
+    """What "Add to basket" posts: an item id and, for a firm's pool, a quantity. Anything
+    else (``item=abc``, a 30-digit number) is simply invalid, never a server error."""
+
+    item = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+    quantity = forms.IntegerField(required=False, min_value=-(2**31), max_value=2**31 - 1)
+
+
 class AssignVoucherForm(forms.Form):
-    email = forms.EmailField(label=_("Auditor's e-mail address"))
+    """Picks one of the firm's own auditors: nobody outside the firm can be named here,
+    so the answer never tells whether someone else has an account or an auditor profile."""
+
+    person = forms.ModelChoiceField(
+        label=_("Auditor"),
+        queryset=None,
+        empty_label=_("Choose an auditor"),
+        error_messages={"invalid_choice": _("Choose one of your firm's auditors.")},
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+        self.fields["person"].label_from_instance = _person_label
+
+
+def _person_label(person) -> str:
+    name = getattr(person, "full_name", "") or ""
+    return f"{name} <{person.email}>" if name else person.email
 
 
 class MarkPaidForm(forms.Form):

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from courses.payments.models import OrderLine
 
 
@@ -74,6 +76,7 @@ class FirmRef:
 class _FirmDirectory:
     firms_for_admin: Callable[[Any], Iterable[FirmRef]] | None = None
     may_assign_sitting: Callable[[Any, Any], bool] | None = None
+    sitting_candidates: Callable[[Any], QuerySet] | None = None
 
 
 _firm_directory = _FirmDirectory()
@@ -83,12 +86,16 @@ def register_firm_directory(
     *,
     firms_for_admin: Callable[[Any], Iterable[FirmRef]],
     may_assign_sitting: Callable[[Any, Any], bool] | None = None,
+    sitting_candidates: Callable[[Any], QuerySet] | None = None,
 ) -> None:
     """``firms_for_admin(user)`` lists the firms a firm admin may pay fees for;
     ``may_assign_sitting(admin, person)`` says whether a firm admin may give one of their
-    paid exam sittings to that person (e.g. one of the firm's own auditors)."""
+    paid exam sittings to that person (e.g. one of the firm's own auditors);
+    ``sitting_candidates(admin)`` is the queryset of users the admin picks from on the
+    sittings page (the same people ``may_assign_sitting`` accepts, and nobody else)."""
     _firm_directory.firms_for_admin = firms_for_admin
     _firm_directory.may_assign_sitting = may_assign_sitting
+    _firm_directory.sitting_candidates = sitting_candidates
 
 
 def firms_for_admin(user: Any) -> list[FirmRef]:
@@ -99,3 +106,13 @@ def firms_for_admin(user: Any) -> list[FirmRef]:
 
 def may_assign_sitting_hook() -> Callable[[Any, Any], bool] | None:
     return _firm_directory.may_assign_sitting
+
+
+def sitting_candidates(admin: Any) -> QuerySet:
+    """The people ``admin`` may give a paid sitting to, for a pick list: nobody when no
+    app has said who a firm's auditors are (a firm admin never browses the user table)."""
+    from django.contrib.auth import get_user_model
+
+    if _firm_directory.sitting_candidates is None or not admin.is_authenticated:
+        return get_user_model().objects.none()
+    return _firm_directory.sitting_candidates(admin)

@@ -6,7 +6,6 @@ import json
 import logging
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -25,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from courses.payments import conf, pdf, selectors, services, webhooks
 from courses.payments.basket import Basket, BasketError
-from courses.payments.forms import AssignVoucherForm, BuyForm
+from courses.payments.forms import AssignVoucherForm, BasketAddForm, BuyForm
 from courses.payments.models import (
     FIRM_KINDS,
     CatalogueItem,
@@ -36,6 +35,8 @@ from courses.payments.models import (
 )
 from courses.payments.permissions import can_assign_vouchers, can_buy_for_firm, can_view_order
 from courses.payments.registry import firms_for_admin
+from courses.payments.registry import sitting_candidates as firm_sitting_candidates
+from lms.redirects import safe_next
 
 logger = logging.getLogger(__name__)
 
@@ -256,18 +257,29 @@ def basket_view(request):
 @login_required
 @require_POST
 def basket_add(request):
-    item = get_object_or_404(CatalogueItem.objects.active_on(), pk=request.POST.get("item"))
+    """Adds one catalogue item; a malformed or unknown item is a 404, a bad quantity a
+    message, and ``back`` (where to return) is followed only if it is on this site."""
+    back = safe_next(request, request.POST.get("back"), "payments:basket")
+    form = BasketAddForm(request.POST)
+    form.is_valid()
+    item_id = form.cleaned_data.get("item")
+    if item_id is None:
+        raise Http404(_("This is not on sale."))
+    item = get_object_or_404(CatalogueItem.objects.active_on(), pk=item_id)
     for_firm_pool = request.POST.get("for") == "firm"
     if (for_firm_pool or item.kind in FIRM_KINDS) and not can_buy_for_firm(request.user):
         raise PermissionDenied
+    if "quantity" in form.errors:
+        messages.error(request, _("Enter a number."))
+        return redirect(back)
+    quantity = form.cleaned_data.get("quantity")
     try:
-        quantity = int(request.POST.get("quantity") or 1)
         added = Basket(request.session).add(
-            item=item, quantity=quantity, for_firm_pool=for_firm_pool
+            item=item, quantity=1 if quantity is None else quantity, for_firm_pool=for_firm_pool
         )
-    except (ValueError, BasketError) as exc:
-        messages.error(request, str(exc) if isinstance(exc, BasketError) else _("Enter a number."))
-        return redirect(request.POST.get("back") or "payments:basket")
+    except BasketError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
     if added:
         messages.success(request, _("%(item)s is in your basket.") % {"item": item.name})
     else:
@@ -398,41 +410,44 @@ def credit_note_pdf(request, public_id, pk):
 def voucher_list(request):
     if not can_assign_vouchers(request.user):
         raise PermissionDenied
+    form = AssignVoucherForm(people=firm_sitting_candidates(request.user))
+    choices = list(form.fields["person"].choices)  # read once, shown in every row
     return render(
         request,
         "payments/voucher_list.html",
-        {"vouchers": selectors.vouchers_of(user=request.user), "form": AssignVoucherForm()},
+        {
+            "vouchers": selectors.vouchers_of(user=request.user),
+            "form": form,
+            "person_choices": choices,
+            "has_people": len(choices) > 1,  # the first choice is "Choose an auditor"
+        },
     )
 
 
 @login_required
 @require_POST
 def voucher_assign(request, pk):
+    """Gives one of the admin's paid sittings to one of the firm's own auditors, picked from
+    a list: whoever is not on it (no account, no auditor profile, another firm's auditor)
+    gets one and the same answer, so the page reveals nothing about people outside the firm."""
     if not can_assign_vouchers(request.user):
         raise PermissionDenied
     voucher = get_object_or_404(SittingVoucher, pk=pk, owner=request.user)
-    form = AssignVoucherForm(request.POST)
-    if form.is_valid():
-        person = (
-            get_user_model()
-            .objects.filter(email__iexact=form.cleaned_data["email"], is_active=True)
-            .first()
-        )
-        if person is None:
-            messages.error(request, _("There is no account with that e-mail address."))
-        else:
-            try:
-                services.voucher_assign(voucher=voucher, person=person, actor=request.user)
-            except services.PaymentError as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(
-                    request,
-                    _("The sitting of %(exam)s is assigned to %(person)s.")
-                    % {"exam": voucher.quiz, "person": person.email},
-                )
+    form = AssignVoucherForm(request.POST, people=firm_sitting_candidates(request.user))
+    if not form.is_valid():
+        messages.error(request, _("Choose one of your firm's auditors."))
+        return redirect("payments:voucher_list")
+    person = form.cleaned_data["person"]
+    try:
+        services.voucher_assign(voucher=voucher, person=person, actor=request.user)
+    except services.PaymentError as exc:
+        messages.error(request, str(exc))
     else:
-        messages.error(request, _("Enter a valid e-mail address."))
+        messages.success(
+            request,
+            _("The sitting of %(exam)s is assigned to %(person)s.")
+            % {"exam": voucher.quiz, "person": person.email},
+        )
     return redirect("payments:voucher_list")
 
 

@@ -1,3 +1,5 @@
+import dataclasses
+
 import pytest
 from django.test import Client
 
@@ -87,12 +89,12 @@ FIRM = FirmRef(target_type="accreditation.auditfirm", target_id="7", name="Certi
 @pytest.fixture
 def firm_directory(firm_admin):
     """Stands in for the accreditation app's registration: firm_admin administers FIRM."""
-    previous = (_firm_directory.firms_for_admin, _firm_directory.may_assign_sitting)
+    previous = dataclasses.replace(_firm_directory)
     register_firm_directory(
         firms_for_admin=lambda user: [FIRM] if user.pk == firm_admin.pk else [],
     )
     yield FIRM
-    _firm_directory.firms_for_admin, _firm_directory.may_assign_sitting = previous
+    vars(_firm_directory).update(vars(previous))
 
 
 @pytest.fixture
@@ -124,10 +126,11 @@ def exam_card_order(fake_stripe_api, auditor, exam_item):
 @pytest.fixture
 def no_firm_directory():
     """As if no app had told payments which firms exist (the accreditation app does)."""
-    previous = (_firm_directory.firms_for_admin, _firm_directory.may_assign_sitting)
+    previous = dataclasses.replace(_firm_directory)
     _firm_directory.firms_for_admin = _firm_directory.may_assign_sitting = None
+    _firm_directory.sitting_candidates = None
     yield
-    _firm_directory.firms_for_admin, _firm_directory.may_assign_sitting = previous
+    vars(_firm_directory).update(vars(previous))
 
 
 @pytest.fixture

@@ -304,12 +304,16 @@ def test_people_who_are_not_firm_admins_cannot_open_the_firm_fee_page(buyer_clie
 
 @pytest.mark.django_db
 def test_a_firm_admin_buys_sittings_and_assigns_one_to_an_auditor(
-    no_stripe, no_firm_directory, firm_admin, exam_item, auditor, staff_user
+    no_stripe, firm_admin, exam_item, auditor, staff_user
 ):
     from django.test import Client
 
     from courses.quiz.models import ExamSitting
+    from tests.accreditation.factories import AffiliationFactory, FirmFactory
 
+    firm = FirmFactory()
+    firm.admins.add(firm_admin)
+    AffiliationFactory(auditor=auditor.auditor_profile, firm=firm)
     client = Client()
     client.force_login(firm_admin)
     client.post(
@@ -323,7 +327,7 @@ def test_a_firm_admin_buys_sittings_and_assigns_one_to_an_auditor(
     assert SittingVoucher.objects.filter(owner=firm_admin, status="unassigned").count() == 3
 
     voucher = SittingVoucher.objects.first()
-    response = client.post(f"/payments/sittings/{voucher.pk}/assign/", {"email": auditor.email})
+    response = client.post(f"/payments/sittings/{voucher.pk}/assign/", {"person": auditor.pk})
 
     assert response.status_code == 302
     voucher.refresh_from_db()
