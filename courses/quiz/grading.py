@@ -3,13 +3,21 @@
 A snapshot is the frozen, JSON-safe copy of a question that an attempt keeps, so that
 editing the bank never changes a running or finished attempt. Fractions are Decimals
 (serialised as strings); a fraction of ``None`` means "waits for a person to mark it".
+
+Answers here are in the bank's terms (choice and option indexes of the snapshot). The
+learner's browser never sees those: ``presenters`` shows per-attempt tokens and turns them
+back into indexes. Grading never fails on what a learner typed: every answer is bounded
+in size, numbers are read with bounds (``read_decimal``), wildcard matching is linear-time,
+and a malformed stored answer is graded as wrong.
 """
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from courses.quiz.exceptions import InvalidAnswer
 from courses.quiz.models import Question, QuestionType
@@ -17,6 +25,40 @@ from courses.quiz.models import Question, QuestionType
 CHOICE_TYPES = {QuestionType.SINGLE, QuestionType.TRUE_FALSE, QuestionType.MULTIPLE}
 TEXT_TYPES = {QuestionType.SHORT_ANSWER, QuestionType.NUMERICAL, QuestionType.ESSAY}
 ZERO, ONE = Decimal("0"), Decimal("1")
+
+#: The longest answer a learner may give, per question type (characters).
+MAX_ANSWER_CHARS = {
+    QuestionType.SHORT_ANSWER: 1_000,
+    QuestionType.NUMERICAL: 100,
+    QuestionType.ESSAY: 20_000,
+}
+#: Numbers beyond 10**±MAX_EXPONENT (and NaN, infinities) are not numbers we grade or import.
+MAX_EXPONENT = 100
+MAX_NUMBER_CHARS = 100
+
+
+def read_decimal(text: Any) -> Decimal | None:
+    """The finite number ``text`` spells (``-3.5``, ``2.5e3``), or None when it is not one,
+    is NaN or infinite, or lies beyond 10**±MAX_EXPONENT. Safe for any input: what it
+    returns can be added, subtracted and compared without overflow."""
+    if isinstance(text, Decimal):
+        text = str(text)
+    if not isinstance(text, str):
+        return None
+    text = text.strip()
+    if not text or len(text) > MAX_NUMBER_CHARS:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not value.is_finite():
+        return None
+    if not value:
+        return ZERO
+    if not -MAX_EXPONENT <= value.adjusted() <= MAX_EXPONENT:
+        return None
+    return value
 
 
 def snapshot_question(question: Question) -> dict[str, Any]:
@@ -93,8 +135,26 @@ def normalise_answer(snapshot: dict[str, Any], raw: dict[str, Any]) -> dict[str,
         text = raw.get("text")
         if text is None:
             return None
-        if not isinstance(text, str) or len(text) > 50_000:
+        if not isinstance(text, str):
             raise InvalidAnswer()
+        limit = MAX_ANSWER_CHARS[qtype]
+        length = len(text.replace("\r\n", "\n"))  # browsers send a line break as CRLF
+        if length > limit:
+            raise InvalidAnswer(
+                _("Your answer is too long: at most %(limit)s characters, this one has %(n)s.")
+                % {
+                    "limit": number_format(limit, force_grouping=True),
+                    "n": number_format(length, force_grouping=True),
+                }
+            )
+        if qtype == QuestionType.NUMERICAL and _unusable_number(text):
+            raise InvalidAnswer(
+                _(
+                    "“%(v)s” is too large, too small or not a finite number: enter an ordinary "
+                    "number such as 660 or 3.14."
+                )
+                % {"v": text.strip()[:30]}
+            )
         return {"text": text}
     if qtype == QuestionType.MATCHING:
         matches = raw.get("matches") or {}
@@ -111,44 +171,92 @@ def normalise_answer(snapshot: dict[str, Any], raw: dict[str, Any]) -> dict[str,
 
 
 def is_answered(snapshot: dict[str, Any], answer: dict[str, Any] | None) -> bool:
-    if not answer:
+    if not answer or not isinstance(answer, dict):
         return False
     if "choice" in answer:
         return True
     if "choices" in answer:
         return bool(answer["choices"])
     if "text" in answer:
-        return bool(answer["text"].strip())
+        return isinstance(answer["text"], str) and bool(answer["text"].strip())
     if "matches" in answer:
         return bool(answer["matches"])
     return False
 
 
-def _wildcard_match(pattern: str, text: str, case_sensitive: bool) -> bool:
-    regex = ".*".join(re.escape(part) for part in pattern.strip().split("*"))
-    flags = 0 if case_sensitive else re.IGNORECASE
-    return re.fullmatch(regex, text.strip(), flags | re.DOTALL) is not None
+def wildcard_match(pattern: str, text: str, case_sensitive: bool = False) -> bool:
+    """Whether ``text`` matches ``pattern``, where ``*`` stands for any run of characters
+    (newlines too); both are stripped, and compared case-insensitively unless asked.
+
+    Linear in the length of the text: the pieces between stars are found left to right,
+    each at its first place after the previous one (the leftmost match is always safe for
+    a pattern whose only special character is ``*``), so no answer can make it backtrack.
+    """
+    pattern, text = pattern.strip(), text.strip()
+    if not case_sensitive:
+        pattern, text = pattern.casefold(), text.casefold()
+    pieces = pattern.split("*")
+    if len(pieces) == 1:
+        return text == pattern
+    head, *middle, tail = pieces
+    if len(head) + len(tail) > len(text) or not (text.startswith(head) and text.endswith(tail)):
+        return False
+    start, end = len(head), len(text) - len(tail)
+    for piece in middle:
+        if not piece:
+            continue
+        found = text.find(piece, start, end)
+        if found < 0:
+            return False
+        start = found + len(piece)
+    return True
 
 
-def parse_number(text: str) -> Decimal | None:
+def _number_text(text: str) -> str:
     cleaned = text.strip().replace(" ", "")
     if "," in cleaned and "." not in cleaned:
         cleaned = cleaned.replace(",", ".")
+    return cleaned
+
+
+def _unusable_number(text: str) -> bool:
+    """True for text that reads as a number we cannot grade (NaN, infinity, 1e999999999)."""
+    cleaned = _number_text(text)
+    if not cleaned:
+        return False
     try:
-        value = Decimal(cleaned)
+        Decimal(cleaned)
     except InvalidOperation:
+        return False  # not a number at all: stored, and graded like any wrong answer
+    return read_decimal(cleaned) is None
+
+
+def parse_number(text: str) -> Decimal | None:
+    """A learner's number (``3,14`` counts as 3.14), or None if it is not a usable one."""
+    return read_decimal(_number_text(text))
+
+
+def _fraction(value: Any) -> Decimal:
+    """A snapshot's fraction as a number (a damaged one counts as 0)."""
+    number = read_decimal(value)
+    return ZERO if number is None else number
+
+
+def _stored_index(value: Any, size: int) -> int | None:
+    """A stored choice index, or None when it does not name a choice of the snapshot."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < size:
         return None
-    return value if value.is_finite() else None
+    return value
 
 
 def matched_answer(snapshot: dict[str, Any], answer: dict[str, Any] | None) -> int | None:
     """For short answer and numerical: the index of the first accepted answer that matches."""
-    if not answer or "text" not in answer:
+    if not isinstance(answer, dict) or not isinstance(answer.get("text"), str):
         return None
     text = answer["text"]
     if snapshot["qtype"] == QuestionType.SHORT_ANSWER:
         for index, item in enumerate(snapshot["answers"]):
-            if _wildcard_match(item["text"], text, snapshot.get("case_sensitive", False)):
+            if wildcard_match(item["text"], text, snapshot.get("case_sensitive", False)):
                 return index
         return None
     value = parse_number(text)
@@ -157,35 +265,46 @@ def matched_answer(snapshot: dict[str, Any], answer: dict[str, Any] | None) -> i
             return index if text.strip() else None
         if value is None:
             continue
-        expected = parse_number(item["text"])
-        if expected is not None and abs(value - expected) <= Decimal(item["tolerance"] or "0"):
+        expected = read_decimal(item["text"])
+        tolerance = read_decimal(item.get("tolerance") or "0") or ZERO
+        if expected is not None and abs(value - expected) <= abs(tolerance):
             return index
     return None
 
 
 def grade(snapshot: dict[str, Any], answer: dict[str, Any] | None) -> Decimal | None:
-    """The fraction of the mark earned (0 to 1), or None when a person must mark it."""
+    """The fraction of the mark earned (0 to 1), or None when a person must mark it.
+
+    Never raises on a stored answer: one that does not fit the question (e.g. kept from
+    before a rule existed) earns nothing."""
     qtype = snapshot["qtype"]
     answers = snapshot["answers"]
     if qtype == QuestionType.ESSAY:
         return ZERO if not is_answered(snapshot, answer) else None
-    if not answer:
+    if not answer or not isinstance(answer, dict):
         return ZERO
     if qtype in (QuestionType.SINGLE, QuestionType.TRUE_FALSE):
-        return max(ZERO, min(ONE, Decimal(answers[answer["choice"]]["fraction"])))
+        index = _stored_index(answer.get("choice"), len(answers))
+        if index is None:
+            return ZERO
+        return max(ZERO, min(ONE, _fraction(answers[index]["fraction"])))
     if qtype == QuestionType.MULTIPLE:
-        total = sum((Decimal(answers[i]["fraction"]) for i in answer["choices"]), ZERO)
+        chosen = answer.get("choices")
+        if not isinstance(chosen, list):
+            return ZERO
+        indexes = {_stored_index(i, len(answers)) for i in chosen} - {None}
+        total = sum((_fraction(answers[i]["fraction"]) for i in indexes), ZERO)
         return max(ZERO, min(ONE, total))
     if qtype in (QuestionType.SHORT_ANSWER, QuestionType.NUMERICAL):
         index = matched_answer(snapshot, answer)
         if index is None:
             return ZERO
-        return max(ZERO, min(ONE, Decimal(answers[index]["fraction"])))
+        return max(ZERO, min(ONE, _fraction(answers[index]["fraction"])))
     if qtype == QuestionType.MATCHING:
         prompts = snapshot["prompts"]
-        if not prompts:
+        given = answer.get("matches")
+        if not prompts or not isinstance(given, dict):
             return ZERO
-        given = answer.get("matches", {})
         right = sum(1 for i, p in enumerate(prompts) if given.get(str(i)) == p["match"])
         return (Decimal(right) / Decimal(len(prompts))).quantize(Decimal("0.0000001"))
     return ZERO
@@ -197,27 +316,26 @@ def correct_answer_texts(snapshot: dict[str, Any]) -> list[str]:
     if qtype == QuestionType.MATCHING:
         return [f"{p['text']} → {snapshot['options'][p['match']]}" for p in snapshot["prompts"]]
     if qtype == QuestionType.NUMERICAL:
-        return [
-            f"{a['text']} ± {Decimal(a['tolerance']).normalize()}"
-            if Decimal(a["tolerance"])
-            else a["text"]
-            for a in snapshot["answers"]
-            if Decimal(a["fraction"]) >= ONE
-        ]
-    return [a["text"] for a in snapshot["answers"] if Decimal(a["fraction"]) > ZERO]
+        right = []
+        for a in snapshot["answers"]:
+            if _fraction(a["fraction"]) < ONE:
+                continue
+            tolerance = read_decimal(a.get("tolerance") or "0") or ZERO
+            right.append(f"{a['text']} ± {tolerance.normalize()}" if tolerance else a["text"])
+        return right
+    return [a["text"] for a in snapshot["answers"] if _fraction(a["fraction"]) > ZERO]
 
 
 def answer_feedback(snapshot: dict[str, Any], answer: dict[str, Any] | None) -> list[str]:
     """The per-answer feedback that belongs to what the learner answered."""
-    if not answer:
+    if not answer or not isinstance(answer, dict):
         return []
     answers = snapshot["answers"]
-    indexes: list[int] = []
+    indexes: list[int | None] = []
     if "choice" in answer:
-        indexes = [answer["choice"]]
-    elif "choices" in answer:
-        indexes = list(answer["choices"])
+        indexes = [_stored_index(answer["choice"], len(answers))]
+    elif isinstance(answer.get("choices"), list):
+        indexes = [_stored_index(i, len(answers)) for i in answer["choices"]]
     elif snapshot["qtype"] in (QuestionType.SHORT_ANSWER, QuestionType.NUMERICAL):
-        index = matched_answer(snapshot, answer)
-        indexes = [index] if index is not None else []
-    return [answers[i]["feedback"] for i in indexes if answers[i]["feedback"]]
+        indexes = [matched_answer(snapshot, answer)]
+    return [answers[i]["feedback"] for i in indexes if i is not None and answers[i]["feedback"]]

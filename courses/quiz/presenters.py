@@ -2,6 +2,10 @@
 
 Nothing here exposes fractions, weights, feedback or which choice is right unless the
 review policy (``selectors.review_options``) allows it. The leak test scans every page.
+
+Choices, matching prompts and matching options reach the page under the response's
+opaque tokens (``courses.quiz.tokens``), never under their bank index: ``question_view``
+writes them and ``answer_from_post`` reads them back, refusing any other value.
 """
 
 from __future__ import annotations
@@ -10,7 +14,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from courses.quiz import grading
+from courses.quiz.exceptions import InvalidAnswer
 from courses.quiz.models import QuestionType, Response
 from courses.quiz.selectors import ReviewOptions
 from courses.quiz.text import render_text
@@ -29,6 +36,7 @@ class QuestionView:
     choices: list[dict[str, Any]] = field(default_factory=list)
     prompts: list[dict[str, Any]] = field(default_factory=list)
     text_value: str = ""
+    max_length: int | None = None  # the longest text answer accepted
     multiple: bool = False
     given: list[str] = field(default_factory=list)  # what the learner answered, as text
     # filled in for review only
@@ -60,30 +68,33 @@ def question_view(response: Response) -> QuestionView:
         chosen = set(answer.get("choices", [])) | (
             {answer["choice"]} if "choice" in answer else set()
         )
-        for index in response.choice_order:
+        for index, token in _displayed(response):
             view.choices.append(
                 {
-                    "index": index,
+                    "token": token,
                     "text": render_text(snapshot["answers"][index]["text"], fmt, inline=True),
                     "checked": index in chosen,
                 }
             )
     elif view.qtype == QuestionType.MATCHING:
         matches = answer.get("matches", {})
-        options = [(i, snapshot["options"][i]) for i in response.choice_order]
-        for index, prompt in enumerate(snapshot["prompts"]):
+        options = [(i, token, snapshot["options"][i]) for i, token in _displayed(response)]
+        for index, (prompt, prompt_token) in enumerate(
+            zip(snapshot["prompts"], response.prompt_tokens, strict=True)
+        ):
             view.prompts.append(
                 {
-                    "index": index,
+                    "token": prompt_token,
                     "text": render_text(prompt["text"], fmt, inline=True),
                     "options": [
-                        {"index": i, "text": text, "selected": matches.get(str(index)) == i}
-                        for i, text in options
+                        {"token": token, "text": text, "selected": matches.get(str(index)) == i}
+                        for i, token, text in options
                     ],
                 }
             )
     else:
         view.text_value = answer.get("text", "")
+        view.max_length = grading.MAX_ANSWER_CHARS.get(view.qtype)
     view.given = [c["text"] for c in view.choices if c["checked"]] + [
         f"{p['text']} → {o['text']}" for p in view.prompts for o in p["options"] if o["selected"]
     ]
@@ -122,19 +133,44 @@ def review_view(response: Response, options: ReviewOptions) -> QuestionView:
     return view
 
 
+def _displayed(response: Response) -> list[tuple[int, str]]:
+    """(bank index, token) of each choice or matching option, in display order."""
+    return list(zip(response.choice_order, response.choice_tokens, strict=True))
+
+
+def _unknown_choice() -> InvalidAnswer:
+    return InvalidAnswer(
+        _("This answer does not belong to the question (the page may be out of date): reload it.")
+    )
+
+
 def answer_from_post(response: Response, data) -> dict[str, Any]:
-    """The raw answer of one question from a submitted form (``q<position>-...`` fields)."""
+    """The raw answer of one question from a submitted form (``q<position>-...`` fields),
+    in the bank's terms: the page's tokens become bank indexes. Raises InvalidAnswer for a
+    value that is not one of this response's tokens."""
     prefix = f"q{response.position}-"
     qtype = response.snapshot["qtype"]
-    if qtype in (QuestionType.SINGLE, QuestionType.TRUE_FALSE):
-        return {"choice": data.get(prefix + "choice")}
-    if qtype == QuestionType.MULTIPLE:
-        return {"choices": data.getlist(prefix + "choices")}
+    if qtype in grading.CHOICE_TYPES:
+        index_of = {token: index for index, token in _displayed(response)}
+        if qtype == QuestionType.MULTIPLE:
+            picked = data.getlist(prefix + "choices")
+        else:
+            picked = [data.get(prefix + "choice")]
+        picked = [token for token in picked if token not in (None, "")]
+        if any(token not in index_of for token in picked):
+            raise _unknown_choice()
+        if qtype == QuestionType.MULTIPLE:
+            return {"choices": [index_of[token] for token in picked]}
+        return {"choice": index_of[picked[0]] if picked else None}
     if qtype == QuestionType.MATCHING:
-        return {
-            "matches": {
-                str(i): data.get(f"{prefix}match-{i}")
-                for i in range(len(response.snapshot["prompts"]))
-            }
-        }
+        index_of = {token: index for index, token in _displayed(response)}
+        matches = {}
+        for prompt, prompt_token in enumerate(response.prompt_tokens):
+            token = data.get(f"{prefix}match-{prompt_token}")
+            if token in (None, ""):
+                continue
+            if token not in index_of:
+                raise _unknown_choice()
+            matches[str(prompt)] = index_of[token]
+        return {"matches": matches}
     return {"text": data.get(prefix + "text")}

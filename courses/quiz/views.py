@@ -128,10 +128,17 @@ def _save_page(request: HttpRequest, attempt: Attempt) -> HttpResponse:
             new = grading.normalise_answer(
                 response.snapshot, answer_from_post(response, request.POST)
             )
-        except (ValueError, InvalidAnswer):
+        except ValueError:
             messages.error(
                 request,
                 _("Question %(n)s: the answer could not be read.") % {"n": response.position + 1},
+            )
+            refused = True
+            continue
+        except InvalidAnswer as error:
+            messages.error(
+                request,
+                _("Question %(n)s: %(e)s") % {"n": response.position + 1, "e": error.message},
             )
             refused = True
             continue
@@ -196,7 +203,7 @@ def attempt_save(request: HttpRequest, pk: int) -> JsonResponse:
         saved = services.attempt_save_answer(
             attempt=attempt,
             position=position,
-            answer=answer_from_post(response, request.POST),
+            answer=answer_from_post(response, request.POST),  # tokens -> bank indexes
             version=version,
         )
     except StaleAnswer as error:

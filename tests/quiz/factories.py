@@ -91,3 +91,13 @@ def quiz_with(*questions, **kwargs) -> Quiz:
     for index, question in enumerate(questions):
         QuizSlot.objects.create(quiz=quiz, question=question, sort_order=index)
     return quiz
+
+
+def token_for(response, index: int) -> str:
+    """The opaque token a learner's page shows for choice (or matching option) ``index`` of
+    the bank, in this response: what a browser posts to pick it."""
+    return response.choice_tokens[response.choice_order.index(index)]
+
+
+def choice_token(attempt, position: int, index: int) -> str:
+    return token_for(attempt.responses.get(position=position), index)

@@ -18,7 +18,14 @@ from courses.quiz.models import (
     ReviewLevel,
 )
 from tests.factories import UserFactory
-from tests.quiz.factories import QuestionFactory, add_answers, essay, quiz_with, single_choice
+from tests.quiz.factories import (
+    QuestionFactory,
+    add_answers,
+    choice_token,
+    essay,
+    quiz_with,
+    single_choice,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +68,7 @@ def test_correct_answers_never_appear_in_any_page_or_json_before_review(member, 
     pages.append(
         member_client.post(
             reverse("quiz:save", args=[attempt.pk]),
-            {"position": 0, "q0-version": 0, "q0-choice": 0},
+            {"position": 0, "q0-version": 0, "q0-choice": choice_token(attempt, 0, 0)},
         )
     )
     pages.append(
@@ -136,9 +143,13 @@ def test_a_replayed_json_save_is_refused_with_409_and_overwrites_nothing(member,
     quiz = quiz_with(single_choice())
     attempt = services.attempt_start(user=member, quiz=quiz)
     url = reverse("quiz:save", args=[attempt.pk])
-    first = member_client.post(url, {"position": 0, "q0-version": 0, "q0-choice": 0})
+    first = member_client.post(
+        url, {"position": 0, "q0-version": 0, "q0-choice": choice_token(attempt, 0, 0)}
+    )
     assert first.status_code == 200 and first.json()["version"] == 1
-    replay = member_client.post(url, {"position": 0, "q0-version": 0, "q0-choice": 1})
+    replay = member_client.post(
+        url, {"position": 0, "q0-version": 0, "q0-choice": choice_token(attempt, 0, 1)}
+    )
     assert replay.status_code == 409 and "out of date" in replay.json()["error"]
     assert attempt.responses.get().answer == {"choice": 0}
 
@@ -147,9 +158,10 @@ def test_an_old_tab_posting_the_page_form_is_refused_with_a_message(member, memb
     quiz = quiz_with(single_choice())
     attempt = services.attempt_start(user=member, quiz=quiz)
     url = reverse("quiz:attempt", args=[attempt.pk])
-    member_client.post(url, {"page": 0, "q0-version": 0, "q0-choice": 0, "action": "next"})
+    first, third = choice_token(attempt, 0, 0), choice_token(attempt, 0, 2)
+    member_client.post(url, {"page": 0, "q0-version": 0, "q0-choice": first, "action": "next"})
     response = member_client.post(
-        url, {"page": 0, "q0-version": 0, "q0-choice": 2, "action": "next"}, follow=True
+        url, {"page": 0, "q0-version": 0, "q0-choice": third, "action": "next"}, follow=True
     )
     assert "out of date" in response.content.decode()
     assert attempt.responses.get().answer == {"choice": 0}
@@ -161,7 +173,8 @@ def test_a_save_after_the_deadline_is_refused_and_the_attempt_submitted(member, 
         user=member, quiz=quiz, now=timezone.now() - datetime.timedelta(minutes=2)
     )
     response = member_client.post(
-        reverse("quiz:save", args=[attempt.pk]), {"position": 0, "q0-version": 0, "q0-choice": 0}
+        reverse("quiz:save", args=[attempt.pk]),
+        {"position": 0, "q0-version": 0, "q0-choice": choice_token(attempt, 0, 0)},
     )
     assert response.status_code == 410
     attempt.refresh_from_db()
@@ -194,18 +207,20 @@ def test_the_full_journey_without_javascript(member, member_client):
     assert response.redirect_chain[-1][0] == reverse("quiz:attempt", args=[attempt.pk])
     content = response.content.decode()
     assert "<fieldset" in content and "<legend>" in content
-    assert 'for="q0-c0"' in content  # every choice has a label
+    ids = re.findall(r'<input type="radio" id="([^"]+)"', content)
+    assert len(ids) == 3 and all(f'<label for="{i}">' in content for i in ids)  # labelled
+    right, wrong = choice_token(attempt, 0, 0), choice_token(attempt, 1, 1)
     url = reverse("quiz:attempt", args=[attempt.pk])
     response = member_client.post(
-        url, {"page": 0, "q0-version": 0, "q0-choice": 0, "action": "flag:0"}
+        url, {"page": 0, "q0-version": 0, "q0-choice": right, "action": "flag:0"}
     )
     assert attempt.responses.get(position=0).flagged
     response = member_client.post(
-        url, {"page": 0, "q0-version": 1, "q0-choice": 0, "action": "next"}
+        url, {"page": 0, "q0-version": 1, "q0-choice": right, "action": "next"}
     )
     assert response.url.endswith("?page=1")
     response = member_client.post(
-        url, {"page": 1, "q1-version": 0, "q1-choice": 1, "action": "summary"}, follow=True
+        url, {"page": 1, "q1-version": 0, "q1-choice": wrong, "action": "summary"}, follow=True
     )
     summary = response.content.decode()
     assert "Review before submitting" in summary and "Flagged" in summary

@@ -11,13 +11,13 @@ numerical (``value:tolerance``, ``min..max``, several answers with weights), mat
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from courses.quiz.models import QuestionType
 
-from .base import FormatError, ParsedAnswer, ParsedQuestion, clean_category, validate
+from .base import FormatError, ParsedAnswer, ParsedQuestion, clean_category, read_number, validate
 
 _PLACEHOLDERS = {
     "\\\\": "\ue010",
@@ -83,13 +83,7 @@ def _weight(text: str, line: int) -> tuple[Decimal | None, str]:
 
 
 def _number(text: str, line: int) -> Decimal:
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        raise FormatError(_("“%(v)s” is not a number.") % {"v": _restore(text)}, line) from None
-    if not value.is_finite():
-        raise FormatError(_("“%(v)s” is not a number.") % {"v": _restore(text)}, line)
-    return value
+    return read_number(_restore(text), line)
 
 
 def _numerical_answer(text: str, line: int) -> tuple[str, Decimal]:

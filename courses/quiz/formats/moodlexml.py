@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import html
 import xml.etree.ElementTree as ET
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 from django.utils.translation import gettext as _
 
+from courses.quiz.grading import read_decimal
 from courses.quiz.models import QuestionType
 
-from .base import FormatError, ParsedAnswer, ParsedQuestion, clean_category, validate
+from .base import FormatError, ParsedAnswer, ParsedQuestion, clean_category, read_number, validate
 
 TYPES = {
     "truefalse": QuestionType.TRUE_FALSE,
@@ -57,13 +58,14 @@ def _text(element, path: str = "text") -> str:
 
 
 def _fraction(value: str | None, line: int) -> Decimal:
-    try:
-        fraction = Decimal(value or "0") / 100
-    except InvalidOperation:
-        raise FormatError(_("“%(v)s” is not a valid fraction.") % {"v": value}, line) from None
-    if not Decimal("-1") <= fraction <= Decimal("1"):
+    """Moodle's percentage (``fraction="50"``) as a share; NaN, infinities and absurd sizes
+    are a FormatError before any arithmetic."""
+    percent = read_decimal(value or "0")
+    if percent is None:
+        raise FormatError(_("“%(v)s” is not a valid fraction.") % {"v": value}, line)
+    if not Decimal("-100") <= percent <= Decimal("100"):
         raise FormatError(_("The fraction %(v)s is out of range.") % {"v": value}, line)
-    return fraction
+    return percent / 100
 
 
 def parse(source: str | bytes) -> list[ParsedQuestion]:
@@ -100,11 +102,7 @@ def parse(source: str | bytes) -> list[ParsedQuestion]:
         fmt = FORMATS.get(
             text_element.get("format", "html") if text_element is not None else "html", "html"
         )
-        grade = _text(element, "defaultgrade") or "1"
-        try:
-            default_mark = Decimal(grade)
-        except InvalidOperation:
-            raise FormatError(_("“%(v)s” is not a number.") % {"v": grade}, line) from None
+        default_mark = read_number(_text(element, "defaultgrade") or "1", line)
         question = ParsedQuestion(
             qtype=kind,
             name=_text(element.find("name")),
@@ -132,14 +130,11 @@ def parse(source: str | bytes) -> list[ParsedQuestion]:
                 if kind == QuestionType.TRUE_FALSE:
                     parsed.text = "True" if parsed.text.lower() == "true" else "False"
                 if kind == QuestionType.NUMERICAL:
-                    try:
-                        parsed.tolerance = abs(Decimal(_text(answer, "tolerance") or "0"))
-                        if parsed.text != "*":
-                            parsed.text = str(Decimal(parsed.text))
-                    except InvalidOperation:
-                        raise FormatError(
-                            _("The numerical answer is not a number."), answer_line
-                        ) from None
+                    parsed.tolerance = abs(
+                        read_number(_text(answer, "tolerance") or "0", answer_line)
+                    )
+                    if parsed.text != "*":
+                        parsed.text = str(read_number(parsed.text, answer_line))
                 question.answers.append(parsed)
         if not question.name:
             question.name = html.unescape(question.text)[:60]

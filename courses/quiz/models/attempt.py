@@ -81,6 +81,10 @@ class Response(models.Model):
     """One question of an attempt: its frozen snapshot, the learner's answer and its grade.
 
     ``version`` grows with every saved answer; a save quoting an older version is refused.
+    ``choice_order`` is the display order of the choices (or matching options) as bank
+    indexes; ``choice_tokens`` runs parallel to it and holds the opaque names the learner's
+    page uses for them, ``prompt_tokens`` those of the matching prompts (see
+    ``courses.quiz.tokens``). ``answer`` is stored in bank indexes.
     """
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
@@ -91,6 +95,8 @@ class Response(models.Model):
     )
     snapshot = models.JSONField()
     choice_order = models.JSONField(default=list, blank=True)
+    choice_tokens = models.JSONField(default=list, blank=True)
+    prompt_tokens = models.JSONField(default=list, blank=True)
     max_mark = models.DecimalField(max_digits=7, decimal_places=2)
     answer = models.JSONField(null=True, blank=True)
     version = models.PositiveIntegerField(default=0)

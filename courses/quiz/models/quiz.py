@@ -45,7 +45,14 @@ class Quiz(ClusterableModel):
     )
     pass_mark = models.DecimalField(_("pass mark (%)"), max_digits=5, decimal_places=2, default=80)
     shuffle_questions = models.BooleanField(_("shuffle questions"), default=False)
-    shuffle_answers = models.BooleanField(_("shuffle choices"), default=True)
+    shuffle_answers = models.BooleanField(
+        _("shuffle choices"),
+        default=True,
+        help_text=_(
+            "Exams always shuffle choices, and matching options are always shuffled, so "
+            "that the order never gives an answer away."
+        ),
+    )
     questions_per_page = models.PositiveSmallIntegerField(
         _("questions per page"), default=1, help_text=_("0 puts every question on one page.")
     )

@@ -3,6 +3,7 @@
 from courses.quiz.exceptions import NoSittingAvailable, QuizError, SittingAlreadyUsed
 
 from .attempts import (
+    OverdueRun,
     attempt_deadline,
     attempt_flag,
     attempt_save_answer,
@@ -19,6 +20,7 @@ from .bank import ImportResult, questions_for_export, questions_import
 __all__ = [
     "ImportResult",
     "NoSittingAvailable",
+    "OverdueRun",
     "QuizError",
     "SittingAlreadyUsed",
     "attempt_deadline",

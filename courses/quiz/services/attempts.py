@@ -9,7 +9,9 @@ two requests racing for the same move produce exactly one result.
 from __future__ import annotations
 
 import datetime
+import logging
 import random
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.quiz import extensions, grading, selectors
+from courses.quiz import extensions, grading, selectors, tokens
 from courses.quiz.exceptions import (
     AlreadyMarked,
     AttemptClosed,
@@ -41,6 +43,7 @@ from courses.quiz.models import (
     AttemptStatus,
     ExamSitting,
     Question,
+    QuestionType,
     Quiz,
     QuizLogEntry,
     Response,
@@ -48,6 +51,7 @@ from courses.quiz.models import (
 )
 
 HUNDRED = Decimal("100")
+logger = logging.getLogger(__name__)
 
 
 def log(
@@ -113,6 +117,22 @@ def attempt_deadline(
     return deadline
 
 
+def _display_order(quiz: Quiz, snapshot: dict[str, Any], rng: random.Random) -> list[int]:
+    """The order the learner sees the choices (or matching options) in, as bank indexes.
+
+    Matching options are always shuffled (in the bank they usually follow the prompts, so
+    "prompt i goes with option i" would be right), choices of an exam always, choices of a
+    practice quiz when it asks for it; true / false keeps its order.
+    """
+    order = list(range(grading.choice_count(snapshot)))
+    qtype = snapshot["qtype"]
+    if qtype == QuestionType.MATCHING or (
+        qtype != QuestionType.TRUE_FALSE and (quiz.shuffle_answers or quiz.is_exam)
+    ):
+        rng.shuffle(order)
+    return order
+
+
 def attempt_start(
     *, user, quiz: Quiz, now: datetime.datetime | None = None, seed: int | None = None
 ) -> Attempt:
@@ -122,7 +142,8 @@ def attempt_start(
     has not passed, or a paid sitting is required and none is available (one is consumed).
     """
     now = now or timezone.now()
-    rng = random.Random(seed)
+    # The draw and the display order come from the OS's randomness; ``seed`` is for tests.
+    rng = random.Random(seed) if seed is not None else random.SystemRandom()
     with transaction.atomic():
         # One start at a time per person (PostgreSQL row lock; SQLite serialises writes).
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
@@ -189,9 +210,7 @@ def attempt_start(
         responses = []
         for position, (question, mark) in enumerate(drawn):
             snapshot = grading.snapshot_question(question)
-            order = list(range(grading.choice_count(snapshot)))
-            if quiz.shuffle_answers and snapshot["qtype"] != "truefalse":
-                rng.shuffle(order)
+            order = _display_order(quiz, snapshot, rng)
             responses.append(
                 Response(
                     attempt=attempt,
@@ -200,6 +219,8 @@ def attempt_start(
                     question=question,
                     snapshot=snapshot,
                     choice_order=order,
+                    choice_tokens=tokens.new_tokens(len(order)),
+                    prompt_tokens=tokens.new_tokens(len(snapshot.get("prompts", []))),
                     max_mark=mark,
                 )
             )
@@ -234,7 +255,12 @@ def attempt_save_answer(
 ) -> Response:
     """Stores one answer. ``version`` is the response version the form was built from: an
     older one (old tab, replayed request) is refused and nothing is overwritten. After the
-    deadline nothing is stored and the attempt is submitted."""
+    deadline nothing is stored and the attempt is submitted.
+
+    ``answer`` is in the bank's terms (``grading.normalise_answer``): what a learner's page
+    sends must first go through ``presenters.answer_from_post``, which reads the attempt's
+    opaque tokens. An answer that does not fit the question (too long, an unusable number,
+    no such choice) raises InvalidAnswer with a message for the learner."""
     now = now or timezone.now()
     overdue = False
     with transaction.atomic():
@@ -408,20 +434,38 @@ def essay_mark(
     return locked
 
 
-def attempts_close_overdue(*, now: datetime.datetime | None = None) -> int:
-    """Submits every attempt whose deadline has passed. Returns how many it submitted;
-    running it again submits nothing more."""
+@dataclass(frozen=True)
+class OverdueRun:
+    """What one run of the overdue sweep did: how many attempts it submitted, and the ids
+    of those it could not submit (each logged with its error; they stay in progress)."""
+
+    closed: int
+    failed: list[int] = field(default_factory=list)
+
+
+def attempts_close_overdue(*, now: datetime.datetime | None = None) -> OverdueRun:
+    """Submits every attempt whose deadline has passed, each in its own transaction.
+
+    An attempt that cannot be submitted is rolled back, logged and reported in
+    ``OverdueRun.failed``; the sweep carries on with the others. Running it again submits
+    nothing more."""
     now = now or timezone.now()
     closed = 0
+    failed: list[int] = []
     overdue = Attempt.objects.filter(
         status=AttemptStatus.IN_PROGRESS, deadline__isnull=False, deadline__lte=now
     ).values_list("pk", flat=True)
-    for pk in list(overdue):
-        _attempt, submitted = _submit(
-            attempt=Attempt.objects.get(pk=pk), actor=None, now=now, auto=True
-        )
+    for pk in list(overdue.order_by("deadline", "pk")):
+        try:
+            _attempt, submitted = _submit(
+                attempt=Attempt.objects.get(pk=pk), actor=None, now=now, auto=True
+            )
+        except Exception:  # one bad attempt must not stop the sweep for everyone else
+            logger.exception("Could not submit overdue quiz attempt %s", pk)
+            failed.append(pk)
+            continue
         closed += int(submitted)
-    return closed
+    return OverdueRun(closed=closed, failed=failed)
 
 
 # --- paid exam sittings ------------------------------------------------------------------
