@@ -12,5 +12,4 @@ class CoursesConfig(AppConfig):
         from courses.verification import register_verifier
 
         register_verifier(receivers.find_course_certificate)
-        receivers.connect_quiz_signal()
         register_start_gate("courses-enrolment", receivers.quiz_start_gate)

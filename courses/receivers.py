@@ -1,8 +1,8 @@
-"""Hooks into the registries and the quiz engine's signal (wired in CoursesConfig.ready)."""
+"""What courses plugs into the engines below it: certificate verification, the quiz start
+gate, and what happens when a quiz attempt is finalised."""
 
 from __future__ import annotations
 
-import importlib
 import logging
 
 from django.utils.translation import gettext as _
@@ -47,33 +47,17 @@ def quiz_start_gate(user, quiz) -> str | None:
     }
 
 
-def on_attempt_finalised(sender, attempt=None, user=None, quiz=None, **kwargs) -> None:
-    """A quiz attempt was graded: re-check the learner's active enrolments on courses that
-    contain that quiz (a pass may complete them)."""
+def on_attempt_finalised(*, attempt) -> None:
+    """A quiz attempt's result is final (the quiz engine's ``quiz_attempt_finalised`` hook,
+    registered in ``courses.wagtail_hooks``): re-check the learner's active enrolments on
+    courses that contain that quiz, since a pass may complete them."""
     from courses.models import Enrollment, EnrollmentStatus
     from courses.services import enrollment_refresh_completion
 
-    user = user or getattr(attempt, "user", None)
-    quiz = quiz or getattr(attempt, "quiz", None)
-    if user is None or quiz is None:
-        return
     enrollments = Enrollment.objects.filter(
-        user=user,
+        user_id=attempt.user_id,
         status=EnrollmentStatus.ACTIVE,
-        course__modules__lessons__quiz=quiz,
+        course__modules__lessons__quiz_id=attempt.quiz_id,
     ).distinct()
     for enrollment in enrollments:
         enrollment_refresh_completion(enrollment=enrollment)
-
-
-def connect_quiz_signal() -> bool:
-    """Listens to ``courses.quiz.signals.attempt_finalised`` if the quiz engine has it."""
-    try:
-        signals = importlib.import_module("courses.quiz.signals")
-    except ModuleNotFoundError:
-        return False
-    signal = getattr(signals, "attempt_finalised", None)
-    if signal is None:
-        return False
-    signal.connect(on_attempt_finalised, dispatch_uid="courses.on_attempt_finalised")
-    return True

@@ -209,3 +209,12 @@ def register_course_log_actions(actions):
     actions.register_action(
         "courses.enrollment.revoked", _("Revoke enrolment"), _("Enrolment revoked")
     )
+
+
+@hooks.register("quiz_attempt_finalised")
+def complete_courses_after_quiz(attempt) -> None:
+    """A graded attempt may complete the learner's course at once (and so change their
+    accreditation eligibility), without waiting for a page view or the daily command."""
+    from courses.receivers import on_attempt_finalised
+
+    on_attempt_finalised(attempt=attempt)

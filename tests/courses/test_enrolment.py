@@ -263,6 +263,6 @@ def test_a_finalised_quiz_attempt_completes_the_course(user, course, lessons, qu
     from django.utils import timezone
 
     quiz_passes[(user.pk, lessons[2].quiz_id)] = timezone.localdate()
-    on_attempt_finalised(sender=None, attempt=SimpleNamespace(user=user, quiz=lessons[2].quiz))
+    on_attempt_finalised(attempt=SimpleNamespace(user_id=user.pk, quiz_id=lessons[2].quiz_id))
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.COMPLETED

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail import hooks
 
 from courses.quiz import extensions, grading, selectors, tokens
 from courses.quiz.exceptions import (
@@ -310,6 +311,24 @@ def _move(attempt: Attempt, to: str, *, actor=None, now: datetime.datetime) -> N
     attempt.status = to
 
 
+ATTEMPT_FINALISED_HOOK = "quiz_attempt_finalised"
+
+
+def _announce_finalised(attempt_pk: int) -> None:
+    """Tells the apps above the engine that an attempt's result is final. Each function
+    registered with ``@hooks.register("quiz_attempt_finalised")`` is called with
+    ``attempt=`` once the grading transaction has committed (courses completes the
+    enrolments the pass finishes). A failing hook is logged; the result stands."""
+    attempt = Attempt.objects.select_related("quiz", "user").get(pk=attempt_pk)
+    for hook in hooks.get_hooks(ATTEMPT_FINALISED_HOOK):
+        try:
+            hook(attempt=attempt)
+        except Exception:
+            logger.exception(
+                "quiz_attempt_finalised hook %r failed for attempt %s", hook, attempt_pk
+            )
+
+
 def _finalise(attempt: Attempt, *, now: datetime.datetime) -> None:
     marks = sum((r.mark or Decimal("0") for r in attempt.responses.all()), Decimal("0"))
     percent = (
@@ -321,6 +340,7 @@ def _finalise(attempt: Attempt, *, now: datetime.datetime) -> None:
     attempt.percent = percent
     attempt.passed = percent >= attempt.pass_mark
     attempt.finalised_at = now
+    transaction.on_commit(lambda pk=attempt.pk: _announce_finalised(pk))
 
 
 def attempt_submit(
