@@ -1,8 +1,25 @@
+"""allauth, fitted to the platform: profile fields, client address, login limits, e-mail."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import ngettext
+
+from lms import ratelimit
+from lms.tasks import send_account_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Stores the full name and preferred language given at sign-up."""
+    """Stores the full name and preferred language given at sign-up; takes the client
+    address through the trusted proxies; applies the login limits of ``lms.ratelimit``;
+    hands every account e-mail to a background task."""
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
@@ -12,3 +29,70 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    # --- Who is asking ----------------------------------------------------------------
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        ip = ratelimit.client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
+
+    # --- Login limits -----------------------------------------------------------------
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        login = credentials.get("email") or credentials.get("username") or ""
+        self._login_attempt = ratelimit.charge_login_attempt(request, login)
+        if self._login_attempt.refused:
+            minutes = max(1, math.ceil(self._login_attempt.retry_after / 60))
+            raise ValidationError(
+                ngettext(
+                    "Too many failed login attempts. Try again in %(minutes)d minute.",
+                    "Too many failed login attempts. Try again in %(minutes)d minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+                code="too_many_login_attempts",
+            )
+
+    def _rollback_login_failed_rl_usage(self) -> None:
+        attempt = getattr(self, "_login_attempt", None)
+        if attempt is not None:
+            attempt.refund()
+
+    def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
+        login = credentials.get("email") or credentials.get("username") or ""
+        ratelimit.clear_login_failures(request, login)
+
+    def post_login(self, request: HttpRequest, user, **kwargs: Any) -> HttpResponse:
+        response = super().post_login(request, user, **kwargs)
+        if user.email:
+            ratelimit.remember_device(request, response, user.email)
+        return response
+
+    # --- E-mail -----------------------------------------------------------------------
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Renders the message now and sends it from a task, so that every path that
+        sends one e-mail takes the same time in the request, whatever the e-mail says."""
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        message = self.render_mail(template_prefix, email, ctx)
+        html = next(
+            (
+                content
+                for content, mimetype in getattr(message, "alternatives", []) or []
+                if mimetype == "text/html"
+            ),
+            "",
+        )
+        send_account_email.enqueue(
+            subject=str(message.subject),
+            body=str(message.body),
+            from_email=str(message.from_email),
+            to=[str(address) for address in message.to],
+            html=str(html),
+            subtype=message.content_subtype,
+            headers={str(k): str(v) for k, v in (message.extra_headers or {}).items()},
+        )

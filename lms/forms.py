@@ -1,6 +1,7 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,6 +26,15 @@ class SignupForm(AllauthSignupForm):
         if not name:
             raise forms.ValidationError(_("Enter your full name."))
         return name
+
+    def try_save(self, request):
+        """An address that already has an account gets the same answer as a new one
+        (allauth sends its owner a notice instead of a confirmation link). It also costs
+        the same work, so that the answer takes as long: the password is hashed, as
+        creating the account would, and thrown away."""
+        if self.account_already_exists:
+            make_password(self.cleaned_data.get("password1") or "")
+        return super().try_save(request)
 
 
 class ProfileForm(forms.Form):

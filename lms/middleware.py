@@ -1,38 +1,96 @@
+from __future__ import annotations
+
 from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from lms.permissions import can_access_admin, has_mfa
+from lms.mfa import session_passed_second_factor
+from lms.permissions import has_mfa, holds_staff_powers
 
 
 class StaffMFARequiredMiddleware:
-    """Secretariat staff cannot reach the Wagtail admin until they have set up MFA.
+    """No session reaches anything while it holds staff powers without the second factor.
 
-    Anyone with admin access who has no TOTP (or security key) authenticator is sent to
-    the page that sets one up, and comes back to the admin afterwards.
+    The rule, for every request that resolves to a view:
+
+    - a signed-in person who holds any staff power (``lms.permissions.holds_staff_powers``:
+      superuser, ``is_staff``, secretariat, or any permission at all),
+    - whose session has not passed the second factor (``lms.mfa``: allauth recorded an
+      "mfa" authentication in *this* session),
+    - reaches only the pages in ``ALLOWED_URL_NAMES``: logging in and out, setting up TOTP,
+      the MFA step, password reset and e-mail confirmation, the health check.
+
+    Everything else (the Wagtail admin, staff views outside ``/admin/`` such as evidence
+    files, certificates of others, orders, the sittings page, marking, exports, the API,
+    and the public site too) answers with a redirect: to set up TOTP when the person has
+    no authenticator yet, else to the MFA step (allauth's ``mfa_reauthenticate``), which
+    comes back to the page asked for. API calls get a 403 JSON answer instead.
+
+    One rule for every path rather than a list of staff URLs, so that a staff view added
+    later is covered without anyone remembering it. Static files never reach Django's
+    URL map (whitenoise answers them first). Pages that set up or pass the second factor
+    themselves must stay in the allowlist; nothing else should be added to it.
     """
 
-    prefix = "/admin/"
+    ALLOWED_URL_NAMES = frozenset(
+        {
+            "account_login",
+            "account_logout",
+            "account_reauthenticate",
+            "account_email_verification_sent",
+            "account_confirm_email",
+            "account_inactive",
+            "account_reset_password",
+            "account_reset_password_done",
+            "account_reset_password_from_key",
+            "account_reset_password_from_key_done",
+            "mfa_authenticate",
+            "mfa_reauthenticate",
+            "mfa_activate_totp",
+            "healthz",
+        }
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and request.path.startswith(self.prefix)
-            and user.is_authenticated
-            and can_access_admin(user)
-            and not has_mfa(user)
-        ):
+        if user is None or not user.is_authenticated:
+            return None
+        match = request.resolver_match
+        if match is not None and not match.namespace and match.url_name in self.ALLOWED_URL_NAMES:
+            return None
+        if session_passed_second_factor(request) or not holds_staff_powers(user):
+            return None
+        return self._require_second_factor(request, match)
+
+    def _require_second_factor(self, request: HttpRequest, match) -> HttpResponse:
+        if match is not None and match.namespace.startswith("api"):
+            return JsonResponse(
+                {"detail": _("Complete two-factor authentication to use staff access.")},
+                status=403,
+            )
+        back = request.get_full_path() if request.method in ("GET", "HEAD") else "/"
+        if has_mfa(request.user):
+            messages.warning(
+                request,
+                _("Enter the code from your authenticator app to continue with staff access."),
+            )
+            target = reverse("mfa_reauthenticate")
+        else:
             messages.warning(
                 request,
                 _(
-                    "Set up two-factor authentication before using the admin: scan the code "
+                    "Set up two-factor authentication before using staff tools: scan the code "
                     "with an authenticator app and enter the six digits it shows."
                 ),
             )
-            return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
-        return self.get_response(request)
+            target = reverse("mfa_activate_totp")
+        return redirect(f"{target}?{urlencode({'next': back})}")

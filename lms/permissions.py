@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Permission
+from django.db.models import Q
 
 from lms import roles
 from lms.models import User
@@ -48,6 +49,24 @@ def is_firm_admin(user: User | AnonymousUser) -> bool:
 def can_access_admin(user: User | AnonymousUser) -> bool:
     """The Wagtail admin is the back office of the secretariat."""
     return bool(user.is_authenticated and user.has_perm("wagtailadmin.access_admin"))
+
+
+def holds_staff_powers(user: User | AnonymousUser) -> bool:
+    """Whether this person can do anything a learner cannot: the admin, marking, seeing
+    other people's files, exports, orders. Such a session needs the second factor.
+
+    Superusers, ``is_staff``, secretariat staff, and anyone holding any permission at all:
+    the learner roles (members, auditors, firm admins) carry no permissions (see
+    lms/migrations/0002_role_groups.py), so every permission here is a staff power.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or user.is_staff or is_secretariat(user):
+        return True
+    cached = getattr(user, "_perm_cache", None)
+    if cached is not None:
+        return bool(cached)
+    return Permission.objects.filter(Q(user=user) | Q(group__user=user)).exists()
 
 
 def has_mfa(user: User | AnonymousUser) -> bool:

@@ -1,4 +1,10 @@
+import time
+
 import pytest
+from allauth.account.internal.flows.login import (
+    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+    AUTHENTICATION_METHODS_SESSION_KEY,
+)
 from allauth.mfa.totp.internal.auth import TOTP
 from django.test import Client
 
@@ -27,6 +33,25 @@ def _clear_cache(request):
     cache.clear()
 
 
+def login_with_mfa(client: Client, user) -> Client:
+    """Signs ``user`` in on ``client`` as a login that passed the second factor.
+
+    Staff reach staff tools only from a session that passed it (lms/middleware.py), so
+    tests that sign staff in use this instead of ``client.force_login``. The session
+    carries what allauth records after a password and a TOTP code.
+    """
+    client.force_login(user)
+    session = client.session
+    now = time.time()
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": now, "email": user.email},
+        {"method": "mfa", "at": now, "type": "totp"},
+    ]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session.save()
+    return client
+
+
 @pytest.fixture
 def user(db):
     return UserFactory()
@@ -47,10 +72,8 @@ def staff_user(db):
 
 @pytest.fixture
 def staff_client(staff_user) -> Client:
-    """A client signed in as secretariat staff that has MFA set up."""
-    client = Client()
-    client.force_login(staff_user)
-    return client
+    """A client signed in as secretariat staff, with password and TOTP code."""
+    return login_with_mfa(Client(), staff_user)
 
 
 @pytest.fixture

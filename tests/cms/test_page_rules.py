@@ -15,7 +15,7 @@ from cms.models import (
     RecordingIndexPage,
     RecordingPage,
 )
-from tests.conftest import TEST_TOTP_SECRET
+from tests.conftest import TEST_TOTP_SECRET, login_with_mfa
 from tests.factories import SecretariatFactory
 
 
@@ -30,7 +30,7 @@ class PageRulesTests(WagtailPageTestCase):
         )
         staff = SecretariatFactory()
         TOTP.activate(staff, TEST_TOTP_SECRET)
-        self.client.force_login(staff)
+        login_with_mfa(self.client, staff)
 
     def test_home_page_takes_content_and_the_two_index_pages(self):
         self.assertAllowedSubpageTypes(

@@ -97,11 +97,11 @@ def test_staff_import_a_gift_file_with_a_preview_and_mark_an_essay(page, live_se
     from django.test import Client
 
     from courses.quiz import services
+    from tests.conftest import login_with_mfa
     from tests.quiz.factories import essay
 
     staff_user = secretariat_member()
-    client = Client()
-    client.force_login(staff_user)
+    client = login_with_mfa(Client(), staff_user)
     page.context.add_cookies(
         [
             {

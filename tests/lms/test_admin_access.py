@@ -36,7 +36,7 @@ def test_secretariat_staff_without_mfa_are_sent_to_set_it_up(client):
     response = client.get("/admin/pages/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("mfa_activate_totp"))
-    assert "next=/admin/pages/" in response["Location"]
+    assert "next=%2Fadmin%2Fpages%2F" in response["Location"]
 
 
 def test_secretariat_staff_with_mfa_reach_the_admin(staff_client):
