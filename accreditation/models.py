@@ -17,6 +17,8 @@ from django_countries.fields import CountryField
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
+from lms.storage import private_storage, random_name
+
 
 def new_certificate_code() -> str:
     """A unique, unguessable code for certificates and the public /verify/<code>/ page."""
@@ -394,8 +396,18 @@ class ApplicationStatusChange(models.Model):
         return str(dict(Application.Status.choices).get(self.from_status, self.from_status))
 
 
+def evidence_upload_to(instance: Evidence, filename: str) -> str:
+    """Evidence is personal (CVs, certificates): a random name in the private storage."""
+    return random_name("accreditation/evidence", filename)
+
+
 class Evidence(models.Model):
-    """A document an auditor uploads for an 'evidence accepted by staff' requirement."""
+    """A document an auditor uploads for an 'evidence accepted by staff' requirement.
+
+    The file lives in the private storage under a random name; only the auditor and staff
+    who review applications download it (``views_auditor.evidence_file``). The name it was
+    uploaded with is kept for that download.
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for review")
@@ -407,7 +419,10 @@ class Evidence(models.Model):
         Requirement, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence"
     )
     description = models.CharField(_("description"), max_length=300)
-    file = models.FileField(_("file"), upload_to="accreditation/evidence/%Y/%m/")
+    file = models.FileField(
+        _("file"), upload_to=evidence_upload_to, storage=private_storage, max_length=255
+    )
+    original_filename = models.CharField(_("original file name"), max_length=255, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     uploaded_at = models.DateTimeField(auto_now_add=True)
     reviewed_by = models.ForeignKey(

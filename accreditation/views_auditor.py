@@ -20,6 +20,7 @@ from accreditation.models import (
     Requirement,
     StandardVersion,
 )
+from lms.storage import safe_extension
 
 
 def _own_application(request, pk: int) -> Application:
@@ -209,4 +210,9 @@ def evidence_file(request, pk: int):
         handle = evidence.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=evidence.file.name.rsplit("/", 1)[-1])
+    name = (
+        evidence.original_filename or f"evidence-{evidence.pk}{safe_extension(evidence.file.name)}"
+    )
+    response = FileResponse(handle, as_attachment=True, filename=name)
+    response["Cache-Control"] = "private, no-store"
+    return response

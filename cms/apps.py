@@ -7,6 +7,9 @@ class CmsConfig(AppConfig):
     verbose_name = _("Site content")
 
     def ready(self) -> None:
+        from cms.documents import keep_documents_private
+
+        keep_documents_private()
         try:
             from courses.dashboard import register_panel
         except ImportError:  # the learner dashboard is not there (yet)

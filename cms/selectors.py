@@ -194,14 +194,13 @@ def with_members_only(pages: list, *, paths: list[str] | None = None) -> list:
     return pages
 
 
-def document_is_members_only(document) -> bool:
-    """Whether a members-only page (any of its fields or body blocks) uses ``document``.
+def pages_using_document(document) -> list[Page]:
+    """The pages (live or not) whose own fields or body blocks use ``document``.
 
     Wagtail's reference index records every page field and StreamField block that points
-    at a document, so a slide deck or video chosen on a members-only recording counts, and
-    so does one used by any page below a members-only page. A document used by a
-    members-only page stays restricted even if a public page uses it too: the safer
-    reading.
+    at a document. It indexes a page's row: the live content of a live page (a draft
+    revision of it is not counted until published), the latest content of a page that is
+    not live.
     """
     # The recording fields are checked directly too: the reference index may be updated
     # by a background task a moment after a page is saved.
@@ -211,9 +210,21 @@ def document_is_members_only(document) -> bool:
     referencing = ReferenceIndex.get_references_to(document).filter(base_content_type=page_type)
     page_ids.update(int(pk) for pk in referencing.values_list("object_id", flat=True))
     if not page_ids:
+        return []
+    return list(Page.objects.filter(pk__in=page_ids).order_by("path"))
+
+
+def document_is_members_only(document, *, pages: list[Page] | None = None) -> bool:
+    """Whether a members-only page (live or not) uses ``document``.
+
+    A slide deck or video chosen on a members-only recording counts, and so does one used
+    by any page below a members-only page. A document used by a members-only page stays
+    restricted even if a public page uses it too: the safer reading.
+    """
+    pages = pages_using_document(document) if pages is None else pages
+    if not pages:
         return False
-    paths = Page.objects.filter(pk__in=page_ids).values_list("path", flat=True)
-    return _highest_members_only_at_or_above(list(paths)) is not None
+    return _highest_members_only_at_or_above([page.path for page in pages]) is not None
 
 
 def images_without_alt_text() -> QuerySet:

@@ -1,11 +1,8 @@
-from django.conf import settings
-from django.urls import path, re_path
+from django.urls import path
 
 from cms import views
 
 app_name = "cms"
-
-_media = settings.MEDIA_URL.lstrip("/")
 
 urlpatterns = [
     path("search/", views.search, name="search"),
@@ -16,10 +13,3 @@ urlpatterns = [
         name="module_complete",
     ),
 ]
-
-if _media and not _media.startswith(("http:", "https:")):
-    # Shadows Django's DEBUG media serving for documents, so a private document's file
-    # path cannot be fetched around the checked view.
-    urlpatterns.append(
-        re_path(rf"^{_media}documents/(?P<path>.+)$", views.media_document, name="media_document")
-    )

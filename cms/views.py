@@ -1,4 +1,4 @@
-"""Views of the content site outside the page tree: search, progress, private media."""
+"""Views of the content site outside the page tree: search, progress, calendars."""
 
 from __future__ import annotations
 
@@ -6,12 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from wagtail.documents import get_document_model
 
 from cms import ics, selectors, services
 from cms.models import LearningModulePage, RecordingPage
@@ -60,15 +59,3 @@ def session_calendar(request, page_id: int):
     )
     response["Content-Disposition"] = f'attachment; filename="{recording.slug}.ics"'
     return response
-
-
-def media_document(request, path: str):
-    """A direct /media/documents/... URL goes through the checked document view instead.
-
-    Only reached where Django serves media itself (DEBUG); in production the web server
-    must not publish the documents folder (see README).
-    """
-    document = get_document_model().objects.filter(file=f"documents/{path}").first()
-    if document is None:
-        raise Http404
-    return redirect(document.url)

@@ -1,4 +1,4 @@
-"""Admin wiring of the content site (speakers, images lacking alt text) and the members-only
+"""Admin wiring of the content site (speakers, images lacking alt text) and the access
 check on documents."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms import selectors
 from cms.models import Person
-from cms.permissions import can_view_members_only
+from cms.permissions import can_download_document, can_view_members_only
 
 
 class PersonViewSet(SnippetViewSet):
@@ -51,12 +51,16 @@ def add_images_without_alt_text_panel(request, panels):
 
 
 @hooks.register("before_serve_document")
-def refuse_members_only_documents(document, request):
-    """A document used by a members-only page is served to members and staff only."""
-    if can_view_members_only(request.user):
+def refuse_documents_to_outsiders(document, request):
+    """A document's file goes only to people who may read a live place that uses it
+    (``cms.permissions.can_download_document``); members-only documents say how to become
+    a member, others that the document is not available."""
+    if can_download_document(request.user, document, request):
         return None
-    if selectors.document_is_members_only(document):
-        return TemplateResponse(
-            request, "cms/members_only.html", {"document": document}, status=403
-        )
-    return None
+    if not can_view_members_only(request.user) and selectors.document_is_members_only(document):
+        template = "cms/members_only.html"
+    else:
+        template = "cms/document_unavailable.html"
+    response = TemplateResponse(request, template, {"document": document}, status=403)
+    response["Cache-Control"] = "private, no-store"
+    return response

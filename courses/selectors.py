@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime
-import importlib
 import logging
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
@@ -28,6 +26,7 @@ from courses.models import (
 )
 from courses.models.learning import OPEN_STATUSES
 from courses.pricing import CoursePrice
+from courses.quiz import selectors as quiz_selectors
 from lms.models import User
 
 logger = logging.getLogger(__name__)
@@ -36,35 +35,17 @@ logger = logging.getLogger(__name__)
 # --- The quiz engine, asked through its selectors -------------------------------------
 
 
-def _quiz_selectors() -> Any | None:
-    try:
-        return importlib.import_module("courses.quiz.selectors")
-    except ModuleNotFoundError:
-        return None
-
-
 def quiz_passed_on(*, user: User, quiz) -> datetime.date | None:
-    """When the learner passed this quiz (latest pass), asked of the quiz engine.
-
-    Falls back to "not passed" while the quiz engine has no ``passed_on`` selector.
-    """
-    module = _quiz_selectors()
-    passed_on = getattr(module, "passed_on", None) if module else None
-    if passed_on is None:
-        return None
-    result = passed_on(user=user, quiz=quiz)
+    """When the learner passed this quiz (latest pass), asked of the quiz engine."""
+    result = quiz_selectors.passed_on(user=user, quiz=quiz)
     if isinstance(result, datetime.datetime):
         return result.date()
     return result
 
 
-def quiz_results_for_user(*, user: User) -> list | None:
-    """The learner's quiz results from the quiz engine, or None if it offers none."""
-    module = _quiz_selectors()
-    results_for_user = getattr(module, "results_for_user", None) if module else None
-    if results_for_user is None:
-        return None
-    return list(results_for_user(user=user))
+def quiz_results_for_user(*, user: User) -> list:
+    """The learner's quiz results from the quiz engine."""
+    return list(quiz_selectors.results_for_user(user=user))
 
 
 # --- Catalogue ------------------------------------------------------------------------
@@ -165,17 +146,42 @@ def current_enrollment(*, user: User | AnonymousUser, course: Course) -> Enrollm
     return enrollment
 
 
+def courses_using_document(*, document) -> QuerySet[Course]:
+    """Courses with a lesson that uses the Wagtail ``document``: as its video, as one of its
+    downloadable documents, or linked from its body (found in Wagtail's reference index)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+    from wagtail.models import ReferenceIndex
+
+    lesson_type = ContentType.objects.get_for_model(Lesson)
+    linked = ReferenceIndex.get_references_to(document).filter(base_content_type=lesson_type)
+    lesson_ids = [int(pk) for pk in linked.values_list("object_id", flat=True)]
+    lessons = Lesson.objects.filter(
+        Q(video=document) | Q(documents__document=document) | Q(pk__in=lesson_ids)
+    )
+    return Course.objects.filter(modules__lessons__in=lessons).distinct()
+
+
+def may_read_course_document(*, user: User | AnonymousUser, document) -> bool:
+    """Whether the person may read a lesson that uses ``document``: staff, or a learner
+    with access to the lessons of a published course that uses it."""
+    if not user.is_authenticated:
+        return False
+    for course in courses_using_document(document=document):
+        if course.status != Course.Status.PUBLISHED and not permissions.is_course_staff(user):
+            continue
+        if permissions.can_view_lessons(user, current_enrollment(user=user, course=course)):
+            return True
+    return False
+
+
 def enrollment_is_started(*, enrollment: Enrollment) -> bool:
     """Whether the learner has begun: a lesson done, a submission, or a quiz attempt."""
     if enrollment.lesson_completions.exists() or enrollment.submissions.exists():
         return True
-    module = _quiz_selectors()
-    attempts_used = getattr(module, "attempts_used", None) if module else None
-    if attempts_used is None:
-        return False
     for lesson in course_lessons(course=enrollment.course):
         quiz_lesson = lesson.kind == LessonKind.QUIZ and lesson.quiz_id
-        if quiz_lesson and attempts_used(user=enrollment.user, quiz=lesson.quiz):
+        if quiz_lesson and quiz_selectors.attempts_used(user=enrollment.user, quiz=lesson.quiz):
             return True
     return False
 

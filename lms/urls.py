@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -6,8 +5,13 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from lms import views
 from lms.api import api
+from lms.media import public_media_urlpatterns
 
 urlpatterns = [
+    # Wagtail's own login forms would sign staff in with a password alone: both go to
+    # allauth's login (second factor, rate limits) instead.
+    path("admin/login/", views.login_elsewhere, name="wagtailadmin_login"),
+    path("_util/login/", views.login_elsewhere, name="wagtailcore_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/profile/", views.profile, name="account_profile"),
     path("accounts/", include("allauth.urls")),
@@ -21,9 +25,7 @@ urlpatterns = [
     path("", include("cms.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# DEBUG only: the public media folders (never private files; see lms.media).
+urlpatterns += public_media_urlpatterns()
 
 urlpatterns += [path("", include(wagtail_urls))]

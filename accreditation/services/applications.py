@@ -258,7 +258,13 @@ def evidence_upload(
         requirement=requirement,
         description=description.strip() or (requirement.title if requirement else ""),
         file=file,
+        original_filename=_download_name(getattr(file, "name", "") or ""),
     )
+
+
+def _download_name(filename: str) -> str:
+    """The name the auditor's file had, without any folder, for the download later."""
+    return filename.replace("\\", "/").rsplit("/", 1)[-1][:255]
 
 
 @transaction.atomic

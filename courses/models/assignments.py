@@ -2,50 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from pathlib import Path
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The project's one private storage (see lms.storage); ``private_storage`` stays importable
+# from here because migration 0002 refers to it by this path.
+from lms.storage import PrivateFileSystemStorage, private_storage, random_name
 
-class PrivateFileSystemStorage(FileSystemStorage):
-    """A folder outside MEDIA_ROOT, read from the setting on each use (so tests and
-    deployments can move it), with no public URL."""
-
-    @property
-    def base_location(self):  # type: ignore[override]
-        return str(
-            getattr(settings, "COURSES_PRIVATE_MEDIA_ROOT", None)
-            or Path(settings.BASE_DIR) / "private-media"
-        )
-
-    @property
-    def location(self):  # type: ignore[override]
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):  # type: ignore[override]
-        return None
-
-
-def private_storage() -> Storage:
-    """Storage for learners' files, never served from /media/.
-
-    A ``private`` entry in STORAGES wins (object storage in production); otherwise a folder
-    outside MEDIA_ROOT (setting ``COURSES_PRIVATE_MEDIA_ROOT``).
-    """
-    if "private" in settings.STORAGES:
-        return storages["private"]
-    return PrivateFileSystemStorage()
+__all__ = ["PrivateFileSystemStorage", "Submission", "SubmissionStatus", "private_storage"]
 
 
 def submission_upload_to(instance: Submission, filename: str) -> str:
-    suffix = Path(filename).suffix.lower()
-    return f"submissions/{instance.assignment_id}/{uuid.uuid4().hex}{suffix}"
+    return random_name(f"submissions/{instance.assignment_id}", filename)
 
 
 class SubmissionStatus(models.TextChoices):

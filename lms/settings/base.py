@@ -78,6 +78,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the session or the database: NUL bytes and oversized query
+    # strings get a 400 here (lms/input_guard.py).
+    "lms.input_guard.RejectMalformedInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -191,10 +194,21 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
     "reset_password_from_key": "20/m/ip",
     "signup": "20/m/ip",
-    "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
     "confirm_email": "1/3m/key",
+    # Logins: failed password checks only, so that one attacker cannot lock others out
+    # (see lms/ratelimit.py). allauth's per-address limit on every login POST is off: it
+    # let one address block everyone behind it; refused attempts cost no password hash.
+    "login": "",
+    # per client address + account (and, for TOTP codes, per account)
+    "login_failed": "5/5m/key,15/h/key",
+    # per account over all addresses: more than one address can reach alone
+    "login_failed_account": "40/h/key",
+    # per client address over all accounts (password spraying)
+    "login_failed_address": "60/h/ip",
 }
+# The client address is the N-th X-Forwarded-For entry from the right, N being the number
+# of reverse proxies of ours in front of the app; 0 ignores the header (lms/ratelimit.py).
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0") or 0)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ASI Learning] "
 ACCOUNT_FORMS = {"signup": "lms.forms.SignupForm"}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
@@ -225,8 +239,20 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Personal and restricted files (evidence, submissions, Wagtail documents) live in the
+# "private" storage under random names, outside MEDIA_ROOT, and are served only by views
+# that check who asks (see lms.storage). COURSES_PRIVATE_MEDIA_ROOT is its former name.
+PRIVATE_MEDIA_ROOT = Path(
+    env("PRIVATE_MEDIA_ROOT")
+    or env("COURSES_PRIVATE_MEDIA_ROOT")
+    or str(BASE_DIR / "private-media")
+)
+# The only MEDIA_ROOT folders a web server or bucket may publish (and the only ones the
+# development server serves): image renditions and the admin's user avatars.
+PUBLIC_MEDIA_PREFIXES = ("images/", "avatar_images/")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "lms.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -312,11 +338,7 @@ DEMO_SEEDING_ALLOWED = False  # dev and test settings allow `seed_demo`
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Courses --------------------------------------------------------------------------
-# Learners' assignment files live outside MEDIA_ROOT and are served only through a checked
-# view (a "private" entry in STORAGES, e.g. object storage, takes precedence).
-COURSES_PRIVATE_MEDIA_ROOT = Path(
-    env("COURSES_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media"))
-)
+# Learners' assignment files are in the private storage (PRIVATE_MEDIA_ROOT, above).
 COURSES_ASSIGNMENT_MAX_BYTES = int(env("COURSES_ASSIGNMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 
 LOGGING = {

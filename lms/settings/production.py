@@ -33,6 +33,21 @@ STORAGES = {
 if env("AWS_STORAGE_BUCKET_NAME"):
     # Media on object storage (django-storages must then be installed).
     STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+if env("AWS_PRIVATE_STORAGE_BUCKET_NAME"):
+    # Private files (evidence, submissions, documents) in a bucket of their own that
+    # publishes nothing: the site reads them with its credentials and serves them through
+    # its checked views. Without it they stay in PRIVATE_MEDIA_ROOT (a shared volume when
+    # there is more than one app server).
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_PRIVATE_STORAGE_BUCKET_NAME"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "custom_domain": None,
+        },
+    }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")

@@ -12,7 +12,7 @@ from tests.courses.factories import (
 
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
-    settings.COURSES_PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 

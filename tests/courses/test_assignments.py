@@ -54,7 +54,7 @@ def test_learner_submits_text_and_a_file(
     submission = Submission.objects.get(user=user)
     assert submission.text == "My plan" and submission.original_filename == "plan.pdf"
     assert submission.status == SubmissionStatus.SUBMITTED
-    assert submission.file.path.startswith(str(settings.COURSES_PRIVATE_MEDIA_ROOT))
+    assert submission.file.path.startswith(str(settings.PRIVATE_MEDIA_ROOT))
     assert not submission.file.path.startswith(str(settings.MEDIA_ROOT))
 
 

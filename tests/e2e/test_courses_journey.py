@@ -42,7 +42,7 @@ def _sign_in(page, email):
 
 
 def test_learner_completes_a_course_and_verifies_the_certificate(page, settings, tmp_path):
-    settings.COURSES_PRIVATE_MEDIA_ROOT = str(tmp_path)
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path)
     from courses import services
     from courses.models import Submission
     from tests.factories import SecretariatFactory, UserFactory
