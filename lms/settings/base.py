@@ -317,6 +317,10 @@ WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.forms.AltTextImageForm"  # alt text is requ
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILEMBEDS_FINDERS = []  # nothing is fetched from the internet at render time
+# No shared-password privacy for pages or document collections: those forms would be
+# login forms outside allauth's rate limits. Members-only pages and logins cover the need.
+WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}
+WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"SHARED_PASSWORD": False}
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False  # passwords are managed through allauth
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = True

@@ -221,3 +221,21 @@ def test_a_second_factor_recorded_for_another_person_does_not_count(staff_tools)
     session["account_authentication_methods"] = records
     session.save()
     assert_reaches_none(client, staff_tools)
+
+
+def test_no_shared_password_privacy_form_is_offered_for_pages_or_collections():
+    """A shared page or collection password would be a login form outside allauth's rate
+    limits, so staff cannot choose one."""
+    from wagtail.admin.forms.collections import CollectionViewRestrictionForm
+    from wagtail.admin.forms.pages import PageViewRestrictionForm
+    from wagtail.models import PageViewRestriction
+
+    page_form = PageViewRestrictionForm(
+        private_page_options=[PageViewRestriction.PASSWORD, PageViewRestriction.LOGIN]
+    )
+    page_choices = [value for value, _ in page_form.fields["restriction_type"].choices]
+    assert PageViewRestriction.PASSWORD not in page_choices
+    assert "password" not in page_form.fields
+    collection_form = CollectionViewRestrictionForm()
+    collection_choices = [value for value, _ in collection_form.fields["restriction_type"].choices]
+    assert PageViewRestriction.PASSWORD not in collection_choices
