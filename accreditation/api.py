@@ -19,9 +19,12 @@ from ninja.errors import HttpError, ValidationError
 from accreditation import register, selectors
 from accreditation.cache import serve_cached
 from accreditation.models import AuditorProfile, Sector, Standard
-from lms.api import api
+from lms.api import QueryText, api
 
 router = Router(tags=["register"])
+
+# Far past any register (2.5 million entries), and small enough for any database's OFFSET.
+MAX_PAGE = 100_000
 
 
 # --- Schemas ---------------------------------------------------------------------------
@@ -80,19 +83,21 @@ class EligibilityOut(Schema):
 
 class EligibilityQuery(Schema):
     auditor: int = Field(..., description="Auditor id from /api/v1/auditors")
-    standard: str = Field(..., description="Standard code: PS or CoC")
-    sector: str = Field(..., description="Sector slug of that standard")
-    country: str = Field(..., description="ISO 3166-1 alpha-2 country code")
-    on: str | None = Field(None, description="Date (YYYY-MM-DD); today if omitted")
+    standard: QueryText = Field(..., description="Standard code: PS or CoC")
+    sector: QueryText = Field(..., description="Sector slug of that standard")
+    country: QueryText = Field(..., description="ISO 3166-1 alpha-2 country code")
+    on: QueryText | None = Field(None, description="Date (YYYY-MM-DD); today if omitted")
 
 
 class RegisterQuery(Schema):
-    standard: str | None = Field(None, description="Standard code: PS or CoC")
-    sector: str | None = Field(None, description="Sector slug, e.g. casthouse")
-    country: str | None = Field(None, description="ISO 3166-1 alpha-2 country code, e.g. CN")
-    firm: str | None = Field(None, description="Firm slug (see /api/v1/firms)")
-    q: str | None = Field(None, description="Part of the name")
-    page: int = Field(1, ge=1, description="Page number (25 items a page)")
+    standard: QueryText | None = Field(None, description="Standard code: PS or CoC")
+    sector: QueryText | None = Field(None, description="Sector slug, e.g. casthouse")
+    country: QueryText | None = Field(None, description="ISO 3166-1 alpha-2 country code, e.g. CN")
+    firm: QueryText | None = Field(None, description="Firm slug (see /api/v1/firms)")
+    q: QueryText | None = Field(None, description="Part of the name")
+    page: int = Field(
+        1, ge=1, le=MAX_PAGE, description="Page number (25 items a page); past the end: empty"
+    )
 
 
 # --- Helpers ---------------------------------------------------------------------------

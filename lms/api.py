@@ -1,6 +1,18 @@
-"""The public JSON API under /api/v1/. Apps add their routers in their own ``api.py``."""
+"""The public JSON API under /api/v1/. Apps add their routers in their own ``api.py``.
+
+Query parameters that take text use ``QueryText``: bounded in length and free of NUL
+characters (PostgreSQL refuses NUL in text), so that such input is a 422 with the schema's
+own error format, and the OpenAPI schema says so (``maxLength``, ``pattern``).
+"""
+
+from typing import Annotated
 
 from ninja import NinjaAPI
+from pydantic import StringConstraints
+
+MAX_QUERY_TEXT = 200
+
+QueryText = Annotated[str, StringConstraints(max_length=MAX_QUERY_TEXT, pattern=r"^[^\x00]*$")]
 
 api = NinjaAPI(
     title="ASI Learning and Accreditation API",

@@ -17,6 +17,7 @@ from accreditation.models import AuditFirm, Sector, Standard
 
 PARAMETERS = ("standard", "sector", "country", "firm", "q")
 MAX_QUERY_LENGTH = 100
+MAX_VALUE_LENGTH = 100  # codes and slugs are far shorter; anything longer is refused unread
 
 
 @dataclass
@@ -89,13 +90,25 @@ def parse_filters(params: Mapping[str, str], reference: Reference | None = None)
 
     Standard codes are ``PS`` / ``CoC`` (any case), sectors are slugs (of the given standard's
     vocabulary when a standard is given), countries ISO 3166-1 alpha-2 codes and firms slugs.
+    A value with a NUL character, or longer than ``MAX_VALUE_LENGTH`` (``q``:
+    ``MAX_QUERY_LENGTH``), is an error as well.
     """
     reference = reference or load_reference()
     errors: dict[str, str] = {}
 
     def value(name: str) -> str:
         raw = params.get(name) or ""
-        return raw.strip() if isinstance(raw, str) else ""
+        if not isinstance(raw, str):
+            return ""
+        if "\x00" in raw:  # PostgreSQL refuses NUL in text: never let it reach a query
+            errors[name] = _("contains a NUL character")
+            return ""
+        raw = raw.strip()
+        limit = MAX_QUERY_LENGTH if name == "q" else MAX_VALUE_LENGTH
+        if len(raw) > limit:
+            errors[name] = _("at most %(n)d characters") % {"n": limit}
+            return ""
+        return raw
 
     standard = None
     standard_code = value("standard")
@@ -130,8 +143,6 @@ def parse_filters(params: Mapping[str, str], reference: Reference | None = None)
             errors["firm"] = _("unknown firm '%(slug)s'") % {"slug": firm_slug}
 
     q = value("q")
-    if len(q) > MAX_QUERY_LENGTH:
-        errors["q"] = _("at most %(n)d characters") % {"n": MAX_QUERY_LENGTH}
 
     if errors:
         raise FilterErrors(errors)

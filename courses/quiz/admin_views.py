@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +13,7 @@ from courses.quiz.admin_forms import ImportForm, MarkForm
 from courses.quiz.exceptions import QuizError
 from courses.quiz.models import Quiz, Response
 from courses.quiz.text import plain_text, render_text
+from lms import safe_csv
 
 SESSION_KEY = "quiz_import_preview"
 
@@ -148,7 +147,7 @@ def statistics_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="quiz-{quiz.slug}-statistics.csv"'
-        writer = csv.writer(response)
+        writer = safe_csv.writer(response)  # titles and names: no spreadsheet formulas
         writer.writerow(["quiz", quiz.title])
         writer.writerow(["attempts", stats.attempts])
         writer.writerow(
