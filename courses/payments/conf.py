@@ -21,11 +21,13 @@ def stripe_enabled() -> bool:
 
 
 def seller_details() -> str:
-    return getattr(settings, "PAYMENTS_SELLER_DETAILS", DEFAULT_SELLER)
+    """The seller's lines on invoices (setting ``PAYMENTS_SELLER_DETAILS``; empty: placeholder)."""
+    return getattr(settings, "PAYMENTS_SELLER_DETAILS", "") or DEFAULT_SELLER
 
 
 def bank_details() -> str:
-    return getattr(settings, "PAYMENTS_BANK_DETAILS", DEFAULT_BANK_DETAILS)
+    """The bank lines on invoices (setting ``PAYMENTS_BANK_DETAILS``; empty: placeholder)."""
+    return getattr(settings, "PAYMENTS_BANK_DETAILS", "") or DEFAULT_BANK_DETAILS
 
 
 def invoice_due_days() -> int:

@@ -29,6 +29,13 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_lines(name: str, default: str = "") -> str:
+    """A multi-line value written on one line, ``|`` between lines (blank lines dropped)."""
+    return "\n".join(
+        line.strip() for line in os.environ.get(name, default).split("|") if line.strip()
+    )
+
+
 SECRET_KEY = env("SECRET_KEY")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
@@ -335,6 +342,10 @@ STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", "")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_WEBHOOK_TOLERANCE = int(env("STRIPE_WEBHOOK_TOLERANCE", "300") or 300)
 STRIPE_API_BASE = env("STRIPE_API_BASE", "")  # tests point this at a local fake
+# Seller and bank lines printed on invoices and receipts ("|" separates lines); empty
+# means the placeholders of courses/payments/conf.py, fine for the demo only.
+PAYMENTS_SELLER_DETAILS = env_lines("PAYMENTS_SELLER_DETAILS")
+PAYMENTS_BANK_DETAILS = env_lines("PAYMENTS_BANK_DETAILS")
 
 DEMO_SEEDING_ALLOWED = False  # dev and test settings allow `seed_demo`
 

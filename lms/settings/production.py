@@ -30,9 +30,26 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Object storage (django-storages, S3 or any S3-compatible service). Credentials come from
+# boto3's usual sources (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, an instance role, ...).
+_S3_CONNECTION = {
+    "region_name": env("AWS_S3_REGION_NAME") or None,
+    "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,  # e.g. an S3-compatible provider
+}
 if env("AWS_STORAGE_BUCKET_NAME"):
-    # Media on object storage (django-storages must then be installed).
-    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    # Public media: the bucket (or the CDN in front of it, AWS_S3_CUSTOM_DOMAIN) publishes
+    # only PUBLIC_MEDIA_PREFIXES (image renditions, avatars), by its own policy; links are
+    # plain URLs, so cached pages keep working images.
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_S3_CONNECTION,
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN") or None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
 if env("AWS_PRIVATE_STORAGE_BUCKET_NAME"):
     # Private files (evidence, submissions, documents) in a bucket of their own that
     # publishes nothing: the site reads them with its credentials and serves them through
@@ -41,6 +58,7 @@ if env("AWS_PRIVATE_STORAGE_BUCKET_NAME"):
     STORAGES["private"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
+            **_S3_CONNECTION,
             "bucket_name": env("AWS_PRIVATE_STORAGE_BUCKET_NAME"),
             "default_acl": "private",
             "querystring_auth": True,
