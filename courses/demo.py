@@ -23,7 +23,7 @@ def _course(slug: str, **fields) -> tuple[Course, bool]:
     course = Course.objects.filter(slug=slug).first()
     if course is not None:
         return course, False
-    course = Course.objects.create(slug=slug, status=Course.Status.DRAFT, **fields)
+    course = Course.objects.create(slug=slug, **fields)
     course.save_revision().publish()
     course.refresh_from_db()
     return course, True

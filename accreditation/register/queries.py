@@ -19,7 +19,8 @@ denormalised field to keep in step), so every page costs a fixed number of queri
 the size of the register; the work inside the database grows with the number of scope
 elements, which the register cache absorbs. The same rules, per person and with training
 requirements, are the eligibility engine's (``accreditation.selectors.check_eligibility``),
-which the API's /eligibility endpoint asks.
+which the API's /eligibility endpoint asks. ``tests/accreditation/test_register_parity.py``
+checks with random worlds that the two agree, training requirements aside.
 """
 
 from __future__ import annotations

@@ -2,7 +2,6 @@
 
 from cms.models.access import MembersOnlyMixin, MembersOnlyPageForm, Visibility
 from cms.models.learning import (
-    SECTOR_CHOICES,
     Audience,
     LearningModuleIndexPage,
     LearningModulePage,
@@ -31,7 +30,6 @@ MEMBERS_ONLY_PAGE_MODELS = (
 
 __all__ = [
     "MEMBERS_ONLY_PAGE_MODELS",
-    "SECTOR_CHOICES",
     "Audience",
     "ContentPage",
     "HomePage",

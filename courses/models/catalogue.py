@@ -1,9 +1,8 @@
 """The catalogue: a course has ordered modules, a module has ordered lessons.
 
 Drafting: ``Course`` is a Wagtail snippet with drafts, revisions and preview. Wagtail's
-``live`` flag is the truth; the older ``status`` column is kept in step with it on every
-save (other apps and the search index filter on it), so ``Course.objects.published()``
-and ``status == "published"`` both mean "published and visible to learners".
+``live`` flag is the one truth for "published and visible to learners"
+(``Course.objects.published()``); a new course is a draft until it is published.
 """
 
 from __future__ import annotations
@@ -29,29 +28,19 @@ class Audience(models.TextChoices):
 
 class CourseQuerySet(models.QuerySet):
     def published(self):
-        """Courses that are published and visible to learners."""
-        return self.filter(status=Course.Status.PUBLISHED)
+        """Courses that are published and visible to learners (Wagtail's ``live``)."""
+        return self.filter(live=True)
 
 
 class Course(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, ClusterableModel):
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
-
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     summary = models.TextField(_("summary"), blank=True)
     audience = models.CharField(
         _("audience"), max_length=16, choices=Audience.choices, default=Audience.PUBLIC
     )
-    status = models.CharField(
-        _("status"),
-        max_length=16,
-        choices=Status.choices,
-        default=Status.DRAFT,
-        editable=False,
-        help_text=_("Follows Wagtail's publishing state: published means live."),
-    )
+    # Wagtail's publishing state, the one source of truth; a new course starts as a draft.
+    live = models.BooleanField(verbose_name=_("live"), default=False, editable=False)
     prerequisites = ParentalManyToManyField(
         "self",
         symmetrical=False,
@@ -69,7 +58,7 @@ class Course(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, Cl
         index.SearchField("title", boost=2),
         index.SearchField("summary"),
         index.AutocompleteField("title"),
-        index.FilterField("status"),
+        index.FilterField("live"),
         index.FilterField("audience"),
     ]
 
@@ -80,34 +69,6 @@ class Course(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, Cl
 
     def __str__(self) -> str:
         return self.title
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._synced_state = (instance.live, instance.status)
-        return instance
-
-    def save(self, *args, **kwargs):
-        """Keeps ``status`` and Wagtail's ``live`` in step (see the module docstring).
-
-        A new course takes ``live`` from ``status`` (draft unless said otherwise). On an
-        existing course, whichever of the two changed since loading wins, so both
-        Wagtail's publish/unpublish and code that sets ``status`` behave. An object built
-        from a revision (Wagtail's publish) follows ``live``.
-        """
-        published = self.Status.PUBLISHED
-        loaded = getattr(self, "_synced_state", None)
-        if self._state.adding:
-            self.live = self.status == published
-        elif loaded is None or self.live != loaded[0]:
-            self.status = published if self.live else self.Status.DRAFT
-        elif self.status != loaded[1]:
-            self.live = self.status == published
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and ({"live", "status"} & set(update_fields)):
-            kwargs["update_fields"] = {*update_fields, "status", "live"}
-        super().save(*args, **kwargs)
-        self._synced_state = (self.live, self.status)
 
     def get_absolute_url(self) -> str:
         return reverse("courses:detail", kwargs={"slug": self.slug})

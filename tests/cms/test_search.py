@@ -72,9 +72,9 @@ def test_published_courses_are_found(db):
         title="Chain of Custody auditor course",
         slug="coc-course",
         summary="Mass balance for auditors.",
-        status=Course.Status.PUBLISHED,
+        live=True,
     )
-    Course.objects.create(title="Draft custody course", slug="draft-course", status="draft")
+    Course.objects.create(title="Draft custody course", slug="draft-course", live=False)
 
     body = _search(Client(), "custody")
 

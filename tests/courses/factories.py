@@ -18,7 +18,7 @@ class CourseFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Course {n}")
     slug = factory.Sequence(lambda n: f"course-{n}")
     summary = "What the course covers."
-    status = Course.Status.PUBLISHED
+    live = True
 
     class Meta:
         model = Course

@@ -32,14 +32,13 @@ def test_outline_groups_lessons_by_module(course):
 
 def test_new_course_is_a_draft_and_not_listed_until_published(user):
     course = Course.objects.create(title="Draft", slug="draft")
-    assert course.status == Course.Status.DRAFT and course.live is False
+    assert course.live is False
     assert not Course.objects.published().filter(pk=course.pk).exists()
 
     revision = course.save_revision()
     revision.publish()
     course.refresh_from_db()
     assert course.live is True
-    assert course.status == Course.Status.PUBLISHED
     assert Course.objects.published().filter(pk=course.pk).exists()
 
 
@@ -48,23 +47,21 @@ def test_unpublishing_takes_the_course_out_of_published():
     assert course.live
     course.unpublish()
     course.refresh_from_db()
-    assert course.status == Course.Status.DRAFT
+    assert course.live is False
     assert not Course.objects.published().filter(pk=course.pk).exists()
 
 
-def test_setting_status_published_makes_the_course_live():
-    course = Course.objects.create(title="Old style", slug="old-style")
-    course.status = Course.Status.PUBLISHED
-    course.save()
-    course.refresh_from_db()
-    assert course.live is True
+def test_published_courses_are_exactly_the_live_ones():
+    live = CourseFactory(live=True)
+    CourseFactory(live=False)
+    assert list(Course.objects.published()) == [live]
 
 
 def test_catalogue_lists_courses_by_audience(client, member):
     public = CourseFactory(title="Open to all", audience=Audience.PUBLIC)
     members = CourseFactory(title="Members only", audience=Audience.MEMBERS)
     auditors = CourseFactory(title="Auditors only", audience=Audience.AUDITORS)
-    CourseFactory(title="Still a draft", status=Course.Status.DRAFT)
+    CourseFactory(title="Still a draft", live=False)
 
     anonymous = client.get(reverse("courses:catalogue"))
     assert anonymous.status_code == 200
@@ -78,7 +75,7 @@ def test_catalogue_lists_courses_by_audience(client, member):
 
 
 def test_draft_course_page_is_hidden_from_learners_but_shown_to_staff(client, staff_client):
-    draft = CourseFactory(status=Course.Status.DRAFT)
+    draft = CourseFactory(live=False)
     assert client.get(draft.get_absolute_url()).status_code == 404
     assert staff_client.get(draft.get_absolute_url()).status_code == 200
 
@@ -125,7 +122,7 @@ def test_staff_create_a_draft_course_with_modules_in_the_admin(staff_client):
     response = staff_client.post(url, data)
     assert response.status_code == 302, response.content[:2000]
     course = Course.objects.get(slug="admin-made")
-    assert course.live is False and course.status == Course.Status.DRAFT
+    assert course.live is False
     assert [m.title for m in course.modules.all()] == ["First module"]
 
     edit_url = reverse("wagtailsnippets_courses_course:edit", args=[course.pk])
@@ -139,7 +136,7 @@ def test_staff_create_a_draft_course_with_modules_in_the_admin(staff_client):
     response = staff_client.post(edit_url, data)
     assert response.status_code == 302, response.content[:2000]
     course.refresh_from_db()
-    assert course.live is True and course.status == Course.Status.PUBLISHED
+    assert course.live is True
 
 
 def test_staff_preview_a_course_in_the_admin(staff_client, course):

@@ -33,7 +33,7 @@ def test_auditor_applies_uploads_evidence_and_submits(page, tmp_path):
     )
     programme = ProgrammeFactory(standard_version=version, name="CoC V2 auditor accreditation")
     course = Course.objects.create(
-        title="Chain of Custody auditor training", slug="coc-training", status="published"
+        title="Chain of Custody auditor training", slug="coc-training", live=True
     )
     RequirementFactory(
         programme=programme,
