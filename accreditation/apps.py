@@ -6,18 +6,9 @@ class AccreditationConfig(AppConfig):
     name = "accreditation"
     verbose_name = _("Accreditation")
 
-    def ready(self):
-        from accreditation import (
-            payments_wiring,
-            public_wiring,  # noqa: F401  (register API, cache, verify)
-        )
+    def ready(self) -> None:
+        # The register API adds its router to /api/v1/ (lms.api may not import us).
+        from accreditation import api  # noqa: F401
+        from accreditation.cache import connect_purge_signals
 
-        payments_wiring.register()
-
-        try:
-            from courses.dashboard import register_panel
-        except ImportError:  # the dashboard is not built: nothing to register
-            return
-        from accreditation.dashboard import render_panel
-
-        register_panel("accreditation", 20, render_panel)
+        connect_purge_signals()

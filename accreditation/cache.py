@@ -2,9 +2,8 @@
 
 Keys carry a *register generation* kept in the cache; purging bumps the generation, so every
 cached page (HTML, CSV, API lists, in every language) is stale at once without scanning keys.
-``accreditation.signals.register_changed`` (sent by the services after commit) and the
-post_save / post_delete signals of the register models (a safety net for admin edits and
-scripts) both purge.
+One way purges: the post_save / post_delete signals of every model shown on the register
+(services, admin edits, imports and scripts alike), after commit.
 
 What a cached page may hold: only what any anonymous visitor sees. A page is stored only
 when it was built for a request with no session and no flash-message cookie, and only if
@@ -177,17 +176,16 @@ _connected = False
 
 
 def connect_purge_signals() -> None:
-    """Purges on ``register_changed`` and on any save/delete of a register model."""
+    """Purges after commit on any save/delete of a model shown on the register."""
     global _connected
     if _connected:
         return
     _connected = True
     from accreditation import models
-    from accreditation.signals import register_changed
 
-    register_changed.connect(purge, dispatch_uid="accreditation.register.purge")
     for model in (
         models.Standard,
+        models.StandardVersion,
         models.Sector,
         models.AuditFirm,
         models.FirmAccreditationPeriod,

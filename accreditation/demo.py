@@ -38,6 +38,7 @@ from accreditation.models import (
     Sector,
     StandardVersion,
 )
+from courses.models import Course
 from lms import roles
 from lms.models import User
 
@@ -190,11 +191,6 @@ def _programme_requirements(stdout) -> None:
                 "sort_order": 20,
             },
         )
-        try:
-            from courses.models import Course
-            from courses.quiz.models import Quiz
-        except ImportError:  # pragma: no cover - the courses app is always there
-            continue
         names = {"PS": "Performance Standard", "CoC": "Chain of Custody"}
         course = Course.objects.filter(
             audience="auditors", title__icontains=names.get(code, code)
@@ -213,7 +209,7 @@ def _programme_requirements(stdout) -> None:
                 recency_months=24,
                 sort_order=30,
             )
-        del Quiz  # the demo exam is not required: demo people cannot sit it for real
+        # The demo exam is not required: demo people cannot sit it for real.
     _say(stdout, "programme requirements ready")
 
 

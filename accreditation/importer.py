@@ -50,7 +50,6 @@ from accreditation.models import (
     Standard,
     StandardVersion,
 )
-from accreditation.signals import register_changed
 from lms import roles
 
 COLUMNS = [
@@ -342,8 +341,6 @@ def import_register(
                 _import_row(row, report, today, filename)
             if dry_run:
                 raise _DryRunRollback
-            if report.changed:
-                transaction.on_commit(lambda: register_changed.send(sender=Accreditation))
     except _DryRunRollback:
         pass
     return report

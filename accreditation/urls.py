@@ -1,8 +1,9 @@
-from importlib.util import find_spec
+"""The accreditation app's URLs: the auditor's own pages, the public register, certificates
+and the firm admin's page (/verify/<code>/ is courses' shared page)."""
 
-from django.urls import include, path
+from django.urls import path
 
-from accreditation import views_auditor
+from accreditation import views_auditor, views_firm, views_public
 
 app_name = "accreditation"
 
@@ -36,8 +37,15 @@ urlpatterns = [
         name="evidence_file",
     ),
     path("accreditation/profile/", views_auditor.profile, name="profile"),
+    path("accreditation/firm/", views_firm.firm_admin, name="firm_admin"),
+    path(
+        "accreditation/certificates/<str:code>.pdf",
+        views_public.certificate_pdf,
+        name="certificate_pdf",
+    ),
+    path("auditors/", views_public.auditor_list, name="register"),
+    path("auditors/export.csv", views_public.export_csv, name="register_csv"),
+    path("auditors/firms/", views_public.firm_list, name="register_firms"),
+    path("auditors/firms/<slug:slug>/", views_public.firm_detail, name="register_firm"),
+    path("auditors/<int:pk>/", views_public.auditor_detail, name="register_auditor"),
 ]
-
-# The public register, certificates and /verify/ live in urls_public (built alongside).
-if find_spec("accreditation.urls_public") is not None:
-    urlpatterns.append(path("", include("accreditation.urls_public")))

@@ -1,4 +1,5 @@
-"""Accreditation certificates on the public /verify/<code>/ page (courses' shared registry).
+"""Accreditation certificates on the public /verify/<code>/ page (courses' ``verify_certificate``
+hook, registered in ``accreditation/wagtail_hooks.py``).
 
 The page shows the accreditation's status *today* and every scope element's status, so a
 suspended or withdrawn accreditation verifies as such. Statuses come from the eligibility
@@ -23,6 +24,7 @@ from accreditation.models import (
     ScopeStatus,
     ScopeStatusChange,
 )
+from courses.verification import VerificationResult
 
 
 def accreditations_with_history() -> QuerySet[Accreditation]:
@@ -143,8 +145,6 @@ def current_status(accreditation: Accreditation, on: datetime.date | None = None
 
 def find_accreditation_certificate(code: str):
     """The /verify/<code>/ lookup for accreditation certificates (None: not ours)."""
-    from courses.verification import VerificationResult
-
     accreditation = accreditation_by_code(code)
     if accreditation is None:
         return None
@@ -167,11 +167,3 @@ def find_accreditation_certificate(code: str):
         details=details,
         valid_until=state.valid_until if state.valid else None,
     )
-
-
-def register() -> None:
-    try:
-        from courses.verification import register_verifier
-    except ImportError:  # the shared verification page is not there yet
-        return
-    register_verifier(find_accreditation_certificate)

@@ -82,7 +82,6 @@ def application_review(request, pk: int):
         Application.objects.select_related("auditor__user", "firm", "standard_version__standard"),
         pk=pk,
     )
-    services.application_refresh_status(application=application)
     open_ = application.status in services.OPEN_STATUSES
     grant_form = GrantForm(application=application, prefix="grant")
     reject_form = ReasonForm(prefix="reject")

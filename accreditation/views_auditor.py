@@ -35,12 +35,12 @@ def _own_application(request, pk: int) -> Application:
 
 @login_required
 def my_accreditation(request):
-    """Everything an auditor needs on one page; open applications move by themselves."""
+    """Everything an auditor needs on one page. Reads only: open applications are moved by
+    the services that change their requirements and by the daily run."""
     profile = AuditorProfile.objects.filter(user=request.user).first()
     applications = list(selectors.applications_of(user=request.user))
     rows = []
     for application in applications:
-        services.application_refresh_status(application=application)
         rows.append(
             {
                 "application": application,
@@ -112,7 +112,6 @@ def apply(request, version_pk: int):
 @login_required
 def application_detail(request, pk: int):
     application = _own_application(request, pk)
-    services.application_refresh_status(application=application)
     return render(
         request,
         "accreditation/application_detail.html",
@@ -184,11 +183,16 @@ def evidence_upload(request, pk: int):
 
 @login_required
 def profile(request):
-    auditor = services.auditor_profile_ensure(user=request.user)
+    """The auditor profile form. Showing it creates nothing: the profile (and the Auditors
+    group) is made when the form is saved."""
+    auditor = AuditorProfile.objects.filter(user=request.user).first() or AuditorProfile(
+        user=request.user
+    )
     form = AuditorProfileForm(request.POST or None, instance=auditor)
     if request.method == "POST" and form.is_valid():
+        saved = services.auditor_profile_ensure(user=request.user)
         services.auditor_profile_update(
-            profile=AuditorProfile.objects.get(pk=auditor.pk),  # the form changed ``auditor``
+            profile=AuditorProfile.objects.get(pk=saved.pk),  # the form changed ``auditor``
             languages=form.cleaned_data["languages"],
             listed_consent=form.cleaned_data["listed_consent"],
         )

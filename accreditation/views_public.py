@@ -7,8 +7,6 @@ API) and is served from the register cache for anonymous visitors.
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -20,6 +18,7 @@ from django_countries import countries
 from accreditation import certificates, permissions, register
 from accreditation.cache import cached_register_view
 from accreditation.verification import accreditation_by_code
+from lms import safe_csv
 
 
 def _filter_context(request: HttpRequest, reference: register.Reference) -> dict:
@@ -106,22 +105,18 @@ def firm_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for streaming csv.writer output."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 @require_safe
 @cached_register_view
 def export_csv(request: HttpRequest) -> HttpResponse:
-    """The auditors matching exactly the current filter, one row per scope element."""
+    """The auditors matching exactly the current filter, one row per scope element.
+
+    Names and firm names are people's own text: cells a spreadsheet would read as a formula
+    are neutralised (``lms.safe_csv``)."""
     _reference, register_filter, errors = _parse(request)
     if errors:
         message = "\n".join(f"{param}: {msg}" for param, msg in errors.items())
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
-    writer = csv.writer(_Echo())
+    writer = safe_csv.writer(safe_csv.Echo())
 
     def lines():
         yield writer.writerow(register.CSV_COLUMNS)

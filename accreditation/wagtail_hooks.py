@@ -4,24 +4,35 @@ Reference data, programmes (with their requirements inline), firms (with their s
 and auditor profiles are edited with plain forms. Applications, accreditations and firms'
 own accreditation change only through decision screens (views_admin) that call the services:
 their "edit" URLs open those screens. The decisions log is read-only.
+
+Also what accreditation plugs into the apps below it: the learner dashboard's panel
+(``dashboard_panel``, see ``courses/dashboard.py``), accreditation certificates on
+/verify/<code>/ (``verify_certificate``, see ``courses/verification.py``), and the firms and
+auditors of firm admins for payments (``payments_firms_for_admin``,
+``payments_sitting_candidates``, see ``courses/payments/firms.py``).
 """
 
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic.models import CreateView, DeleteView, EditView
+from wagtail.admin.views.generic.models import CreateView, EditView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from accreditation import selectors, views_admin
+from accreditation import selectors, services, verification, views_admin
+from accreditation.dashboard import render_panel
 from accreditation.models import (
     Accreditation,
+    Affiliation,
     Application,
     AuditFirm,
     AuditorProfile,
@@ -31,7 +42,7 @@ from accreditation.models import (
     Standard,
     StandardVersion,
 )
-from accreditation.services import notify_register_changed
+from courses.payments.firms import FirmRef
 
 
 class LinkColumn(Column):
@@ -50,37 +61,7 @@ class LinkColumn(Column):
         )
 
 
-class RegisterCreateView(CreateView):
-    """Saves, then tells the public register (after commit) that its data changed."""
-
-    def save_instance(self):
-        instance = super().save_instance()
-        notify_register_changed(self.model)
-        return instance
-
-
-class RegisterEditView(EditView):
-    def save_instance(self):
-        instance = super().save_instance()
-        notify_register_changed(self.model)
-        return instance
-
-
-class RegisterDeleteView(DeleteView):
-    def delete_action(self):
-        super().delete_action()
-        notify_register_changed(self.model)
-
-
-class RegisterVisibleViewSet(ModelViewSet):
-    """Edits of data shown on the public register purge its cache."""
-
-    add_view_class = RegisterCreateView
-    edit_view_class = RegisterEditView
-    delete_view_class = RegisterDeleteView
-
-
-class StandardViewSet(RegisterVisibleViewSet):
+class StandardViewSet(ModelViewSet):
     model = Standard
     icon = "doc-full"
     menu_label = _("Standards")
@@ -89,7 +70,7 @@ class StandardViewSet(RegisterVisibleViewSet):
     copy_view_enabled = False
 
 
-class SectorViewSet(RegisterVisibleViewSet):
+class SectorViewSet(ModelViewSet):
     model = Sector
     icon = "tag"
     menu_label = _("Sectors")
@@ -100,7 +81,7 @@ class SectorViewSet(RegisterVisibleViewSet):
     copy_view_enabled = False
 
 
-class StandardVersionViewSet(RegisterVisibleViewSet):
+class StandardVersionViewSet(ModelViewSet):
     model = StandardVersion
     icon = "date"
     menu_label = _("Standard versions")
@@ -115,8 +96,28 @@ class StandardVersionViewSet(RegisterVisibleViewSet):
     copy_view_enabled = False
 
 
+class _RequirementsChanged:
+    """Saving a programme may change what its open applications still need: re-check them
+    (a page view never does)."""
+
+    def save_instance(self):
+        instance = super().save_instance()
+        services.applications_refresh_for_version(standard_version=instance.standard_version)
+        return instance
+
+
+class ProgrammeCreateView(_RequirementsChanged, CreateView):
+    pass
+
+
+class ProgrammeEditView(_RequirementsChanged, EditView):
+    pass
+
+
 class ProgrammeViewSet(ModelViewSet):
     model = Programme
+    add_view_class = ProgrammeCreateView
+    edit_view_class = ProgrammeEditView
     icon = "list-ul"
     menu_label = _("Programmes")
     panels = [
@@ -150,7 +151,7 @@ class ProgrammeViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class AuditFirmViewSet(RegisterVisibleViewSet):
+class AuditFirmViewSet(ModelViewSet):
     model = AuditFirm
     icon = "group"
     menu_label = _("Audit firms")
@@ -204,7 +205,7 @@ def _firm_accredited(firm) -> str:
     return str(_("yes")) if selectors.firm_accredited_on(firm) else str(_("no"))
 
 
-class AuditorProfileViewSet(RegisterVisibleViewSet):
+class AuditorProfileViewSet(ModelViewSet):
     model = AuditorProfile
     icon = "user"
     menu_label = _("Auditors")
@@ -338,3 +339,43 @@ class AccreditationGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_viewset():
     return AccreditationGroup()
+
+
+hooks.register("dashboard_panel", render_panel, order=20)
+hooks.register("verify_certificate", verification.find_accreditation_certificate)
+
+
+@hooks.register("payments_firms_for_admin")
+def firms_administered_by(user) -> list[FirmRef]:
+    """The audit firms ``user`` administers, as payments refers to them."""
+    if not user.is_authenticated:
+        return []
+    return [
+        FirmRef("accreditation.auditfirm", str(firm.pk), firm.name)
+        for firm in user.administered_firms.all()
+    ]
+
+
+@hooks.register("payments_sitting_candidates")
+def firm_sitting_candidates(admin) -> QuerySet:
+    """The firm admin's own auditors (active accounts with a current affiliation to a firm
+    the admin runs): the only people a paid sitting may go to, and the only ones the
+    sittings page lists."""
+    today = timezone.localdate()
+    affiliations = Affiliation.objects.filter(firm__admins=admin).filter(
+        Q(until__isnull=True) | Q(until__gte=today)
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, auditor_profile__affiliations__in=affiliations)
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+@hooks.register("courses_learning_record_changed")
+@hooks.register("quiz_attempt_finalised")
+def move_applications_after_learning(user=None, attempt=None) -> None:
+    """A course completed, an assignment accepted or a quiz or exam finalised may meet a
+    requirement: the person's open applications move at once, not on their next page view."""
+    services.applications_refresh_for_user(user=user if user is not None else attempt.user)

@@ -10,10 +10,3 @@ class CmsConfig(AppConfig):
         from cms.documents import keep_documents_private
 
         keep_documents_private()
-        try:
-            from courses.dashboard import register_panel
-        except ImportError:  # the learner dashboard is not there (yet)
-            return
-        from cms.dashboard import render_progress_panel
-
-        register_panel("learning-modules", 30, render_progress_panel)

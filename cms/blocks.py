@@ -8,13 +8,14 @@ external link shown as a plain link, never an embed.
 from __future__ import annotations
 
 from django import forms
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
+
+from courses.quiz.models import Quiz
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -156,13 +157,10 @@ class QuizChooserBlock(blocks.ChooserBlock):
 
     @cached_property
     def target_model(self):
-        return apps.get_model("quiz", "Quiz")
+        return Quiz
 
     def get_queryset(self):
-        queryset = self.target_model.objects.all()
-        if any(f.name == "is_exam" for f in self.target_model._meta.get_fields()):
-            queryset = queryset.filter(is_exam=False)
-        return queryset
+        return Quiz.objects.filter(is_exam=False)
 
     @cached_property
     def field(self):

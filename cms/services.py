@@ -10,7 +10,9 @@ from lms.models import User
 
 
 def module_progress_start(*, user: User, module: LearningModulePage) -> ModuleProgress:
-    """Records that ``user`` opened ``module`` (once; a completed module stays completed)."""
+    """Records that ``user`` opened ``module`` (once; a completed module stays completed).
+
+    Called by the module page's own POST once it has loaded, never by the GET showing it."""
     progress, _ = ModuleProgress.objects.get_or_create(
         user=user, module=module, defaults={"started_at": timezone.now()}
     )

@@ -48,6 +48,18 @@ def module_complete(request, page_id: int):
     return redirect(module.get_url(request) or "/")
 
 
+@require_POST
+@login_required
+def module_start(request, page_id: int):
+    """Records the module as started. The module page posts here once it has loaded
+    (``data-record-visit``), so that showing a page never writes."""
+    module = get_object_or_404(LearningModulePage.objects.live(), pk=page_id)
+    if not can_record_progress(request.user, module):
+        raise PermissionDenied
+    services.module_progress_start(user=request.user, module=module)
+    return HttpResponse(status=204)
+
+
 def session_calendar(request, page_id: int):
     """The live session of a recording as an .ics file, for the person's own calendar."""
     recording = get_object_or_404(RecordingPage.objects.live(), pk=page_id)

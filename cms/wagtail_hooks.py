@@ -1,5 +1,6 @@
-"""Admin wiring of the content site (speakers, images lacking alt text) and the access
-check on documents."""
+"""Admin wiring of the content site (speakers, images lacking alt text), the access
+check on documents, and the "Learning modules" panel of the learner dashboard
+(``dashboard_panel``, see ``courses/dashboard.py``)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms import selectors
+from cms.dashboard import render_progress_panel
 from cms.models import Person
 from cms.permissions import can_download_document, can_view_members_only
 
@@ -64,3 +66,6 @@ def refuse_documents_to_outsiders(document, request):
     response = TemplateResponse(request, template, {"document": document}, status=403)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+hooks.register("dashboard_panel", render_progress_panel, order=30)

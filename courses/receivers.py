@@ -1,5 +1,6 @@
-"""What courses plugs into the engines below it: certificate verification, the quiz start
-gate, and what happens when a quiz attempt is finalised."""
+"""What courses plugs into the quiz engine below it (registered as Wagtail hooks in
+``courses/wagtail_hooks.py``): the start gate of exams that are course lessons, and what
+happens when a quiz attempt is finalised."""
 
 from __future__ import annotations
 
@@ -7,33 +8,14 @@ import logging
 
 from django.utils.translation import gettext as _
 
-from courses.verification import VerificationResult
-
 logger = logging.getLogger(__name__)
 
 
-def find_course_certificate(code: str) -> VerificationResult | None:
-    """The verification lookup for certificates of completion."""
-    from courses.models import Certificate
-
-    certificate = Certificate.objects.filter(code=code).first()
-    if certificate is None:
-        return None
-    return VerificationResult(
-        kind=_("Certificate of completion"),
-        holder_name=certificate.holder_name,
-        title=certificate.course_title,
-        issued_on=certificate.issued_on,
-        valid=certificate.is_valid,
-        status_label=_("Valid") if certificate.is_valid else _("Revoked"),
-    )
-
-
 def quiz_start_gate(user, quiz) -> str | None:
-    """The quiz engine's start gate: an exam that is a lesson of a course is for the people
-    enrolled on that course (active or completed). Practice quizzes stay open: the content
-    site places them inline as knowledge checks for members."""
-    if not getattr(quiz, "is_exam", False):
+    """The quiz engine's ``quiz_start_refusal`` hook: an exam that is a lesson of a course
+    is for the people enrolled on that course (active or completed). Practice quizzes stay
+    open: the content site places them inline as knowledge checks for members."""
+    if not quiz.is_exam:
         return None
     from courses.models import Course
     from courses.selectors import user_may_take_quiz

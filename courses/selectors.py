@@ -99,7 +99,7 @@ def enrol_blockers(*, user: User | AnonymousUser, course: Course) -> list[str]:
     if not user.is_authenticated:
         return [_("Sign in to enrol.")]
     reasons = []
-    if course.status != Course.Status.PUBLISHED:
+    if not course.live:
         reasons.append(_("This course is not published."))
     if not permissions.audience_allows(user, course):
         reasons.append(
@@ -168,7 +168,7 @@ def may_read_course_document(*, user: User | AnonymousUser, document) -> bool:
     if not user.is_authenticated:
         return False
     for course in courses_using_document(document=document):
-        if course.status != Course.Status.PUBLISHED and not permissions.is_course_staff(user):
+        if not course.live and not permissions.is_course_staff(user):
             continue
         if permissions.can_view_lessons(user, current_enrollment(user=user, course=course)):
             return True

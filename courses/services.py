@@ -10,8 +10,9 @@ import datetime
 import logging
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from wagtail import hooks
 from wagtail.log_actions import log
 
 from courses import selectors
@@ -116,18 +117,40 @@ def _locked_open_enrollment(*, user: User, course: Course) -> Enrollment | None:
     )
 
 
+def _open_enrollment(
+    *, user: User, course: Course, status: str, source: str, actor: User | None = None
+) -> tuple[Enrollment, bool]:
+    """(enrolment, created): the learner's open enrolment on the course, made if missing.
+
+    Requests racing to enrol the same learner (a double click, parallel tabs) all find no
+    row to lock; the unique constraint on open enrolments lets one insert win and refuses
+    the others, which then read the winner's row. Must run inside a transaction.
+    """
+    existing = _locked_open_enrollment(user=user, course=course)
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return _create_enrollment(
+                user=user, course=course, status=status, source=source, actor=actor
+            ), True
+    except IntegrityError:
+        existing = _locked_open_enrollment(user=user, course=course)
+        if existing is None:  # not the open-enrolment constraint: a real error
+            raise
+        return existing, False
+
+
 @transaction.atomic
 def enrollment_create_pending(*, user: User, course: Course) -> Enrollment:
     """A place held for a paid course until payment arrives (payments calls this).
 
     Returns the open enrolment if there already is one (pending or active).
     """
-    existing = _locked_open_enrollment(user=user, course=course)
-    if existing is not None:
-        return existing
-    return _create_enrollment(
+    enrollment, _created = _open_enrollment(
         user=user, course=course, status=EnrollmentStatus.PENDING_PAYMENT, source="payment"
     )
+    return enrollment
 
 
 @transaction.atomic
@@ -136,19 +159,18 @@ def enrollment_activate(
 ) -> Enrollment:
     """Opens the course to the learner. Idempotent: an active enrolment is returned as is,
     a pending one becomes active, otherwise a new active enrolment is made (a retake when
-    the learner completed the course before)."""
-    existing = _locked_open_enrollment(user=user, course=course)
-    if existing is not None:
-        if existing.status == EnrollmentStatus.PENDING_PAYMENT:
-            existing.source = source
-            existing.save(update_fields=["source"])
-            enrollment_set_status(
-                enrollment=existing, status=EnrollmentStatus.ACTIVE, actor=actor, reason=source
-            )
-        return existing
-    return _create_enrollment(
+    the learner completed the course before). Concurrent calls for one learner and course
+    all return the same enrolment."""
+    enrollment, created = _open_enrollment(
         user=user, course=course, status=EnrollmentStatus.ACTIVE, source=source, actor=actor
     )
+    if not created and enrollment.status == EnrollmentStatus.PENDING_PAYMENT:
+        enrollment.source = source
+        enrollment.save(update_fields=["source"])
+        enrollment_set_status(
+            enrollment=enrollment, status=EnrollmentStatus.ACTIVE, actor=actor, reason=source
+        )
+    return enrollment
 
 
 @transaction.atomic
@@ -181,7 +203,10 @@ def enrollment_self_enrol(*, user: User, course: Course) -> Enrollment:
 
 
 def enrollment_record_visit(*, enrollment: Enrollment, lesson: Lesson) -> None:
-    """Remembers the lesson the learner opened last ("continue where you left off")."""
+    """Remembers the lesson the learner opened last ("continue where you left off").
+
+    Called by the lesson page's own POST (``courses:lesson_visit``, sent by the page's
+    script once it has loaded), never by the GET that shows the lesson."""
     enrollment.last_lesson = lesson
     enrollment.last_visited_at = timezone.now()
     enrollment.save(update_fields=["last_lesson", "last_visited_at"])
@@ -219,6 +244,11 @@ def enrollment_refresh_completion(*, enrollment: Enrollment) -> CourseCompletion
     accepted). Then: the quiz/assignment lessons done are recorded as rows, a
     CourseCompletion dated the day the last required lesson was done is added, the
     enrolment becomes completed and a certificate is issued.
+
+    Called where an input of the rule changes, never by a page view: a lesson marked done
+    (``lesson_mark_done``), a submission accepted (``submission_mark``), a quiz attempt
+    finalised (the ``quiz_attempt_finalised`` hook in ``courses.wagtail_hooks``), and the
+    daily ``courses_refresh_completions`` sweep (e.g. after a lesson stops being required).
     """
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if enrollment.status != EnrollmentStatus.ACTIVE:
@@ -251,14 +281,31 @@ def enrollment_refresh_completion(*, enrollment: Enrollment) -> CourseCompletion
         enrollment=enrollment, status=EnrollmentStatus.COMPLETED, reason="completion rule met"
     )
     certificate_issue(completion=completion)
+    _learning_record_changed(enrollment.user_id)
     return completion
 
 
-def enrollments_refresh_for_user(*, user: User) -> None:
-    """Re-checks every active enrolment of the learner (the quiz engine cannot call us, so
-    the course page and the dashboard do)."""
-    for enrollment in Enrollment.objects.filter(user=user, status=EnrollmentStatus.ACTIVE):
-        enrollment_refresh_completion(enrollment=enrollment)
+LEARNING_RECORD_CHANGED_HOOK = "courses_learning_record_changed"
+
+
+def _announce_learning_record_changed(user_id: int) -> None:
+    """Tells the apps above courses that a learner's record changed (a course completed, an
+    assignment accepted), once the transaction has committed. Each function registered with
+    ``@hooks.register("courses_learning_record_changed")`` is called with ``user=``
+    (accreditation moves the learner's open applications). A failing hook is logged; the
+    record stands."""
+    user = User.objects.get(pk=user_id)
+    for hook in hooks.get_hooks(LEARNING_RECORD_CHANGED_HOOK):
+        try:
+            hook(user=user)
+        except Exception:
+            logger.exception(
+                "%s hook %r failed for user %s", LEARNING_RECORD_CHANGED_HOOK, hook, user_id
+            )
+
+
+def _learning_record_changed(user_id: int) -> None:
+    transaction.on_commit(lambda: _announce_learning_record_changed(user_id))
 
 
 # --- Certificates ---------------------------------------------------------------------
@@ -366,4 +413,5 @@ def submission_mark(
             course__modules__lessons__assignment=submission.assignment,
         ).distinct():
             enrollment_refresh_completion(enrollment=enrollment)
+        _learning_record_changed(submission.user_id)
     return submission

@@ -10,6 +10,11 @@ urlpatterns = [
     path("courses/<slug:slug>/enrol/", views.enrol, name="enrol"),
     path("courses/<slug:slug>/lessons/<int:lesson_id>/", views.lesson_detail, name="lesson"),
     path(
+        "courses/<slug:slug>/lessons/<int:lesson_id>/visit/",
+        views.lesson_visit,
+        name="lesson_visit",
+    ),
+    path(
         "courses/<slug:slug>/lessons/<int:lesson_id>/done/",
         views.lesson_mark_done,
         name="lesson_done",

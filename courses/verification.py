@@ -1,21 +1,28 @@
 """Public certificate verification: one URL (/verify/<code>/) for every kind of certificate.
 
-Each app that issues certificates registers a lookup::
+Courses answers for its own certificates of completion; apps above it answer for theirs
+through one Wagtail hook:
 
-    from courses.verification import VerificationResult, register_verifier
-    register_verifier(find_accreditation_certificate)
+``verify_certificate``
+    ``fn(code: str) -> VerificationResult | None``, registered in the higher app's
+    ``wagtail_hooks.py`` with ``@hooks.register("verify_certificate")`` (accreditation
+    registers its accreditation certificates).
 
-``lookup(code)`` returns a ``VerificationResult`` or ``None``. The page shows only what
-the result holds: name, title, date, validity and the extra ``details`` rows.
+The page shows only what the result holds: name, title, date, validity and the extra
+``details`` rows.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-Lookup = Callable[[str], "VerificationResult | None"]
+from django.utils.translation import gettext as _
+from wagtail import hooks
+
+from courses.models import Certificate
+
+VERIFY_CERTIFICATE_HOOK = "verify_certificate"
 
 
 @dataclass(frozen=True)
@@ -30,23 +37,27 @@ class VerificationResult:
     valid_until: datetime.date | None = None
 
 
-_verifiers: list[Lookup] = []
-
-
-def register_verifier(lookup: Lookup) -> None:
-    """Adds a lookup (once; registering the same function again does nothing)."""
-    if lookup not in _verifiers:
-        _verifiers.append(lookup)
-
-
-def unregister_verifier(lookup: Lookup) -> None:
-    if lookup in _verifiers:
-        _verifiers.remove(lookup)
+def find_course_certificate(code: str) -> VerificationResult | None:
+    """A certificate of completion with this code, as the verification page shows it."""
+    certificate = Certificate.objects.filter(code=code).first()
+    if certificate is None:
+        return None
+    return VerificationResult(
+        kind=_("Certificate of completion"),
+        holder_name=certificate.holder_name,
+        title=certificate.course_title,
+        issued_on=certificate.issued_on,
+        valid=certificate.is_valid,
+        status_label=_("Valid") if certificate.is_valid else _("Revoked"),
+    )
 
 
 def verify_code(code: str) -> VerificationResult | None:
-    """The first registered lookup that knows this code answers."""
-    for lookup in list(_verifiers):
+    """A certificate of completion with this code, else the first app that knows it."""
+    result = find_course_certificate(code)
+    if result is not None:
+        return result
+    for lookup in hooks.get_hooks(VERIFY_CERTIFICATE_HOOK):
         result = lookup(code)
         if result is not None:
             return result

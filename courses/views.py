@@ -1,6 +1,7 @@
 """Learner pages: catalogue, course outline, lessons, assignments, dashboard, verification.
 
 Views stay thin: they ask selectors and permissions, call one service, then redirect.
+A GET only reads: completion is recomputed by the services that change its inputs.
 """
 
 from __future__ import annotations
@@ -56,9 +57,6 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     course = _course_or_404(request, slug)
     enrollment = selectors.current_enrollment(user=request.user, course=course)
-    if enrollment is not None and enrollment.status == EnrollmentStatus.ACTIVE:
-        services.enrollment_refresh_completion(enrollment=enrollment)
-        enrollment.refresh_from_db()
     outline = selectors.course_outline(course=course, enrollment=enrollment)
     completion = getattr(enrollment, "completion", None) if enrollment else None
     price = selectors.course_price_for(user=request.user, course=course)
@@ -115,9 +113,21 @@ def lesson_detail(request: HttpRequest, slug: str, lesson_id: int) -> HttpRespon
     if response is not None:
         return response
     course, lesson, enrollment = found
-    if enrollment is not None and enrollment.status == EnrollmentStatus.ACTIVE:
-        services.enrollment_record_visit(enrollment=enrollment, lesson=lesson)
     return _render_lesson(request, course, lesson, enrollment)
+
+
+@require_POST
+@login_required
+def lesson_visit(request: HttpRequest, slug: str, lesson_id: int) -> HttpResponse:
+    """Remembers the lesson as the learner's place in the course. The lesson page posts
+    here once it has loaded (``data-record-visit``), so that showing a lesson never writes."""
+    course = _course_or_404(request, slug)
+    lesson = get_object_or_404(Lesson, pk=lesson_id, module__course=course)
+    enrollment = selectors.current_enrollment(user=request.user, course=course)
+    if enrollment is None or enrollment.status != EnrollmentStatus.ACTIVE:
+        raise PermissionDenied
+    services.enrollment_record_visit(enrollment=enrollment, lesson=lesson)
+    return HttpResponse(status=204)
 
 
 def _render_lesson(request, course, lesson, enrollment, form=None, status=200):
@@ -234,7 +244,6 @@ def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    services.enrollments_refresh_for_user(user=request.user)
     in_progress, completed, waiting = [], [], []
     for enrollment in selectors.learner_enrollments(user=request.user):
         outline = selectors.course_outline(course=enrollment.course, enrollment=enrollment)

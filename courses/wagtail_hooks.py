@@ -20,11 +20,12 @@ from wagtail.admin.panels import (
     InlinePanel,
     MultiFieldPanel,
 )
+from wagtail.admin.ui.tables import LiveStatusTagColumn
 from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from courses import admin_views, permissions
+from courses import admin_views, permissions, receivers
 from courses.models import (
     Assignment,
     Certificate,
@@ -38,8 +39,8 @@ class CourseViewSet(SnippetViewSet):
     model = Course
     icon = "folder-open-inverse"
     menu_label = _("Courses")
-    list_display = ["title", "audience", "status", "updated_at"]
-    list_filter = ["audience", "status"]
+    list_display = ["title", "audience", LiveStatusTagColumn(), "updated_at"]
+    list_filter = ["audience", "live"]
     search_fields = ["title", "summary"]
     panels = [
         FieldPanel("title"),
@@ -209,6 +210,10 @@ def register_course_log_actions(actions):
     actions.register_action(
         "courses.enrollment.revoked", _("Revoke enrolment"), _("Enrolment revoked")
     )
+
+
+# An exam that is a lesson of a course is for the people enrolled on that course.
+hooks.register("quiz_start_refusal", receivers.quiz_start_gate)
 
 
 @hooks.register("quiz_attempt_finalised")

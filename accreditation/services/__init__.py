@@ -2,7 +2,8 @@
 
 Every service is keyword-only, checks state, writes inside ``transaction.atomic()``, logs
 each human decision in the append-only ``Decision`` log (who, when, action code, reason,
-payload), and after commit sends its e-mail and ``register_changed``.
+payload), and after commit sends its e-mail. The public register's cache purges itself on
+every save of a model it shows (``accreditation/cache.py``).
 
 Status workflows:
 - applications: ``APPLICATION_TRANSITIONS`` (one service, ``_application_move``, moves a status
@@ -34,6 +35,8 @@ from accreditation.services.applications import (
     application_submit,
     application_update,
     application_withdraw_draft,
+    applications_refresh_for_user,
+    applications_refresh_for_version,
     auditor_profile_ensure,
     auditor_profile_update,
     evidence_review,
@@ -44,8 +47,6 @@ from accreditation.services.base import (
     _decide,
     _element_label,
     _reason,
-    _register_changed,
-    notify_register_changed,
 )
 from accreditation.services.firms import (
     firm_accreditation_grant,
@@ -64,7 +65,6 @@ __all__ = [
     "_decide",
     "_element_label",
     "_reason",
-    "_register_changed",
     "accreditation_grant",
     "accreditation_reduce_scope",
     "accreditation_reinstate",
@@ -78,6 +78,8 @@ __all__ = [
     "application_submit",
     "application_update",
     "application_withdraw_draft",
+    "applications_refresh_for_user",
+    "applications_refresh_for_version",
     "auditor_profile_ensure",
     "auditor_profile_update",
     "evidence_review",
@@ -88,5 +90,4 @@ __all__ = [
     "firm_accreditation_renew",
     "firm_accreditation_suspend",
     "firm_accreditation_withdraw",
-    "notify_register_changed",
 ]

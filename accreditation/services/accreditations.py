@@ -34,9 +34,7 @@ from accreditation.services.base import (  # noqa: F401
     _decide,
     _element_label,
     _reason,
-    _register_changed,
     _today,
-    notify_register_changed,
 )
 
 # --- accreditations -------------------------------------------------------------------
@@ -125,7 +123,6 @@ def _change_scope(
         ScopeStatusChange.objects.create(
             element=element, status=to, effective_from=effective, decision=decision
         )
-    _register_changed()
     return decision
 
 
@@ -219,7 +216,6 @@ def accreditation_grant(
             element=element, status=ScopeStatus.ACTIVE, effective_from=valid_from, decision=decision
         )
     _application_move(application, S.GRANTED, by=actor, note=reason)
-    _register_changed()
     return accreditation
 
 
@@ -377,7 +373,6 @@ def accreditation_renew(
             )
         element.valid_until = new_until
         element.save(update_fields=["valid_until"])
-    _register_changed()
     return decision
 
 
@@ -418,5 +413,4 @@ def expire_due(*, on: datetime.date | None = None) -> int:
                     decision=decision,
                 )
                 count += 1
-            _register_changed()
     return count

@@ -28,9 +28,7 @@ from accreditation.services.base import (  # noqa: F401
     _decide,
     _element_label,
     _reason,
-    _register_changed,
     _today,
-    notify_register_changed,
 )
 from lms import roles
 
@@ -65,7 +63,6 @@ def auditor_profile_update(
             fields.append(name)
     if fields:
         profile.save(update_fields=fields)
-        _register_changed(AuditorProfile)
     return profile
 
 
@@ -198,21 +195,53 @@ def application_submit(*, application: Application, by) -> Application:
     return application_refresh_status(application=application)
 
 
+@transaction.atomic
 def application_refresh_status(
     *, application: Application, on: datetime.date | None = None
 ) -> Application:
     """Moves an open application by itself: to "ready for review" once every requirement is
-    met, to "in training" while some are missing. Safe to call any time (auditor page,
-    evidence review, daily run)."""
+    met, to "in training" while some are missing. Idempotent; the row is locked first, so
+    two callers at once record one move, not two.
+
+    Called where an input changes, never by a page view: submission, evidence review, a
+    learner's record changing (``applications_refresh_for_user``: a course completed, a quiz
+    or exam finalised, an assignment accepted), a programme's requirements edited
+    (``applications_refresh_for_version``) and the daily run (recency windows lapse)."""
+    if application.status not in OPEN_STATUSES:
+        return application
+    application = _lock_application(application)
     if application.status not in OPEN_STATUSES:
         return application
     met = selectors.all_requirements_met(application=application, on=on)
-    with transaction.atomic():
-        if met and application.status != S.READY_FOR_REVIEW:
-            _application_move(application, S.READY_FOR_REVIEW, note="every requirement is met")
-        elif not met and application.status in (S.SUBMITTED, S.READY_FOR_REVIEW):
-            _application_move(application, S.IN_TRAINING, note="requirements missing")
+    if met and application.status != S.READY_FOR_REVIEW:
+        _application_move(application, S.READY_FOR_REVIEW, note="every requirement is met")
+    elif not met and application.status in (S.SUBMITTED, S.READY_FOR_REVIEW):
+        _application_move(application, S.IN_TRAINING, note="requirements missing")
     return application
+
+
+def applications_refresh_for_user(*, user) -> int:
+    """Re-checks the person's open applications after their learning record changed (the
+    ``courses_learning_record_changed`` and ``quiz_attempt_finalised`` hooks in
+    ``accreditation.wagtail_hooks``). Returns how many moved."""
+    return _refresh_each(Application.objects.filter(auditor__user=user, status__in=OPEN_STATUSES))
+
+
+def applications_refresh_for_version(*, standard_version: StandardVersion) -> int:
+    """Re-checks the open applications for a standard version after its programme's
+    requirements were edited. Returns how many moved."""
+    return _refresh_each(
+        Application.objects.filter(standard_version=standard_version, status__in=OPEN_STATUSES)
+    )
+
+
+def _refresh_each(applications) -> int:
+    moved = 0
+    for application in applications:
+        before = application.status
+        if application_refresh_status(application=application).status != before:
+            moved += 1
+    return moved
 
 
 @transaction.atomic

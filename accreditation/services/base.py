@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries as country_registry
@@ -18,7 +17,6 @@ from accreditation.models import (
     Decision,
     ScopeElement,
 )
-from accreditation.signals import register_changed
 
 
 class AccreditationError(ValidationError):
@@ -26,14 +24,6 @@ class AccreditationError(ValidationError):
 
 
 # --- plumbing -------------------------------------------------------------------------
-
-
-def notify_register_changed(sender=Accreditation) -> None:
-    """Sends ``register_changed`` once the current transaction commits."""
-    transaction.on_commit(lambda: register_changed.send(sender=sender))
-
-
-_register_changed = notify_register_changed
 
 
 def _reason(reason: str) -> str:

@@ -19,9 +19,7 @@ from accreditation.services.base import (  # noqa: F401
     _decide,
     _element_label,
     _reason,
-    _register_changed,
     _today,
-    notify_register_changed,
 )
 
 # --- firms ----------------------------------------------------------------------------
@@ -64,7 +62,6 @@ def firm_accreditation_grant(
         firm=firm,
         payload={"valid_from": valid_from.isoformat(), "valid_until": valid_until.isoformat()},
     )
-    _register_changed(AuditFirm)
     return period
 
 
@@ -98,7 +95,6 @@ def firm_accreditation_renew(
         firm=firm,
         payload={"valid_from": start.isoformat(), "valid_until": valid_until.isoformat()},
     )
-    _register_changed(AuditFirm)
     return period
 
 
@@ -130,7 +126,6 @@ def _firm_status_decision(
             firm=firm,
             payload={"effective_from": effective.isoformat()},
         )
-        _register_changed(AuditFirm)
         return decision
 
 

@@ -14,14 +14,10 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from accreditation.models import Sector
 from cms.blocks import BodyBlock
 from cms.models.access import MembersOnlyMixin, MembersOnlyPageForm
-
-
-class Audience(models.TextChoices):
-    PUBLIC = "public", _("Everyone")
-    MEMBERS = "members", _("Members")
-    AUDITORS = "auditors", _("Auditors")
+from courses.models import Audience  # one definition: who a course or a module is for
 
 
 class Standard(models.TextChoices):
@@ -29,22 +25,23 @@ class Standard(models.TextChoices):
     CHAIN_OF_CUSTODY = "CoC", _("Chain of Custody Standard")
 
 
-# Sector codes of today's standard versions (DESIGN.md). The accreditation app holds the
-# authoritative, versioned vocabularies; a module only labels which sectors it speaks to.
-SECTOR_CHOICES = [
-    ("bauxite-mining", _("Bauxite mining")),
-    ("bauxite-development", _("Bauxite development")),
-    ("alumina-refining", _("Alumina refining")),
-    ("high-purity-alumina", _("High-purity alumina")),
-    ("aluminium-smelting", _("Aluminium smelting")),
-    ("aluminium-remelting-refining", _("Aluminium re-melting / refining")),
-    ("casthouse", _("Casthouse")),
-    ("semi-fabrication", _("Semi-fabrication")),
-    ("material-conversion", _("Material conversion")),
-    ("post-casthouse", _("Post-casthouse")),
-    ("other-manufacturing", _("Other manufacturing or sale of products")),
-]
-SECTOR_LABELS = dict(SECTOR_CHOICES)
+def sector_names(slugs=None) -> dict[str, str]:
+    """Sector code -> name, read from the accreditation app's vocabularies (the one source).
+
+    A module labels the sectors it speaks to by code; a code shared by both standards
+    (``casthouse``) is one choice. With ``slugs``, only those codes.
+    """
+    sectors = Sector.objects.order_by("standard__code", "name")
+    if slugs is not None:
+        sectors = sectors.filter(slug__in=list(slugs))
+    names: dict[str, str] = {}
+    for slug, name in sectors.values_list("slug", "name"):
+        names.setdefault(slug, name)
+    return names
+
+
+def sector_choices() -> list[tuple[str, str]]:
+    return sorted(sector_names().items(), key=lambda item: item[1])
 
 
 class LearningModuleIndexPage(MembersOnlyMixin, Page):
@@ -86,7 +83,7 @@ class LearningModuleTag(TaggedItemBase):
 class LearningModuleForm(MembersOnlyPageForm):
     sectors = forms.MultipleChoiceField(
         label=_("sectors"),
-        choices=SECTOR_CHOICES,
+        choices=sector_choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -137,14 +134,15 @@ class LearningModulePage(MembersOnlyMixin, Page):
 
     @property
     def sector_labels(self) -> list[str]:
-        return [str(SECTOR_LABELS.get(code, code)) for code in self.sectors or []]
+        names = sector_names(self.sectors or [])
+        return [names.get(code, code) for code in self.sectors or []]
 
     def get_context(self, request, *args, **kwargs):
-        from cms import selectors, services
+        """Reads only: the page's script records the module as started with its own POST
+        (``cms:module_start``), and "Mark as complete" posts to ``cms:module_complete``."""
+        from cms import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        if request.user.is_authenticated and not getattr(request, "is_preview", False):
-            services.module_progress_start(user=request.user, module=self)
         context["progress"] = selectors.module_progress_map(user=request.user, modules=[self]).get(
             self.pk
         )

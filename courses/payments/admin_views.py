@@ -1,5 +1,7 @@
 """The staff page of one order (Wagtail admin): history, refunds, and the actions
-"mark paid" (invoice orders), "refund" and "cancel", each calling one service."""
+"mark paid" (invoice orders), "refund", "retry a refund" and "cancel", each calling one
+service. Any refusal (a ``ServiceError``, e.g. Stripe refusing a refund, which is then
+listed as failed) is shown as an error message on the page."""
 
 from __future__ import annotations
 
@@ -11,18 +13,23 @@ from django.utils.translation import gettext as _
 
 from courses.payments import permissions, selectors, services
 from courses.payments.forms import CancelForm, MarkPaidForm, RefundForm
-from courses.payments.models import Order, OrderStatus, PaymentMethod
+from courses.payments.models import Order, OrderStatus, PaymentMethod, Refund
+from lms.errors import ServiceError
 
 
-def order_manage(request, pk: int):
-    if not request.user.has_perm("payments.view_order"):
-        raise PermissionDenied
-    order = get_object_or_404(
+def _order(pk: int) -> Order:
+    return get_object_or_404(
         Order.objects.select_related("buyer").prefetch_related(
             "lines", "history__actor", "refunds__actor", "stripe_events"
         ),
         pk=pk,
     )
+
+
+def order_manage(request, pk: int):
+    if not request.user.has_perm("payments.view_order"):
+        raise PermissionDenied
+    order = _order(pk)
     action = request.POST.get("action") if request.method == "POST" else None
     mark_paid_form = MarkPaidForm(request.POST if action == "mark_paid" else None)
     refund_form = RefundForm(
@@ -69,6 +76,18 @@ def order_manage(request, pk: int):
                             % {"lines": "; ".join(result.not_revoked)},
                         )
                     return redirect("payments_admin:order_manage", pk=order.pk)
+            elif action == "retry_refund":
+                if not permissions.can_refund(request.user):
+                    raise PermissionDenied
+                refund = get_object_or_404(
+                    order.refunds.exclude(status=Refund.Status.DONE),
+                    pk=request.POST.get("refund"),
+                )
+                result = services.refund_retry(refund=refund, actor=request.user)
+                messages.success(
+                    request, _("Refunded %(amount)s.") % {"amount": result.refund.amount_display}
+                )
+                return redirect("payments_admin:order_manage", pk=order.pk)
             elif action == "cancel":
                 if not permissions.can_cancel(request.user):
                     raise PermissionDenied
@@ -78,14 +97,9 @@ def order_manage(request, pk: int):
                     )
                     messages.success(request, _("Cancelled."))
                     return redirect("payments_admin:order_manage", pk=order.pk)
-        except services.PaymentError as exc:
-            messages.error(request, str(exc))
-        except Exception as exc:  # Stripe's API refused or could not be reached
-            import stripe
-
-            if not isinstance(exc, stripe.StripeError):
-                raise
-            messages.error(request, _("Stripe refused the refund: %(error)s") % {"error": exc})
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            order = _order(pk)  # a refund Stripe refused is now listed as failed
     return TemplateResponse(
         request,
         "payments/admin/order_manage.html",
@@ -102,6 +116,8 @@ def order_manage(request, pk: int):
             and order.can_move_to(OrderStatus.PAID)
             and order.method == PaymentMethod.INVOICE,
             "can_refund": permissions.can_refund(request.user) and order.status == OrderStatus.PAID,
+            "can_retry_refunds": permissions.can_refund(request.user)
+            and order.status == OrderStatus.PAID,
             "can_cancel": permissions.can_cancel(request.user)
             and order.status == OrderStatus.PENDING,
         },

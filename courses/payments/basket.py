@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from courses.payments import conf
 from courses.payments.models import FIRM_KINDS, CatalogueItem, Kind, format_money
 from courses.payments.selectors import Quote, quote_for
+from lms.errors import ServiceError
 
 SESSION_KEY = "payments_basket"
 
@@ -68,7 +69,7 @@ class PricedBasket:
         return any(line.item.kind in FIRM_KINDS for line in self.lines)
 
 
-class BasketError(ValueError):
+class BasketError(ServiceError):
     """A choice the basket cannot hold; the message is safe to show."""
 
 

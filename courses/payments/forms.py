@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from courses.payments import conf
+from courses.payments.firms import FirmRef
 from courses.payments.models import PaymentMethod
-from courses.payments.registry import FirmRef
 
 
 class BuyForm(forms.Form):

@@ -1,18 +1,41 @@
-"""The fulfilments payments registers itself: course enrolment, exam sitting, firm fees.
+"""How a paid order line turns into access, and back: one fulfilment per kind of thing sold.
 
-Each talks to the courses and quiz apps only through their services and selectors.
+``FULFILMENTS`` maps each ``Kind`` to its fulfilment: course enrolment, exam sitting, firm
+fees. Each talks to the courses and quiz apps only through their services and selectors.
+
+``grant(line)`` runs inside the transaction that marks the order paid: if it raises, the
+payment is not recorded and Stripe retries the webhook. ``unused(line)`` says how many
+of the line's units could still be taken back (an unused sitting, a course not started);
+``revoke(line, units, reason)`` takes back at most ``units`` of them and returns how many
+it took. A refunded unit that could not be taken back was used: it is refunded without
+revoking, and staff are told so.
+
 Firm fees: payment never grants accreditation (that is a staff decision), so their
-built-in "grant" records the payment and tells the secretariat; the accreditation app may
-replace it with its own by calling ``register_fulfilment`` for the same kind.
+"grant" records the payment and tells the secretariat.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils import timezone
 
-from courses.payments.models import Kind, LineState, OrderLine, SittingVoucher
-from courses.payments.registry import register_fulfilment
+from courses.payments.models import Kind, OrderLine, SittingVoucher
+
+
+class FulfilmentNotRegistered(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class Fulfilment:
+    kind: str
+    grant: Callable[[OrderLine], None]
+    revoke: Callable[[OrderLine, int, str], int]
+    unused: Callable[[OrderLine], int]
+
 
 # --- Course enrolment -----------------------------------------------------------------
 
@@ -184,11 +207,23 @@ def firm_fee_revoke(line: OrderLine, units: int, reason: str) -> int:
     return min(units, firm_fee_unused(line))
 
 
-def register_builtin() -> None:
-    register_fulfilment(Kind.COURSE_ENROLMENT, course_grant, course_revoke, course_unused)
-    register_fulfilment(Kind.EXAM_SITTING, sitting_grant, sitting_revoke, sitting_unused)
-    for kind in (Kind.FIRM_APPLICATION, Kind.FIRM_RENEWAL):
-        register_fulfilment(kind, firm_fee_grant, firm_fee_revoke, firm_fee_unused)
+FULFILMENTS: dict[str, Fulfilment] = {
+    Kind.COURSE_ENROLMENT: Fulfilment(
+        Kind.COURSE_ENROLMENT, course_grant, course_revoke, course_unused
+    ),
+    Kind.EXAM_SITTING: Fulfilment(Kind.EXAM_SITTING, sitting_grant, sitting_revoke, sitting_unused),
+    Kind.FIRM_APPLICATION: Fulfilment(
+        Kind.FIRM_APPLICATION, firm_fee_grant, firm_fee_revoke, firm_fee_unused
+    ),
+    Kind.FIRM_RENEWAL: Fulfilment(
+        Kind.FIRM_RENEWAL, firm_fee_grant, firm_fee_revoke, firm_fee_unused
+    ),
+}
 
 
-__all__ = ["LineState", "register_builtin"]
+def get_fulfilment(kind: str) -> Fulfilment:
+    """The fulfilment of one kind of thing sold."""
+    try:
+        return FULFILMENTS[kind]
+    except KeyError as exc:
+        raise FulfilmentNotRegistered(kind) from exc

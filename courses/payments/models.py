@@ -73,7 +73,7 @@ class MoneyField(models.PositiveIntegerField):
 
 
 class Kind(models.TextChoices):
-    """What is sold. Each kind has a fulfilment registered in ``payments.registry``."""
+    """What is sold. Each kind has its fulfilment in ``payments.fulfilments``."""
 
     COURSE_ENROLMENT = "course_enrolment", _("Course enrolment")
     EXAM_SITTING = "exam_sitting", _("Exam sitting")
@@ -317,6 +317,16 @@ class Order(models.Model):
             return ""
 
     @property
+    def has_refund_in_progress(self) -> bool:
+        """A card refund was asked of Stripe and its outcome is not recorded yet."""
+        return self.refunds.filter(status=Refund.Status.IN_PROGRESS).exists()
+
+    @property
+    def done_refunds(self) -> list[Refund]:
+        """The refunds whose money went back (not those in progress or failed)."""
+        return [refund for refund in self.refunds.all() if refund.status == Refund.Status.DONE]
+
+    @property
     def kinds_display(self) -> str:
         return ", ".join(sorted({line.get_kind_display() for line in self.lines.all()}))
 
@@ -465,15 +475,39 @@ class Invoice(models.Model):
 
 
 class Refund(models.Model):
-    """A refund decided by staff (through Stripe, or recorded by hand) or seen from Stripe."""
+    """A refund decided by staff (through Stripe, or recorded by hand) or seen from Stripe.
+
+    A refund through Stripe is recorded in three steps, so that no provider call happens
+    while the database holds a lock: the intent (``in_progress``, with the units asked
+    for) is committed, Stripe is called, and the outcome is recorded. ``done``: the money
+    went back, unused items were taken back and the credit note numbered. ``failed``:
+    Stripe refused; the order and its lines are as before, no credit-note number is
+    used, and staff may retry. A refund whose outcome is unknown (Stripe could not be
+    reached) stays ``in_progress`` and is retried with the same idempotency key. At most
+    one refund of an order is in progress at a time. Refunds recorded by hand and those
+    seen from Stripe's own dashboard are ``done`` at once.
+    """
 
     class Method(models.TextChoices):
         STRIPE = "stripe", _("Stripe")
         MANUAL = "manual", _("Manual (bank transfer)")
 
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Refunded")
+        FAILED = "failed", _("Failed")
+
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
     amount = models.PositiveIntegerField(_("amount in cents"))
     method = models.CharField(max_length=16, choices=Method.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DONE, db_index=True
+    )
+    # The units asked for, {"<line id>": units}; null: everything not yet refunded.
+    units = models.JSONField(_("units asked for"), null=True, blank=True)
+    # Which key to call Stripe with: a new idempotency key only after Stripe answered "no".
+    attempt = models.PositiveSmallIntegerField(default=1)
+    error = models.TextField(_("why it failed"), blank=True)
     reason = models.TextField(_("reason"))
     reference = models.CharField(_("reference"), max_length=255, blank=True)
     stripe_refund_id = models.CharField(max_length=255, blank=True)
@@ -496,10 +530,23 @@ class Refund(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("refund")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(status="in_progress"),
+                name="payments_one_refund_in_progress",
+            ),
+        ]
 
     @property
     def amount_display(self) -> str:
         return format_money(self.amount, self.order.currency)
+
+    @property
+    def idempotency_key(self) -> str:
+        """Stripe answers a repeated key with its first answer: a retry after an unknown
+        outcome (a timeout) never refunds twice, and one after a refusal is asked anew."""
+        return f"refund-{self.order.public_id}-{self.pk}-{self.attempt}"
 
 
 # --- Exam sittings bought for a firm's pool -------------------------------------------

@@ -161,7 +161,7 @@ def sitting_items_on_sale() -> QuerySet[CatalogueItem]:
 def lines_for_refund(*, order: Order) -> list:
     """The order's lines, each with ``unused_units``: how many of its units not yet
     refunded a refund could still take back (for the staff refund form)."""
-    from courses.payments.registry import get_fulfilment
+    from courses.payments.fulfilments import get_fulfilment
 
     lines = list(order.lines.all())
     for line in lines:

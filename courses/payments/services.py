@@ -1,9 +1,19 @@
 """Writes of the payments app: orders, their status moves, invoices, refunds, vouchers.
 
 Every status move goes through ``_move`` (checks the transitions map, writes an
-``OrderStatusChange`` row). Access is granted only by ``_apply_paid`` (called by the
+``OrderStatusChange`` row). Access is granted only by ``payment_apply`` (called by the
 Stripe webhook, by staff marking an invoice paid, or for a free order) and taken back
-only by ``_apply_refund``; both run with the order row locked (``select_for_update``).
+only by a refund (``order_refund``, ``refund_retry``, ``refund_apply``); all run with the
+order row locked (``select_for_update``).
+
+Stripe is never called inside a database transaction: a card refund is recorded as
+"in progress" and committed, Stripe is called, and the outcome (done, or failed with a
+way to retry) is recorded in a new transaction; a card order is cancelled only after its
+payment page has been closed. The services that call Stripe (``order_cancel``,
+``order_refund``, ``refund_retry``) must not be called inside ``transaction.atomic()``.
+
+Every refusal is a ``PaymentError`` (a ``lms.errors.ServiceError``): its message is
+written for the person and shown as it is.
 """
 
 from __future__ import annotations
@@ -17,6 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.payments import conf
+from courses.payments.firms import FirmRef, firms_for_admin, may_assign_sitting
+from courses.payments.fulfilments import get_fulfilment
 from courses.payments.models import (
     FIRM_KINDS,
     CatalogueItem,
@@ -34,19 +46,29 @@ from courses.payments.models import (
     SittingVoucher,
     format_money,
 )
-from courses.payments.registry import FirmRef, firms_for_admin, get_fulfilment
 from courses.payments.selectors import quote_for
+from lms.errors import ServiceError
 from lms.permissions import is_firm_admin, is_secretariat
 
 User = get_user_model()
 
 
-class PaymentError(Exception):
+class PaymentError(ServiceError):
     """A request the rules refuse; the message is safe to show to the person."""
 
 
 class InvalidTransition(PaymentError):
     pass
+
+
+class RefundFailed(PaymentError):
+    """A card refund did not go through: Stripe refused it (the refund is recorded as
+    failed) or could not be reached (it stays in progress, its outcome unknown). Either
+    way the order is as it was, and staff may retry it with ``refund_retry``."""
+
+    def __init__(self, message: str, *, refund: Refund) -> None:
+        super().__init__(message)
+        self.refund = refund
 
 
 @dataclass(frozen=True)
@@ -123,12 +145,12 @@ def _check_line(*, buyer, request: LineRequest, firm: FirmRef | None) -> None:
     if item.kind == Kind.COURSE_ENROLMENT:
         if request.quantity != 1 or request.for_firm_pool:
             raise PaymentError(_("A course place is bought one at a time, for yourself."))
-        from courses.models import Course, EnrollmentStatus
+        from courses.models import EnrollmentStatus
         from courses.permissions import audience_allows
         from courses.selectors import open_enrollment, prerequisites_missing
 
         course = item.course
-        if course.status != Course.Status.PUBLISHED or not audience_allows(buyer, course):
+        if not course.live or not audience_allows(buyer, course):
             raise PaymentError(_("This course is not open to you."))
         if prerequisites_missing(user=buyer, course=course):
             raise PaymentError(_("Complete the prerequisite courses first."))
@@ -244,7 +266,7 @@ def order_create(
             amount=quote.unit_amount * request.quantity,
         )
     if method == PaymentMethod.FREE:
-        _apply_paid(order, source="system", reason="free of charge")
+        payment_apply(order=order, source="system", reason="free of charge")
         return order
     for line in order.lines.filter(kind=Kind.COURSE_ENROLMENT):
         from courses.services import enrollment_create_pending
@@ -298,11 +320,16 @@ def invoice_issue(*, order: Order, today: datetime.date | None = None) -> Invoic
 # --- Payment and its consequences -----------------------------------------------------
 
 
-def _apply_paid(
-    order: Order, *, source: str, actor=None, event_id: str = "", reason: str = ""
+@transaction.atomic
+def payment_apply(
+    *, order: Order, source: str, actor=None, event_id: str = "", reason: str = ""
 ) -> bool:
-    """The (locked) order is paid: record it and grant every line. False if it cannot be
-    (already paid, or refunded: a refund is final and never re-grants)."""
+    """The order is paid (Stripe's webhook, staff recording a transfer, a free order):
+    record it and grant every line. False if it cannot be (already paid, or refunded: a
+    refund is final and never re-grants).
+
+    The caller holds the order row locked (``select_for_update``) in its transaction.
+    """
     if order.status == OrderStatus.PAID or not order.can_move_to(OrderStatus.PAID):
         return False
     _move(order, OrderStatus.PAID, source=source, actor=actor, event_id=event_id, reason=reason)
@@ -319,7 +346,7 @@ def _apply_paid(
     return True
 
 
-def _release_unpaid(order: Order, reason: str) -> None:
+def _release_lines(order: Order, reason: str) -> None:
     """An order that will not be paid lets go of the places it held."""
     for line in order.lines.all():
         if line.state != LineState.WAITING:
@@ -330,6 +357,22 @@ def _release_unpaid(order: Order, reason: str) -> None:
             course_release_pending(line, reason)
         line.state = LineState.NEVER_GRANTED
         line.save(update_fields=["state"])
+
+
+@transaction.atomic
+def order_release_unpaid(
+    *, order: Order, to: str, source: str, actor=None, event_id: str = "", reason: str = ""
+) -> None:
+    """The order will not be paid (its payment failed, it was cancelled, its payment page
+    expired): move it to ``to`` (failed or cancelled), record the move and let go of the
+    places its lines held. Raises ``InvalidTransition`` if the move is not allowed.
+
+    The caller holds the order row locked (``select_for_update``) in its transaction.
+    """
+    if to not in (OrderStatus.FAILED, OrderStatus.CANCELLED):
+        raise InvalidTransition(_("An unpaid order ends failed or cancelled."))
+    _move(order, to, source=source, actor=actor, event_id=event_id, reason=reason)
+    _release_lines(order, reason)
 
 
 @transaction.atomic
@@ -346,34 +389,47 @@ def order_mark_paid(*, order: Order, actor, reference: str) -> Order:
         )
     order.payment_reference = reference.strip()
     order.save(update_fields=["payment_reference"])
-    _apply_paid(order, source="staff", actor=actor, reason=f"payment reference {reference}")
+    payment_apply(order=order, source="staff", actor=actor, reason=f"payment reference {reference}")
     return order
 
 
-@transaction.atomic
 def order_cancel(*, order: Order, actor, reason: str) -> Order:
-    """Staff (or the buyer) give up a pending order; nothing was paid."""
-    order = _lock(order)
+    """Staff (or the buyer) give up a pending order; nothing was paid.
+
+    A card order's Stripe payment page is closed first, with no transaction open (a paid
+    page cannot be closed: then nothing changes here, and the payment's webhook marks the
+    order paid). Only then is the order cancelled, in its own transaction. Must not be
+    called inside ``transaction.atomic()``.
+    """
+    order = Order.objects.get(pk=order.pk)
     if order.status != OrderStatus.PENDING:
         raise PaymentError(_("Only a pending order can be cancelled."))
     if order.method == PaymentMethod.CARD and order.stripe_session_id:
         from courses.payments.stripe_gateway import checkout_expire
 
-        try:  # close the payment page first: a paid session cannot be expired
+        try:
             checkout_expire(order=order)
         except Exception as exc:
             raise PaymentError(
                 _("The card payment could not be closed; it may have been paid. Try later.")
             ) from exc
-    _move(
-        order,
-        OrderStatus.CANCELLED,
-        source="staff" if actor and is_secretariat(actor) else "buyer",
-        actor=actor,
-        reason=reason,
-    )
-    _release_unpaid(order, reason)
+    with transaction.atomic():
+        order = _lock(order)
+        if order.status == OrderStatus.CANCELLED:  # Stripe's "expired" event came first
+            return order
+        if order.status != OrderStatus.PENDING:  # paid (or failed) in the meantime
+            raise PaymentError(_("Only a pending order can be cancelled."))
+        order_release_unpaid(
+            order=order,
+            to=OrderStatus.CANCELLED,
+            source="staff" if actor and is_secretariat(actor) else "buyer",
+            actor=actor,
+            reason=reason,
+        )
     return order
+
+
+# --- Refunds --------------------------------------------------------------------------
 
 
 def _refund_units(
@@ -420,72 +476,21 @@ def _refund_units(
     return revoked, kept, covered
 
 
-def _apply_refund(
-    order: Order,
-    *,
-    amount: int,
-    method: str,
-    reason: str,
-    source: str,
-    actor=None,
-    reference: str = "",
-    stripe_refund_id: str = "",
-    event_id: str = "",
-    units: dict[int, int] | None = None,
-) -> RefundResult | None:
-    """The (locked) order's money went back, in full (``units`` None) or for some units of
-    some lines: record it, take back what is unused. None if the order is already refunded.
-    The order becomes refunded once every unit is."""
-    if order.status == OrderStatus.REFUNDED or not order.can_move_to(OrderStatus.REFUNDED):
+def _units_json(units: dict[int, int] | None) -> dict[str, int] | None:
+    return None if units is None else {str(pk): count for pk, count in units.items()}
+
+
+def _units_of(refund: Refund) -> dict[int, int] | None:
+    if refund.units is None:
         return None
-    revoked, kept, covered = _refund_units(order, units, reason)
-    order.amount_refunded = min(order.total, order.amount_refunded + amount)
-    order.save(update_fields=["amount_refunded"])
-    everything = units is None or not any(line.refundable_quantity for line in order.lines.all())
-    if everything:
-        _move(
-            order,
-            OrderStatus.REFUNDED,
-            source=source,
-            actor=actor,
-            event_id=event_id,
-            reason=reason,
-        )
-        _release_unpaid(order, reason)  # refunded before the payment was even seen
-    outcome = []
-    if revoked:
-        outcome.append(_("Revoked: %(lines)s.") % {"lines": "; ".join(revoked)})
-    if kept:
-        outcome.append(_("Not revoked: %(lines)s.") % {"lines": "; ".join(kept)})
-    today = timezone.localdate()
-    refund = Refund.objects.create(
-        order=order,
-        amount=amount,
-        method=method,
-        reason=reason,
-        reference=reference,
-        stripe_refund_id=stripe_refund_id,
-        actor=actor,
-        outcome=" ".join(outcome),
-        number=f"CN-{today.year}-{_next_number(CreditNoteCounter, today.year):05d}",
-        issued_on=today,
-        lines=covered,
-    )
-    from courses.payments.tasks import send_order_email
-
-    transaction.on_commit(lambda: send_order_email.enqueue(order.pk, "refunded"))
-    return RefundResult(refund=refund, revoked=revoked, not_revoked=kept)
+    return {int(pk): int(count) for pk, count in refund.units.items()}
 
 
-@transaction.atomic
-def order_refund(
-    *, order: Order, actor, reason: str, reference: str = "", units: dict[int, int] | None = None
-) -> RefundResult:
-    """Staff refund a paid order: everything not yet refunded (``units`` None), or some
-    units of some lines (``{line_id: units}``), through Stripe for card orders, recorded by
-    hand (with the bank reference) otherwise. Unused items are taken back, used ones kept.
-    The amount is the lines' unit prices times the units: never typed, never guessed."""
-    order = _lock(order)
+def _refund_plan(
+    order: Order, *, reason: str, units: dict[int, int] | None
+) -> tuple[int, dict[int, int] | None]:
+    """Checks a refund of the (locked) order: (amount, units). The amount is the lines'
+    unit prices times the units, at most what is not refunded yet."""
     if not reason.strip():
         raise PaymentError(_("Give the reason for the refund."))
     if order.status != OrderStatus.PAID:
@@ -508,30 +513,244 @@ def order_refund(
         amount = sum(lines[pk].unit_amount * count for pk, count in units.items())
     else:
         amount = sum(line.unit_amount * line.refundable_quantity for line in lines.values())
-    amount = min(amount, order.total - order.amount_refunded)
-    stripe_refund_id = ""
-    method = Refund.Method.MANUAL
-    if order.method == PaymentMethod.CARD and amount > 0:
-        from courses.payments.stripe_gateway import refund_create
+    return min(amount, order.total - order.amount_refunded), units
 
-        stripe_refund = refund_create(order=order, amount=amount, reason=reason)
-        stripe_refund_id = stripe_refund["id"]
-        method = Refund.Method.STRIPE
-    elif amount > 0 and not reference.strip():
-        raise PaymentError(_("Give the reference of the bank transfer that returned the money."))
-    result = _apply_refund(
-        order,
+
+def _refund_settle(
+    order: Order,
+    refund: Refund,
+    *,
+    units: dict[int, int] | None,
+    source: str,
+    event_id: str = "",
+) -> RefundResult:
+    """The money of ``refund`` went back: take back what is unused of the (locked) order,
+    keep what was used, number the credit note, and move the order to refunded once
+    every unit is. The credit-note counter is locked last and until commit: a refund
+    that fails here rolls back and uses no number."""
+    revoked, kept, covered = _refund_units(order, units, refund.reason)
+    order.amount_refunded = min(order.total, order.amount_refunded + refund.amount)
+    order.save(update_fields=["amount_refunded"])
+    everything = units is None or not any(line.refundable_quantity for line in order.lines.all())
+    if everything:
+        _move(
+            order,
+            OrderStatus.REFUNDED,
+            source=source,
+            actor=refund.actor,
+            event_id=event_id,
+            reason=refund.reason,
+        )
+        _release_lines(order, refund.reason)  # refunded before the payment was even seen
+    outcome = []
+    if revoked:
+        outcome.append(_("Revoked: %(lines)s.") % {"lines": "; ".join(revoked)})
+    if kept:
+        outcome.append(_("Not revoked: %(lines)s.") % {"lines": "; ".join(kept)})
+    today = timezone.localdate()
+    refund.status = Refund.Status.DONE
+    refund.error = ""
+    refund.outcome = " ".join(outcome)
+    refund.lines = covered
+    refund.issued_on = today
+    refund.number = f"CN-{today.year}-{_next_number(CreditNoteCounter, today.year):05d}"
+    if refund.pk is None:
+        refund.save()
+    else:
+        refund.save(
+            update_fields=[
+                "status",
+                "error",
+                "outcome",
+                "lines",
+                "issued_on",
+                "number",
+                "stripe_refund_id",
+            ]
+        )
+    from courses.payments.tasks import send_order_email
+
+    transaction.on_commit(lambda: send_order_email.enqueue(order.pk, "refunded"))
+    return RefundResult(refund=refund, revoked=revoked, not_revoked=kept)
+
+
+@transaction.atomic
+def refund_apply(
+    *,
+    order: Order,
+    amount: int,
+    method: str,
+    reason: str,
+    source: str,
+    event_id: str = "",
+    actor=None,
+    stripe_refund_id: str = "",
+) -> RefundResult | None:
+    """All the order's money went back outside a staff refund (e.g. from Stripe's own
+    dashboard, seen by the webhook): record ``amount`` as one refund, take back what is
+    unused and move the order to refunded. None if the order is already refunded.
+
+    The caller holds the order row locked (``select_for_update``) in its transaction.
+    """
+    if order.status == OrderStatus.REFUNDED or not order.can_move_to(OrderStatus.REFUNDED):
+        return None
+    refund = Refund(
+        order=order,
         amount=amount,
         method=method,
         reason=reason,
-        source="staff",
         actor=actor,
-        reference=reference,
         stripe_refund_id=stripe_refund_id,
-        units=units,
     )
-    assert result is not None
-    return result
+    return _refund_settle(order, refund, units=None, source=source, event_id=event_id)
+
+
+@transaction.atomic
+def refund_partial_record(*, order: Order, amount_refunded: int) -> None:
+    """Stripe reports part of the order's charge refunded (from its own dashboard): record
+    how much went back in all; access is unchanged.
+
+    The caller holds the order row locked (``select_for_update``) in its transaction.
+    """
+    order.amount_refunded = min(order.total, amount_refunded)
+    order.save(update_fields=["amount_refunded"])
+
+
+def _refund_fail(refund: Refund, *, error: str) -> Refund:
+    """Stripe answered that it did not refund: the refund is failed, the order untouched,
+    and the next attempt gets a new idempotency key (Stripe would repeat its refusal)."""
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update().get(pk=refund.pk)
+        if refund.status != Refund.Status.IN_PROGRESS:  # a retry finished it meanwhile
+            return refund
+        refund.status = Refund.Status.FAILED
+        refund.error = error[:2000]
+        refund.attempt += 1
+        refund.save(update_fields=["status", "error", "attempt"])
+    return refund
+
+
+def _refund_complete(refund: Refund, *, stripe_refund_id: str) -> RefundResult:
+    """Stripe refunded: record it (once, however many retries report it)."""
+    with transaction.atomic():
+        order = _lock(refund.order)
+        refund = Refund.objects.select_for_update().get(pk=refund.pk)
+        if refund.status == Refund.Status.DONE:
+            return RefundResult(refund=refund)
+        refund.stripe_refund_id = stripe_refund_id
+        return _refund_settle(order, refund, units=_units_of(refund), source="staff")
+
+
+def _refund_send(refund: Refund) -> RefundResult:
+    """Asks Stripe for the committed, in-progress ``refund``, with no transaction open,
+    then records the outcome. When the outcome is unknown (Stripe could not be reached,
+    or an unexpected error) the refund stays in progress: ``refund_retry`` finds the
+    outcome out with the same idempotency key, so the money never goes back twice."""
+    import stripe
+
+    from courses.payments.stripe_gateway import CheckoutUnavailable, refund_create
+
+    try:
+        answer = refund_create(refund=refund)
+    except (stripe.APIConnectionError, stripe.IdempotencyError) as exc:
+        raise RefundFailed(
+            _(
+                "Stripe could not be reached, so whether %(amount)s went back is not known "
+                "yet. The refund stays in progress; retry it from the order's page."
+            )
+            % {"amount": refund.amount_display},
+            refund=refund,
+        ) from exc
+    except (stripe.StripeError, CheckoutUnavailable) as exc:
+        message = getattr(exc, "user_message", None) or str(exc)
+        refund = _refund_fail(refund, error=message)
+        raise RefundFailed(
+            _(
+                "Stripe did not refund %(amount)s (%(error)s). The refund is recorded as "
+                "failed; retry it from the order's page."
+            )
+            % {"amount": refund.amount_display, "error": message},
+            refund=refund,
+        ) from exc
+    status = getattr(answer, "status", "")  # a StripeObject: no dict ``get``
+    if status in ("failed", "canceled"):
+        refund = _refund_fail(refund, error=status)
+        raise RefundFailed(
+            _("Stripe did not refund %(amount)s. The refund is recorded as failed.")
+            % {"amount": refund.amount_display},
+            refund=refund,
+        )
+    return _refund_complete(refund, stripe_refund_id=answer["id"])
+
+
+def order_refund(
+    *, order: Order, actor, reason: str, reference: str = "", units: dict[int, int] | None = None
+) -> RefundResult:
+    """Staff refund a paid order: everything not yet refunded (``units`` None), or some
+    units of some lines (``{line_id: units}``), through Stripe for card orders, recorded by
+    hand (with the bank reference) otherwise. Unused items are taken back, used ones kept.
+    The amount is the lines' unit prices times the units: never typed, never guessed.
+
+    A card refund is recorded "in progress" and committed, Stripe is called with no
+    transaction open, and the outcome is recorded: done, or ``RefundFailed`` with the
+    refund left failed (the order as it was) for ``refund_retry``. One card refund of an
+    order is in progress at a time. Must not be called inside ``transaction.atomic()``.
+    """
+    with transaction.atomic():
+        order = _lock(order)
+        amount, units = _refund_plan(order, reason=reason, units=units)
+        if order.method != PaymentMethod.CARD or amount == 0:
+            if amount > 0 and not reference.strip():
+                raise PaymentError(
+                    _("Give the reference of the bank transfer that returned the money.")
+                )
+            refund = Refund(
+                order=order,
+                amount=amount,
+                method=Refund.Method.MANUAL,
+                reason=reason,
+                reference=reference,
+                actor=actor,
+            )
+            return _refund_settle(order, refund, units=units, source="staff")
+        if order.has_refund_in_progress:
+            raise PaymentError(_("A refund of this order is already in progress."))
+        refund = Refund.objects.create(
+            order=order,
+            amount=amount,
+            method=Refund.Method.STRIPE,
+            status=Refund.Status.IN_PROGRESS,
+            reason=reason,
+            reference=reference,
+            actor=actor,
+            units=_units_json(units),
+        )
+    return _refund_send(refund)
+
+
+def refund_retry(*, refund: Refund, actor) -> RefundResult:
+    """Staff try again a card refund that failed, or whose outcome was never recorded (it
+    stayed in progress). A failed refund is checked again first: what it covers must still
+    be refundable, for the same amount. Whoever retries becomes the refund's actor. Must
+    not be called inside ``transaction.atomic()``."""
+    with transaction.atomic():
+        order = _lock(refund.order)
+        refund = Refund.objects.select_for_update().get(pk=refund.pk)
+        if refund.status == Refund.Status.DONE or refund.method != Refund.Method.STRIPE:
+            raise PaymentError(_("This refund is already done."))
+        if refund.status == Refund.Status.FAILED:
+            amount = _refund_plan(order, reason=refund.reason, units=_units_of(refund))[0]
+            if amount != refund.amount:
+                raise PaymentError(
+                    _("The order has changed since this refund was asked for: refund it anew.")
+                )
+            if order.has_refund_in_progress:
+                raise PaymentError(_("A refund of this order is already in progress."))
+            refund.status = Refund.Status.IN_PROGRESS
+            refund.error = ""
+        refund.actor = actor
+        refund.save(update_fields=["status", "error", "actor"])
+    return _refund_send(refund)
 
 
 # --- Exam sitting vouchers ------------------------------------------------------------
@@ -554,10 +773,7 @@ def voucher_assign(*, voucher: SittingVoucher, person, actor, check: bool = True
             raise PaymentError(
                 _("Sittings can only be assigned to people with an auditor profile.")
             )
-        from courses.payments.registry import may_assign_sitting_hook
-
-        hook = may_assign_sitting_hook()
-        if hook is not None and not hook(actor, person):
+        if not may_assign_sitting(actor, person):
             raise PaymentError(_("This person is not one of your firm's auditors."))
     from courses.quiz.services import sitting_grant
 
@@ -582,6 +798,7 @@ __all__ = [
     "InvalidTransition",
     "LineRequest",
     "PaymentError",
+    "RefundFailed",
     "RefundResult",
     "format_money",
     "invoice_issue",
@@ -589,5 +806,10 @@ __all__ = [
     "order_create",
     "order_mark_paid",
     "order_refund",
+    "order_release_unpaid",
+    "payment_apply",
+    "refund_apply",
+    "refund_partial_record",
+    "refund_retry",
     "voucher_assign",
 ]

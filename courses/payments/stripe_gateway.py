@@ -1,5 +1,9 @@
 """The only module that talks to Stripe's API (Checkout Sessions and Refunds).
 
+None of these calls is made inside a database transaction: a slow or failing Stripe
+must never hold a row lock. The services record what they intend, commit, call, and
+record the outcome in a new transaction (see ``courses.payments.services``).
+
 The client's API base comes from ``STRIPE_API_BASE`` when set (the tests point it at a
 local fake of Stripe on loopback); otherwise the library's default, https://api.stripe.com.
 """
@@ -14,11 +18,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from courses.payments.models import Order, OrderStatus, PaymentMethod
+from courses.payments.models import Order, OrderStatus, PaymentMethod, Refund
+from lms.errors import ServiceError
 
 
-class CheckoutUnavailable(Exception):
-    pass
+class CheckoutUnavailable(ServiceError):
+    """The order cannot go to Stripe (not a pending card order, no payment recorded)."""
 
 
 def client() -> stripe.StripeClient:
@@ -40,6 +45,7 @@ def checkout_start(*, order: Order) -> str:
     """Creates (once per order: idempotency key) the Checkout Session; returns its URL.
 
     The amounts sent are the order's own lines, priced on the server when it was made.
+    Called with no transaction open; the session id is then stored in a short one.
     """
     if order.method != PaymentMethod.CARD or order.status != OrderStatus.PENDING:
         raise CheckoutUnavailable(_("This order cannot be paid by card now."))
@@ -85,17 +91,23 @@ def checkout_expire(*, order: Order) -> None:
     )
 
 
-def refund_create(*, order: Order, amount: int, reason: str) -> Any:
-    """Refunds ``amount`` of the order's payment. The idempotency key names the amount
-    already refunded, so a retry of this refund is answered once and a later one is new."""
+def refund_create(*, refund: Refund) -> Any:
+    """Asks Stripe to pay back the (committed, in-progress) ``refund``'s amount of its
+    order's payment. The idempotency key names the refund and its attempt, so a retry
+    after an unknown outcome is answered once and one after a refusal is asked anew."""
+    order = refund.order
     if not order.stripe_payment_intent:
         raise CheckoutUnavailable(_("No Stripe payment is recorded for this order."))
     return client().v1.refunds.create(
         params={
             "payment_intent": order.stripe_payment_intent,
-            "amount": amount,
+            "amount": refund.amount,
             "reason": "requested_by_customer",
-            "metadata": {"order_id": str(order.pk), "reason": reason[:450]},
+            "metadata": {
+                "order_id": str(order.pk),
+                "refund_id": str(refund.pk),
+                "reason": refund.reason[:450],
+            },
         },
-        options={"idempotency_key": f"refund-{order.public_id}-{order.amount_refunded}-{amount}"},
+        options={"idempotency_key": refund.idempotency_key},
     )

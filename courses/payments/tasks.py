@@ -31,6 +31,13 @@ def _secretariat_emails() -> list[str]:
     )
 
 
+def _latest_refund(order):
+    """The latest refund whose money went back (not one in progress or failed)."""
+    from courses.payments.models import Refund
+
+    return order.refunds.filter(status=Refund.Status.DONE).order_by("-pk").first()
+
+
 @task()
 def send_order_email(order_id: int, what: str) -> int:
     """``what``: "invoice" (with the invoice PDF), "paid" (with the receipt), "refunded"
@@ -42,7 +49,7 @@ def send_order_email(order_id: int, what: str) -> int:
     url = reverse("payments:order_detail", kwargs={"public_id": order.public_id})
     subject, body = _render(
         what,
-        {"order": order, "order_url": url, "refund": order.refunds.order_by("-pk").first()},
+        {"order": order, "order_url": url, "refund": _latest_refund(order)},
         getattr(order.buyer, "preferred_language", None),
     )
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [order.buyer.email])
@@ -51,8 +58,8 @@ def send_order_email(order_id: int, what: str) -> int:
     elif what == "paid":
         message.attach(f"receipt-{order.number}.pdf", pdf.receipt_pdf(order), "application/pdf")
     elif what == "refunded":
-        refund = order.refunds.exclude(number=None).order_by("-pk").first()
-        if refund is not None:
+        refund = _latest_refund(order)
+        if refund is not None and refund.number:
             message.attach(f"{refund.number}.pdf", pdf.credit_note_pdf(refund), "application/pdf")
     return message.send()
 

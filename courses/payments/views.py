@@ -23,7 +23,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from courses.payments import conf, pdf, selectors, services, webhooks
-from courses.payments.basket import Basket, BasketError
+from courses.payments.basket import Basket
+from courses.payments.firms import firms_for_admin
+from courses.payments.firms import sitting_candidates as firm_sitting_candidates
 from courses.payments.forms import AssignVoucherForm, BasketAddForm, BuyForm
 from courses.payments.models import (
     FIRM_KINDS,
@@ -34,8 +36,7 @@ from courses.payments.models import (
     SittingVoucher,
 )
 from courses.payments.permissions import can_assign_vouchers, can_buy_for_firm, can_view_order
-from courses.payments.registry import firms_for_admin
-from courses.payments.registry import sitting_candidates as firm_sitting_candidates
+from lms.errors import ServiceError
 from lms.redirects import safe_next
 
 logger = logging.getLogger(__name__)
@@ -129,8 +130,8 @@ def _place_order(request, form, lines, *, currency: str) -> Order | None:
             billing_name=data.get("billing_name", ""),
             billing_address=data.get("billing_address", ""),
         )
-    except services.PaymentError as exc:
-        form.add_error(None, str(exc))
+    except ServiceError as exc:
+        form.add_error(None, exc.message)
         return None
 
 
@@ -153,7 +154,10 @@ def _redirect_to_checkout(request, order: Order):
 
     try:
         url = checkout_start(order=order)
-    except Exception:
+    except ServiceError as exc:  # not a pending card order any more
+        messages.error(request, exc.message)
+        return redirect("payments:order_detail", public_id=order.public_id)
+    except Exception:  # Stripe refused or could not be reached
         logger.exception("Could not start Stripe Checkout for order %s", order.pk)
         messages.error(
             request, _("The card payment page could not be opened. Please try again later.")
@@ -277,8 +281,8 @@ def basket_add(request):
         added = Basket(request.session).add(
             item=item, quantity=1 if quantity is None else quantity, for_firm_pool=for_firm_pool
         )
-    except BasketError as exc:
-        messages.error(request, str(exc))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
         return redirect(back)
     if added:
         messages.success(request, _("%(item)s is in your basket.") % {"item": item.name})
@@ -297,11 +301,14 @@ def basket_update(request):
         messages.success(request, _("Removed from your basket."))
     else:
         try:
-            basket.set_quantity(key, int(request.POST.get("quantity") or 0))
-        except (ValueError, BasketError) as exc:
-            messages.error(
-                request, str(exc) if isinstance(exc, BasketError) else _("Enter a number.")
-            )
+            quantity = int(request.POST.get("quantity") or 0)
+        except ValueError:
+            messages.error(request, _("Enter a number."))
+            return redirect("payments:basket")
+        try:
+            basket.set_quantity(key, quantity)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
     return redirect("payments:basket")
 
 
@@ -367,8 +374,8 @@ def order_cancel(request, public_id):
         raise Http404
     try:
         services.order_cancel(order=order, actor=request.user, reason="cancelled by the buyer")
-    except services.PaymentError as exc:
-        messages.error(request, str(exc))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(request, _("The order is cancelled."))
     return redirect("payments:order_detail", public_id=order.public_id)
@@ -440,8 +447,8 @@ def voucher_assign(request, pk):
     person = form.cleaned_data["person"]
     try:
         services.voucher_assign(voucher=voucher, person=person, actor=request.user)
-    except services.PaymentError as exc:
-        messages.error(request, str(exc))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(
             request,

@@ -1,5 +1,10 @@
 """The payments back office: the price catalogue, the orders report (filters, CSV export)
-and one page per order where staff mark an invoice paid, refund or cancel."""
+and one page per order where staff mark an invoice paid, refund or cancel.
+
+Also what payments plugs into the apps below it: course prices (``course_prices``, see
+``courses/pricing.py``), the exam sitting offer (``quiz_sitting_offer``, see
+``courses/quiz/extensions.py``) and the learner dashboard's orders panel
+(``dashboard_panel``, see ``courses/dashboard.py``)."""
 
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from courses.payments import admin_views
+from courses.payments import admin_views, selectors
 from courses.payments.models import (
     CURRENCIES,
     CatalogueItem,
@@ -22,6 +27,7 @@ from courses.payments.models import (
     OrderStatus,
     PaymentMethod,
 )
+from courses.payments.panels import orders_panel
 
 
 class CatalogueViewSet(ModelViewSet):
@@ -149,3 +155,8 @@ def register_payments_admin_urls():
             ),
         )
     ]
+
+
+hooks.register("course_prices", selectors.course_prices)
+hooks.register("quiz_sitting_offer", selectors.sitting_offer)
+hooks.register("dashboard_panel", orders_panel, order=60)

@@ -1,19 +1,23 @@
 """Stripe webhook events: verified, recorded once by event id, applied under a lock.
 
 The final state of an order does not depend on the order in which events arrive:
-``_apply_paid`` refuses a refunded order, ``expired`` only cancels a pending order,
+``payment_apply`` refuses a refunded order, ``expired`` only cancels a pending order,
 ``charge.refunded`` before ``checkout.session.completed`` ends the order refunded and
-nothing is ever granted.
+nothing is ever granted. A ``charge.refunded`` that arrives while a staff refund is in
+progress changes nothing: that refund records its own outcome. Each handler changes the
+order only through the public services of ``courses.payments.services``.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.db import IntegrityError, transaction
 
 from courses.payments import services
@@ -24,6 +28,61 @@ logger = logging.getLogger(__name__)
 
 class InvalidSignature(Exception):
     pass
+
+
+class InvalidEvent(BadRequest):
+    """A correctly signed event whose shape is not Stripe's: nothing is recorded, and
+    Django answers 400 (a ``BadRequest``), so the sender sees the refusal."""
+
+
+# The fields of ``data.object`` the handlers read, and the JSON types each may have
+# (absent and null are always allowed; text at most MAX_TEXT characters). Anything else is
+# refused before it is used.
+OBJECT_FIELDS: dict[str, tuple[type, ...]] = {
+    "id": (str,),
+    "metadata": (dict,),
+    "client_reference_id": (str,),
+    "payment_intent": (str,),
+    "payment_status": (str,),
+    "amount_total": (int,),
+    "amount_refunded": (int,),
+    "currency": (str,),
+}
+METADATA_FIELDS: dict[str, tuple[type, ...]] = {"order_id": (str, int)}
+MAX_TEXT = 255  # the longest id or code a column of ours holds
+
+
+def _wrong_fields(data: dict[str, Any], fields: dict[str, tuple[type, ...]]) -> list[str]:
+    def wrong(value: Any, types: tuple[type, ...]) -> bool:
+        if isinstance(value, bool) or not isinstance(value, types):
+            return True
+        return isinstance(value, str) and len(value) > MAX_TEXT
+
+    return [
+        name
+        for name, types in fields.items()
+        if data.get(name) is not None and wrong(data[name], types)
+    ]
+
+
+def event_parts(event: Any) -> tuple[str, str, dict[str, Any]]:
+    """(id, type, data.object) of an event, or ``InvalidEvent`` if its shape is wrong."""
+    if not isinstance(event, dict):
+        raise InvalidEvent("the event is not a JSON object")
+    event_id, event_type, data = event.get("id"), event.get("type"), event.get("data")
+    if not isinstance(event_id, str) or not 0 < len(event_id) <= MAX_TEXT:
+        raise InvalidEvent("the event has no id, or an overlong one")
+    if not isinstance(event_type, str) or len(event_type) > 100:
+        raise InvalidEvent("the event has no type, or an overlong one")
+    obj = data.get("object") if isinstance(data, dict) else None
+    if not isinstance(obj, dict):
+        raise InvalidEvent("data.object is not a JSON object")
+    wrong = _wrong_fields(obj, OBJECT_FIELDS)
+    if isinstance(obj.get("metadata"), dict):
+        wrong += [f"metadata.{name}" for name in _wrong_fields(obj["metadata"], METADATA_FIELDS)]
+    if wrong:
+        raise InvalidEvent(f"data.object has fields of the wrong type: {', '.join(wrong)}")
+    return event_id, event_type, obj
 
 
 def verify(*, payload: bytes, sig_header: str | None) -> None:
@@ -50,7 +109,7 @@ def verify(*, payload: bytes, sig_header: str | None) -> None:
 def _order_id(event_type: str, obj: dict[str, Any]) -> int | None:
     metadata = obj.get("metadata") or {}
     raw = metadata.get("order_id") or obj.get("client_reference_id")
-    if raw and str(raw).isdigit():
+    if raw is not None and re.fullmatch(r"[0-9]{1,18}", str(raw)):  # an id a bigint can hold
         return int(raw)
     if event_type.startswith("charge.") and obj.get("payment_intent"):
         order = Order.objects.filter(stripe_payment_intent=obj["payment_intent"]).first()
@@ -86,7 +145,7 @@ def _paid(order: Order, obj: dict[str, Any], event_id: str) -> str:
         transaction.on_commit(lambda: notify_secretariat_mismatch.enqueue(order.pk, event_id))
         return "amount_mismatch"
     _remember_payment(order, obj)
-    if services._apply_paid(order, source="stripe", event_id=event_id):
+    if services.payment_apply(order=order, source="stripe", event_id=event_id):
         return "paid"
     return f"ignored ({order.status})"
 
@@ -105,8 +164,13 @@ def on_async_succeeded(order: Order, obj: dict[str, Any], event_id: str) -> str:
 def on_async_failed(order: Order, obj: dict[str, Any], event_id: str) -> str:
     if order.status != OrderStatus.PENDING:
         return f"ignored ({order.status})"
-    services._move(order, OrderStatus.FAILED, source="stripe", event_id=event_id)
-    services._release_unpaid(order, "payment failed")
+    services.order_release_unpaid(
+        order=order,
+        to=OrderStatus.FAILED,
+        source="stripe",
+        event_id=event_id,
+        reason="payment failed",
+    )
     return "failed"
 
 
@@ -115,14 +179,13 @@ def on_session_expired(order: Order, obj: dict[str, Any], event_id: str) -> str:
         order.stripe_session_id and obj.get("id") != order.stripe_session_id
     ):
         return f"ignored ({order.status})"
-    services._move(
-        order,
-        OrderStatus.CANCELLED,
+    services.order_release_unpaid(
+        order=order,
+        to=OrderStatus.CANCELLED,
         source="stripe",
         event_id=event_id,
         reason="checkout session expired",
     )
-    services._release_unpaid(order, "checkout session expired")
     return "cancelled"
 
 
@@ -131,13 +194,14 @@ def on_charge_refunded(order: Order, obj: dict[str, Any], event_id: str) -> str:
     if str(obj.get("currency", "")).upper() != order.currency:
         return "currency_mismatch"
     _remember_payment(order, {"payment_intent": obj.get("payment_intent")})
+    if order.has_refund_in_progress:  # our own refund: it records its outcome itself
+        return "refund_in_progress"
     if refunded < order.total:
         # A partial refund (made in Stripe's dashboard): recorded, access unchanged.
-        order.amount_refunded = refunded
-        order.save(update_fields=["amount_refunded"])
+        services.refund_partial_record(order=order, amount_refunded=refunded)
         return "partially_refunded"
-    result = services._apply_refund(
-        order,
+    result = services.refund_apply(
+        order=order,
         amount=max(0, refunded - order.amount_refunded),  # what earlier refunds did not cover
         method=Refund.Method.STRIPE,
         reason="refunded in Stripe",
@@ -163,12 +227,15 @@ def event_process(*, event: dict[str, Any]) -> str:
     and Stripe's retry is processed afresh. Two deliveries of the same event at once:
     the second insert of the event id waits for the first and then fails the unique
     constraint, so it is answered "duplicate" and grants nothing.
+
+    A signed event of the wrong shape (``data.object`` not an object, a field of the
+    wrong type) raises ``InvalidEvent`` before anything is written: logged, and a 400.
     """
-    event_id = str(event.get("id") or "")
-    event_type = str(event.get("type") or "")
-    obj = (event.get("data") or {}).get("object") or {}
-    if not event_id:
-        return "invalid"
+    try:
+        event_id, event_type, obj = event_parts(event)
+    except InvalidEvent as exc:
+        logger.warning("stripe event refused (%s): %.200r", exc, event)
+        raise
     with transaction.atomic():
         try:
             with transaction.atomic():

@@ -1,22 +1,28 @@
 """How apps above the quiz engine take part in it without the engine importing them.
 
-Two kinds of hook, registered from an ``AppConfig.ready()``:
+Two Wagtail hooks (register with ``@hooks.register(name)`` in the higher app's
+``wagtail_hooks.py``); the engine's third hook, ``quiz_attempt_finalised``, is described in
+``courses/quiz/services/attempts.py``:
 
-* a **start gate** ``gate(user, quiz) -> str | None`` returns why this person may not
-  start the quiz (plain words), or None. Courses registers one: a quiz that is a lesson
-  of a course is for the people enrolled on that course. ``attempt_start`` asks every
-  gate and refuses with the first reason; the quiz page shows the reasons.
-* a **sitting offer** ``offer(user, quiz) -> SittingOffer | None`` tells the quiz page
-  where a paid sitting of an exam can be bought. Payments registers one.
+``quiz_start_refusal``
+    ``fn(user, quiz) -> str | None``: why this person may not start the quiz (plain
+    words), or None. Courses registers one: an exam that is a lesson of a course is for
+    the people enrolled on that course. ``attempt_start`` asks every function, in hook
+    order, and refuses with all the reasons given; the quiz page shows them.
+``quiz_sitting_offer``
+    ``fn(user, quiz) -> SittingOffer | None``: where a paid sitting of an exam can be
+    bought. Payments registers one. Asked only for quizzes with ``sitting_fee_required``;
+    the first function that answers wins.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-StartGate = Callable[[Any, Any], "str | None"]
+from wagtail import hooks
+
+START_REFUSAL_HOOK = "quiz_start_refusal"
+SITTING_OFFER_HOOK = "quiz_sitting_offer"
 
 
 @dataclass(frozen=True)
@@ -26,36 +32,22 @@ class SittingOffer:
     firm_url: str = ""  # where a firm admin buys sittings for their auditors, if they are one
 
 
-SittingOfferLookup = Callable[[Any, Any], "SittingOffer | None"]
-
-_gates: dict[str, StartGate] = {}
-_offer: SittingOfferLookup | None = None
-
-
-def register_start_gate(key: str, gate: StartGate | None) -> None:
-    """Adds (or, with None, removes) the gate known by ``key``."""
-    if gate is None:
-        _gates.pop(key, None)
-    else:
-        _gates[key] = gate
-
-
 def start_refusals(*, user, quiz) -> list[str]:
-    """Every reason a gate gives for refusing this start (empty: no gate objects)."""
+    """Every reason an app gives for refusing this start (empty: no app objects)."""
     reasons = []
-    for key in sorted(_gates):
-        reason = _gates[key](user, quiz)
+    for refusal in hooks.get_hooks(START_REFUSAL_HOOK):
+        reason = refusal(user, quiz)
         if reason:
             reasons.append(str(reason))
     return reasons
 
 
-def register_sitting_offer(lookup: SittingOfferLookup | None) -> None:
-    global _offer
-    _offer = lookup
-
-
 def sitting_offer(*, user, quiz) -> SittingOffer | None:
-    if _offer is None or not getattr(quiz, "sitting_fee_required", False):
+    """Where ``user`` can buy a sitting of ``quiz`` (None: not sold, or no fee needed)."""
+    if not quiz.sitting_fee_required:
         return None
-    return _offer(user, quiz)
+    for offer in hooks.get_hooks(SITTING_OFFER_HOOK):
+        answer = offer(user, quiz)
+        if answer is not None:
+            return answer
+    return None

@@ -129,7 +129,7 @@ def test_group_member_without_a_firm_sees_an_explanation(client):
 
 @pytest.mark.django_db
 def test_payments_sees_the_firms_an_admin_runs_and_only_their_own_auditors_get_sittings():
-    from courses.payments.registry import firms_for_admin, may_assign_sitting_hook
+    from courses.payments.firms import firms_for_admin, may_assign_sitting, sitting_candidates
     from tests.accreditation.factories import AffiliationFactory, AuditorFactory, FirmFactory
     from tests.factories import UserFactory
 
@@ -142,9 +142,9 @@ def test_payments_sees_the_firms_an_admin_runs_and_only_their_own_auditors_get_s
 
     assert [ref.name for ref in firms_for_admin(admin)] == [firm.name]
     assert firms_for_admin(UserFactory()) == []
-    may_assign = may_assign_sitting_hook()
-    assert may_assign(admin, own.user) is True
-    assert may_assign(admin, stranger.user) is False
+    assert list(sitting_candidates(admin)) == [own.user]
+    assert may_assign_sitting(admin, own.user) is True
+    assert may_assign_sitting(admin, stranger.user) is False
 
 
 def test_firm_admin_page_links_to_firm_fees_and_sittings_on_sale(client, firm_admin, firm):

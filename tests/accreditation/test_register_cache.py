@@ -6,7 +6,6 @@ from django.test.utils import CaptureQueriesContext
 
 from accreditation import cache as register_cache
 from accreditation import models, services
-from accreditation.signals import register_changed
 from tests.accreditation.factories import AccreditationFactory, AuditorFactory
 
 pytestmark = pytest.mark.django_db
@@ -77,10 +76,14 @@ def test_suspended_auditor_is_gone_from_the_register_on_the_next_request(
     assert client.get(f"/auditors/{listed.auditor.pk}/").status_code == 404
 
 
-def test_register_changed_signal_purges_the_cache(client, listed):
+def test_editing_a_standard_version_purges_the_cache_after_commit(
+    client, listed, django_capture_on_commit_callbacks
+):
     client.get("/auditors/")
+    version = listed.standard_version
 
-    register_changed.send(sender=models.Accreditation)
+    with django_capture_on_commit_callbacks(execute=True):
+        version.save()
 
     assert client.get("/auditors/")["X-Register-Cache"] == "miss"
 

@@ -18,8 +18,14 @@ def modules(learning_index):
     ]
 
 
-def test_opening_a_module_records_it_as_started(modules, member, member_client):
-    assert member_client.get(modules[0].url).status_code == 200
+def test_opening_a_module_records_nothing_until_its_start_post(modules, member, member_client):
+    page = member_client.get(modules[0].url)
+    assert page.status_code == 200
+    assert not ModuleProgress.objects.exists()
+    start_url = reverse("cms:module_start", args=[modules[0].pk])
+    assert f'action="{start_url}" data-record-visit' in page.content.decode()
+
+    assert member_client.post(start_url).status_code == 204
 
     progress = ModuleProgress.objects.get(user=member, module=modules[0])
     assert progress.status == ModuleProgress.Status.STARTED
@@ -74,7 +80,7 @@ def test_completing_needs_post(modules, member_client):
 
 def test_index_shows_done_started_and_not_begun(modules, member_client):
     member_client.post(reverse("cms:module_complete", args=[modules[0].pk]))
-    member_client.get(modules[1].url)
+    member_client.post(reverse("cms:module_start", args=[modules[1].pk]))
 
     body = member_client.get(modules[0].get_parent().url).content.decode()
 
@@ -109,7 +115,20 @@ def test_dashboard_panel_leaves_out_members_only_modules_for_non_members(modules
     assert "Due diligence steps" not in html
 
 
-def test_dashboard_panel_is_registered_when_the_registry_exists():
-    dashboard = pytest.importorskip("courses.dashboard")
+def test_learning_modules_panel_is_hooked_into_the_learner_dashboard():
+    from wagtail import hooks
 
-    assert any(panel.key == "learning-modules" for panel in dashboard.registered_panels())
+    from cms.dashboard import render_progress_panel
+
+    assert render_progress_panel in hooks.get_hooks("dashboard_panel")
+
+
+def test_starting_a_module_needs_a_reader_who_may_see_it(modules, non_member):
+    url = reverse("cms:module_start", args=[modules[1].pk])  # members-only
+    client = Client()
+    assert client.post(url).status_code == 302  # anonymous: sign in first
+    client.force_login(non_member)
+
+    assert client.post(url).status_code == 403
+    assert client.get(url).status_code == 405
+    assert not ModuleProgress.objects.exists()

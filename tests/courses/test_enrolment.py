@@ -1,12 +1,13 @@
 """Point 2: enrolment, per-lesson completion, progress, "continue", and the dashboard."""
 
+from contextlib import ExitStack
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from wagtail import hooks
 
 from courses import services
-from courses.dashboard import register_panel, unregister_panel
 from courses.models import Audience, Enrollment, EnrollmentStatus, LessonCompletion
 from courses.selectors import (
     course_outline,
@@ -127,15 +128,23 @@ def test_progress_per_course_and_module(user, course, lessons):
     assert [m.percent for m in outline.modules] == [50, 0]
 
 
+def _visit(client, lesson):
+    """Opens the lesson as a browser does: the GET, then the page's visit POST."""
+    page = client.get(lesson.get_absolute_url())
+    visit_url = reverse("courses:lesson_visit", args=[lesson.module.course.slug, lesson.pk])
+    assert f'action="{visit_url}" data-record-visit'.encode() in page.content
+    assert client.post(visit_url).status_code == 204
+
+
 def test_continue_where_you_left_off(client, user, course, lessons):
     enrollment = services.enrollment_self_enrol(user=user, course=course)
     client.force_login(user)
-    client.get(lessons[3].get_absolute_url())  # opened the assignment, not done
+    _visit(client, lessons[3])  # opened the assignment, not done
     outline = course_outline(course=course, enrollment=Enrollment.objects.get(pk=enrollment.pk))
     assert outline.continue_lesson == lessons[3]
 
     services.lesson_mark_done(enrollment=enrollment, lesson=lessons[4])
-    client.get(lessons[4].get_absolute_url())  # opened and done: continue with first not done
+    _visit(client, lessons[4])  # opened and done: continue with first not done
     outline = course_outline(course=course, enrollment=Enrollment.objects.get(pk=enrollment.pk))
     assert outline.continue_lesson == lessons[0]
     page = client.get(course.get_absolute_url())
@@ -162,17 +171,18 @@ def test_dashboard_lists_courses_progress_and_continue(client, user, course, les
     assert "Paid one" in content and "Waiting for payment" in content
 
 
-def test_dashboard_renders_registered_panels_in_order_and_survives_a_broken_one(client, user):
-    register_panel("test-b", 900, lambda request: "<p>panel B</p>")
-    register_panel("test-a", 800, lambda request: "<p>panel A</p>")
-    register_panel("test-none", 850, lambda request: None)
-    register_panel("test-broken", 860, lambda request: 1 / 0)
-    try:
-        client.force_login(user)
+def test_dashboard_renders_hooked_panels_in_order_and_survives_a_broken_one(client, user):
+    panels = [
+        (900, lambda request: "<p>panel B</p>"),
+        (800, lambda request: "<p>panel A</p>"),
+        (850, lambda request: None),
+        (860, lambda request: 1 / 0),
+    ]
+    client.force_login(user)
+    with ExitStack() as stack:
+        for order, render in panels:
+            stack.enter_context(hooks.register_temporarily("dashboard_panel", render, order=order))
         content = client.get(reverse("courses:dashboard")).content.decode()
-    finally:
-        for key in ("test-a", "test-b", "test-none", "test-broken"):
-            unregister_panel(key)
     assert content.index("panel A") < content.index("panel B")
 
 
@@ -266,3 +276,22 @@ def test_a_finalised_quiz_attempt_completes_the_course(user, course, lessons, qu
     on_attempt_finalised(attempt=SimpleNamespace(user_id=user.pk, quiz_id=lessons[2].quiz_id))
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.COMPLETED
+
+
+def test_showing_a_lesson_does_not_move_the_learners_place(client, user, course, lessons):
+    enrollment = services.enrollment_self_enrol(user=user, course=course)
+    client.force_login(user)
+
+    assert client.get(lessons[2].get_absolute_url()).status_code == 200
+
+    enrollment.refresh_from_db()
+    assert (enrollment.last_lesson_id, enrollment.last_visited_at) == (None, None)
+
+
+def test_only_an_active_learner_can_record_a_lesson_visit(client, user, course, lessons):
+    client.force_login(user)
+    url = reverse("courses:lesson_visit", args=[course.slug, lessons[0].pk])
+
+    assert client.post(url).status_code == 403
+    assert client.get(url).status_code == 405
+    assert not Enrollment.objects.filter(user=user).exists()

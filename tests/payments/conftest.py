@@ -1,9 +1,8 @@
-import dataclasses
-
 import pytest
 from django.test import Client
+from wagtail import hooks
 
-from courses.payments.registry import FirmRef, _firm_directory, register_firm_directory
+from courses.payments.firms import FirmRef
 from lms import roles
 from tests.factories import UserFactory
 from tests.payments import fake_stripe
@@ -19,14 +18,18 @@ def _fake_stripe_server():
 
 
 @pytest.fixture
-def fake_stripe_api(_fake_stripe_server, settings):
-    """Stripe keys configured; the library's API base points at the local fake."""
+def fake_stripe_api(_fake_stripe_server, settings, monkeypatch, db):
+    """Stripe keys configured; the library's API base points at the local fake. Every
+    test that uses it also checks that no call to Stripe was made inside a transaction."""
     _fake_stripe_server.reset()
     settings.STRIPE_SECRET_KEY = "sk_test_fake"
     settings.STRIPE_PUBLISHABLE_KEY = "pk_test_fake"
     settings.STRIPE_WEBHOOK_SECRET = TEST_WEBHOOK_SECRET
     settings.STRIPE_API_BASE = _fake_stripe_server.url
-    return _fake_stripe_server
+    _fake_stripe_server.watch_transactions(monkeypatch)
+    yield _fake_stripe_server
+    inside = _fake_stripe_server.calls_inside_a_transaction()
+    assert not inside, f"Stripe was called inside a database transaction (calls {inside})"
 
 
 @pytest.fixture
@@ -88,13 +91,12 @@ FIRM = FirmRef(target_type="accreditation.auditfirm", target_id="7", name="Certi
 
 @pytest.fixture
 def firm_directory(firm_admin):
-    """Stands in for the accreditation app's registration: firm_admin administers FIRM."""
-    previous = dataclasses.replace(_firm_directory)
-    register_firm_directory(
-        firms_for_admin=lambda user: [FIRM] if user.pk == firm_admin.pk else [],
-    )
-    yield FIRM
-    vars(_firm_directory).update(vars(previous))
+    """A firm known only to payments (through its ``payments_firms_for_admin`` hook):
+    firm_admin administers FIRM."""
+    with hooks.register_temporarily(
+        "payments_firms_for_admin", lambda user: [FIRM] if user.pk == firm_admin.pk else []
+    ):
+        yield FIRM
 
 
 @pytest.fixture
@@ -111,6 +113,18 @@ def card_order(fake_stripe_api, buyer, course_item):
 
 
 @pytest.fixture
+def paid_card_order(card_order, client):
+    """``card_order`` paid through Stripe's signed "completed" webhook (payment pi_test_1)."""
+    from courses.payments.models import OrderStatus
+    from tests.payments import stripe_events as se
+
+    se.post(client, se.event("checkout.session.completed", se.session_object(card_order)))
+    card_order.refresh_from_db()
+    assert card_order.status == OrderStatus.PAID
+    return card_order
+
+
+@pytest.fixture
 def exam_card_order(fake_stripe_api, auditor, exam_item):
     """A pending card order of one exam sitting (EUR 150.00) by an auditor for themselves."""
     from courses.payments import services
@@ -124,19 +138,22 @@ def exam_card_order(fake_stripe_api, auditor, exam_item):
 
 
 @pytest.fixture
-def no_firm_directory():
-    """As if no app had told payments which firms exist (the accreditation app does)."""
-    previous = dataclasses.replace(_firm_directory)
-    _firm_directory.firms_for_admin = _firm_directory.may_assign_sitting = None
-    _firm_directory.sitting_candidates = None
-    yield
-    vars(_firm_directory).update(vars(previous))
+def auditor_of_firm_admin(firm_admin, auditor):
+    """``auditor`` works for an audit firm that ``firm_admin`` runs, so the admin may give
+    them the firm's paid sittings."""
+    from tests.accreditation.factories import AffiliationFactory, FirmFactory
+
+    firm = FirmFactory()
+    firm.admins.add(firm_admin)
+    AffiliationFactory(auditor=auditor.auditor_profile, firm=firm)
+    return auditor
 
 
 @pytest.fixture
-def pool_order(no_stripe, no_firm_directory, firm_admin, exam_item, auditor, staff_user):
+def pool_order(no_stripe, firm_admin, exam_item, auditor_of_firm_admin, staff_user):
     """A firm pool of 4 paid sittings (EUR 150 each): one assigned and used, one assigned
     and not used, two unassigned."""
+    auditor = auditor_of_firm_admin
     from courses.payments import services
     from courses.payments.models import SittingVoucher
     from courses.quiz.models import ExamSitting

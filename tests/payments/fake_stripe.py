@@ -3,6 +3,11 @@
 It records every request (method, path, headers, form-decoded body) so that tests
 assert what stripe-python really sent, and answers with Stripe-shaped JSON. Idempotency
 keys are honoured like Stripe: the same key returns the first answer again.
+
+``watch_transactions`` also records, in the calling thread, how many database
+transactions our code had open around each call (beyond those the test itself runs in:
+pytest-django wraps a test in a transaction and a savepoint), so that tests assert no
+call to Stripe is made while a transaction, and so a row lock, is held.
 """
 
 from __future__ import annotations
@@ -28,6 +33,9 @@ class FakeStripe:
     server: ThreadingHTTPServer
     requests: list[RecordedRequest] = field(default_factory=list)
     fail_next: tuple[int, dict] | None = None
+    # Transactions our code had open around each call, in the order of the calls.
+    open_transactions: list[int] = field(default_factory=list)
+    _baseline_depth: int = 0
     _by_idempotency_key: dict[str, tuple[int, dict]] = field(default_factory=dict)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -40,6 +48,25 @@ class FakeStripe:
         self.requests.clear()
         self.fail_next = None
         self._by_idempotency_key.clear()
+        self.open_transactions.clear()
+
+    def watch_transactions(self, monkeypatch) -> None:
+        """Records the transactions open around each call, measured against the depth
+        at which the test runs (call this from a fixture of the test)."""
+        from stripe import _http_client
+
+        self._baseline_depth = transaction_depth()
+        original = _http_client.HTTPClient.request_with_retries
+
+        def watched(client, *args, **kwargs):
+            self.open_transactions.append(transaction_depth() - self._baseline_depth)
+            return original(client, *args, **kwargs)
+
+        monkeypatch.setattr(_http_client.HTTPClient, "request_with_retries", watched)
+
+    def calls_inside_a_transaction(self) -> list[int]:
+        """The indexes of the calls made while our code held a transaction open."""
+        return [index for index, depth in enumerate(self.open_transactions) if depth > 0]
 
     def posts(self, path: str) -> list[RecordedRequest]:
         return [r for r in self.requests if r.method == "POST" and r.path == path]
@@ -91,6 +118,13 @@ class FakeStripe:
         if key:
             self._by_idempotency_key[key] = result
         return result
+
+
+def transaction_depth() -> int:
+    """How many atomic blocks are open on this thread's default connection."""
+    from django.db import connection
+
+    return len(connection.savepoint_ids) + (1 if connection.in_atomic_block else 0)
 
 
 def start() -> FakeStripe:

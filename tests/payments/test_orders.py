@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.db import transaction
+from wagtail import hooks
 
 from courses.models import Enrollment, EnrollmentStatus
 from courses.payments import services
@@ -135,12 +136,9 @@ def test_an_invoice_order_stays_pending_with_a_numbered_invoice(
 @pytest.mark.django_db
 def test_invoice_numbers_are_sequential_per_year_without_gaps(no_stripe, buyer):
     items = [CatalogueItemFactory(), CatalogueItemFactory(), CatalogueItemFactory()]
-    from courses.payments.registry import _firm_directory
     from tests.payments.conftest import FIRM
 
-    previous = _firm_directory.firms_for_admin
-    _firm_directory.firms_for_admin = lambda user: [FIRM]
-    try:
+    with hooks.register_temporarily("payments_firms_for_admin", lambda user: [FIRM]):
         first = services.order_create(
             buyer=buyer, lines=[services.LineRequest(item=items[0])], method="invoice", firm=FIRM
         )
@@ -159,8 +157,6 @@ def test_invoice_numbers_are_sequential_per_year_without_gaps(no_stripe, buyer):
             order=Order.objects.create(buyer=buyer, currency="EUR", total=1, method="invoice"),
             today=datetime.date(2099, 1, 1),
         )
-    finally:
-        _firm_directory.firms_for_admin = previous
     year = datetime.date.today().year
     assert first.invoice.number == f"INV-{year}-00001"
     assert second.invoice.number == f"INV-{year}-00002"
@@ -282,7 +278,7 @@ def test_a_firm_admin_pays_the_firm_application_fee_and_the_secretariat_is_told(
 def test_a_firm_fee_cannot_be_bought_for_a_firm_one_does_not_administer(
     no_stripe, firm_admin, firm_directory, firm_item
 ):
-    from courses.payments.registry import FirmRef
+    from courses.payments.firms import FirmRef
 
     other = FirmRef("accreditation.auditfirm", "99", "Other Firm")
     with pytest.raises(services.PaymentError):

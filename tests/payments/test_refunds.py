@@ -100,8 +100,9 @@ def test_refunding_a_started_course_keeps_the_enrolment(paid_invoice_course_orde
 
 @pytest.mark.django_db
 def test_a_pool_with_some_sittings_used_revokes_only_the_unused_ones(
-    no_stripe, no_firm_directory, firm_admin, exam_item, auditor, staff_user
+    no_stripe, firm_admin, exam_item, auditor_of_firm_admin, staff_user
 ):
+    auditor = auditor_of_firm_admin
     from courses.quiz.models import ExamSitting
 
     order = services.order_create(
@@ -296,7 +297,7 @@ def test_a_refund_that_fails_uses_no_credit_note_number(pool_order, staff_user):
 
     from django.utils import timezone
 
-    from courses.payments.registry import Fulfilment
+    from courses.payments.fulfilments import Fulfilment
 
     line = pool_order.lines.get()
     failing = Fulfilment(
@@ -306,7 +307,7 @@ def test_a_refund_that_fails_uses_no_credit_note_number(pool_order, staff_user):
         unused=lambda line: 1,
     )
     with (
-        mock.patch.dict("courses.payments.registry._fulfilments", {"exam_sitting": failing}),
+        mock.patch.dict("courses.payments.fulfilments.FULFILMENTS", {"exam_sitting": failing}),
         pytest.raises(RuntimeError),
     ):
         services.order_refund(

@@ -85,10 +85,11 @@ def test_staff_refund_of_a_card_order_calls_stripe_and_revokes_the_unused_place(
     assert sent.params["payment_intent"] == "pi_test_1"
     assert sent.params["amount"] == "20000"
     assert sent.params["metadata[order_id]"] == str(order.pk)
-    assert sent.headers["idempotency-key"] == f"refund-{order.public_id}-0-20000"
+    refund = Refund.objects.get(order=order)
+    assert sent.headers["idempotency-key"] == f"refund-{order.public_id}-{refund.pk}-1"
     order.refresh_from_db()
     assert order.status == OrderStatus.REFUNDED
-    refund = Refund.objects.get(order=order)
+    assert refund.status == Refund.Status.DONE and refund.number
     assert refund.stripe_refund_id.startswith("re_test_") and refund.actor == staff_user
     assert result.revoked and not result.not_revoked
     assert not Enrollment.objects.filter(user=order.buyer, status=EnrollmentStatus.ACTIVE)
@@ -109,7 +110,7 @@ def test_the_webhook_after_a_staff_refund_changes_nothing(
 
 
 @pytest.mark.django_db
-def test_a_refund_stripe_refuses_keeps_the_order_paid(
+def test_a_refund_stripe_refuses_keeps_the_order_paid_and_is_recorded_as_failed(
     fake_stripe_api, client, card_order, staff_user
 ):
     order = _paid_card_order(client, card_order)
@@ -118,15 +119,15 @@ def test_a_refund_stripe_refuses_keeps_the_order_paid(
         {"error": {"type": "invalid_request_error", "message": "Charge already refunded"}},
     )
 
-    import stripe
-
-    with pytest.raises(stripe.InvalidRequestError):
+    with pytest.raises(services.RefundFailed, match="Charge already refunded"):
         services.order_refund(order=order, actor=staff_user, reason="Asked by buyer")
 
     order.refresh_from_db()
-    assert order.status == OrderStatus.PAID
+    assert order.status == OrderStatus.PAID and order.amount_refunded == 0
     assert order.lines.get().state == LineState.GRANTED
-    assert not Refund.objects.exists()
+    refund = Refund.objects.get()
+    assert refund.status == Refund.Status.FAILED and refund.number is None
+    assert "Charge already refunded" in refund.error
 
 
 @pytest.mark.django_db
@@ -159,13 +160,13 @@ def test_a_partial_refund_of_a_card_order_asks_stripe_for_that_amount_only(
     order = _paid_card_order(client, order)
     sitting_line = order.lines.get(kind="exam_sitting")
 
-    services.order_refund(
+    first = services.order_refund(
         order=order, actor=staff_user, reason="No exam after all", units={sitting_line.pk: 1}
-    )
+    ).refund
 
     (sent,) = fake_stripe_api.posts("/v1/refunds")
     assert sent.params["amount"] == "15000"
-    assert sent.headers["idempotency-key"] == f"refund-{order.public_id}-0-15000"
+    assert sent.headers["idempotency-key"] == f"refund-{order.public_id}-{first.pk}-1"
     # Stripe then reports the charge partly refunded: nothing more changes.
     event = se.event("charge.refunded", se.charge_refunded_object(order, amount_refunded=15000))
     assert se.post(client, event).json()["outcome"] == "partially_refunded"
@@ -173,10 +174,10 @@ def test_a_partial_refund_of_a_card_order_asks_stripe_for_that_amount_only(
     assert order.status == OrderStatus.PAID and order.amount_refunded == 15000
     assert Enrollment.objects.get(user=buyer).status == EnrollmentStatus.ACTIVE
 
-    services.order_refund(order=order, actor=staff_user, reason="And the course")
+    rest = services.order_refund(order=order, actor=staff_user, reason="And the course").refund
 
     second = fake_stripe_api.posts("/v1/refunds")[-1]
     assert second.params["amount"] == "20000"  # the rest, never the whole total again
-    assert second.headers["idempotency-key"] == f"refund-{order.public_id}-15000-20000"
+    assert second.headers["idempotency-key"] == f"refund-{order.public_id}-{rest.pk}-1"
     order.refresh_from_db()
     assert order.status == OrderStatus.REFUNDED and order.amount_refunded == 35000

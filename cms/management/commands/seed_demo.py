@@ -1,20 +1,24 @@
 """Loads the demo content. Idempotent: running it twice changes nothing."""
 
-import importlib
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-# Each app seeds its own part, in dependency order. An app without a ``demo`` module
-# (not built yet) is skipped.
+from accreditation import demo as accreditation_demo
+from cms import demo as cms_demo
+from courses import demo as courses_demo
+from courses.payments import demo as payments_demo
+from courses.quiz import demo as quiz_demo
+from lms import demo as lms_demo
+
+# Each app seeds its own part, in dependency order.
 SEEDERS = [
-    "lms.demo",
-    "courses.quiz.demo",
-    "courses.demo",
-    "courses.payments.demo",
-    "accreditation.demo",
-    "cms.demo",
+    ("lms.demo", lms_demo),
+    ("courses.quiz.demo", quiz_demo),
+    ("courses.demo", courses_demo),
+    ("courses.payments.demo", payments_demo),
+    ("accreditation.demo", accreditation_demo),
+    ("cms.demo", cms_demo),
 ]
 
 
@@ -24,13 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not getattr(settings, "DEMO_SEEDING_ALLOWED", False):
             raise CommandError("Demo content is not allowed with these settings (production?).")
-        for name in SEEDERS:
-            try:
-                module = importlib.import_module(name)
-            except ModuleNotFoundError as exc:
-                if exc.name != name:
-                    raise
-                continue
+        for name, module in SEEDERS:
             self.stdout.write(f"Seeding {name} ...")
             with transaction.atomic():
                 module.seed(stdout=self.stdout)

@@ -1,7 +1,9 @@
 """Re-applies the completion rule to every active enrolment (a daily sweep for cron).
 
-Quiz passes happen in the quiz engine, which cannot call the courses app; the course
-page and the dashboard re-check on opening, and this sweep catches everyone else.
+The services that change an input of the completion rule re-check at once (a lesson marked
+done, a submission accepted, a quiz attempt finalised); page views only read. This sweep
+catches what changes without a learner's action: a course whose lessons were edited (a
+required lesson removed or made optional).
 """
 
 from django.core.management.base import BaseCommand

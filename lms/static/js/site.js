@@ -24,4 +24,15 @@
     var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
     if (message && !window.confirm(message)) event.preventDefault();
   });
+  // Record a visit with its own POST once the page has loaded (a lesson as the place to
+  // continue from, a module as started): a GET never writes. <form data-record-visit hidden>
+  document.querySelectorAll("form[data-record-visit]").forEach(function (form) {
+    if (!window.fetch) return;
+    window.fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      keepalive: true,
+    }).catch(function () {});
+  });
 })();
