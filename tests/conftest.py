@@ -26,6 +26,12 @@ def _clear_cache(request):
     if not uses_db:
         yield
         return
+    # A test that asks for the database only by argument gets it set up before the cache
+    # table is touched (autouse fixtures would otherwise run first).
+    for name in ("transactional_db", "db"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name)
+            break
     from django.core.cache import cache
 
     cache.clear()
@@ -50,6 +56,28 @@ def login_with_mfa(client: Client, user) -> Client:
     session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
     session.save()
     return client
+
+
+@pytest.fixture
+def media_folders(settings, tmp_path):
+    """Public media and the private storage in this test's own folders."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private-media")
+
+
+@pytest.fixture
+def debug_urls(settings):
+    """The site's real URL map as the development server builds it (DEBUG on)."""
+    import importlib.util
+
+    import lms.urls
+
+    settings.DEBUG = True
+    spec = importlib.util.spec_from_file_location("lms_urls_in_debug", lms.urls.__file__)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    settings.ROOT_URLCONF = module
+    return module
 
 
 @pytest.fixture

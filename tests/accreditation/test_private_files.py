@@ -2,7 +2,6 @@
 under a random name, never under MEDIA_ROOT, reachable by no /media/ URL (in DEBUG
 neither), and downloaded only by the auditor and staff who review applications."""
 
-import importlib.util
 import io
 import re
 from pathlib import Path
@@ -16,31 +15,13 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-import lms.urls
 from accreditation.models import AuditorProfile, Evidence
 from tests.accreditation.factories import ApplicationFactory, ProgrammeFactory, RequirementFactory
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_folders")]
 
 CV = b"%PDF-1.4 Jane Smith, 240 audit days"
-
-
-@pytest.fixture(autouse=True)
-def _media_folders(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private-media")
-
-
-@pytest.fixture
-def debug_urls(settings):
-    """The site's real URL map as the development server builds it (DEBUG on)."""
-    settings.DEBUG = True
-    spec = importlib.util.spec_from_file_location("lms_urls_in_debug", lms.urls.__file__)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    settings.ROOT_URLCONF = module
-    return module
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 path, never under MEDIA_ROOT, reachable by no /media/ URL (in DEBUG neither), and served
 only by Wagtail's document view to people who may read a live place that uses them."""
 
-import importlib.util
 import io
 import re
 from pathlib import Path
@@ -14,30 +13,12 @@ from django.test import Client
 from wagtail.documents import get_document_model
 from wagtail.models import PageViewRestriction
 
-import lms.urls
 from cms.models import ContentPage, Visibility
 from tests.cms.factories import add_page, make_document, make_recording
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_folders")]
 
 SECRET = b"%PDF-1.4 members' secret"
-
-
-@pytest.fixture(autouse=True)
-def _media_folders(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private-media")
-
-
-@pytest.fixture
-def debug_urls(settings):
-    """The site's real URL map as the development server builds it (DEBUG on)."""
-    settings.DEBUG = True
-    spec = importlib.util.spec_from_file_location("lms_urls_in_debug", lms.urls.__file__)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    settings.ROOT_URLCONF = module
-    return module
 
 
 def _get(url: str, user=None):

@@ -49,6 +49,17 @@ def _take_quiz_through_the_pages(client: Client, user, quiz, *, right: bool) -> 
     return attempt
 
 
+def _enrol_and_read_the_lesson(user, course):
+    """The learner enrols and marks the content lesson done: only the quiz is left."""
+    enrollment = services.enrollment_self_enrol(user=user, course=course)
+    content_lesson = course.modules.get().lessons.get(kind=LessonKind.CONTENT)
+    services.lesson_mark_done(enrollment=enrollment, lesson=content_lesson)
+    quiz = course.modules.get().lessons.get(kind=LessonKind.QUIZ).quiz
+    client = Client()
+    client.force_login(user)
+    return enrollment, quiz, client
+
+
 def test_the_engine_announces_a_finalised_attempt_through_the_registered_hook():
     names = [fn.__name__ for fn in hooks.get_hooks("quiz_attempt_finalised")]
     assert "complete_courses_after_quiz" in names
@@ -72,12 +83,7 @@ def test_passing_the_course_quiz_completes_the_enrolment_and_eligibility_at_once
     assert not before.eligible
     assert any("Auditor core" in reason for reason in before.reasons)
 
-    enrollment = services.enrollment_self_enrol(user=user, course=auditor_course)
-    content_lesson = auditor_course.modules.get().lessons.get(kind=LessonKind.CONTENT)
-    services.lesson_mark_done(enrollment=enrollment, lesson=content_lesson)
-    quiz = auditor_course.modules.get().lessons.get(kind=LessonKind.QUIZ).quiz
-    client = Client()
-    client.force_login(user)
+    enrollment, quiz, client = _enrol_and_read_the_lesson(user, auditor_course)
 
     with django_capture_on_commit_callbacks(execute=True):
         attempt = _take_quiz_through_the_pages(client, user, quiz, right=True)
@@ -91,12 +97,7 @@ def test_passing_the_course_quiz_completes_the_enrolment_and_eligibility_at_once
 def test_failing_the_course_quiz_leaves_the_enrolment_open(
     auditor_course, user, django_capture_on_commit_callbacks
 ):
-    enrollment = services.enrollment_self_enrol(user=user, course=auditor_course)
-    content_lesson = auditor_course.modules.get().lessons.get(kind=LessonKind.CONTENT)
-    services.lesson_mark_done(enrollment=enrollment, lesson=content_lesson)
-    quiz = auditor_course.modules.get().lessons.get(kind=LessonKind.QUIZ).quiz
-    client = Client()
-    client.force_login(user)
+    enrollment, quiz, client = _enrol_and_read_the_lesson(user, auditor_course)
 
     with django_capture_on_commit_callbacks(execute=True):
         attempt = _take_quiz_through_the_pages(client, user, quiz, right=False)

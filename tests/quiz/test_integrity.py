@@ -1,11 +1,10 @@
 """Point 9 (service level): concurrent starts and submits, sittings. The page-level
 checks (no leak of correct answers, another user's attempt is a 404) are in test_views."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import transaction
 from django.db.utils import IntegrityError
 
 from courses.quiz import selectors, services
@@ -19,35 +18,7 @@ from courses.quiz.models import (
     SittingStatus,
 )
 from tests.quiz.factories import QuestionCategoryFactory, quiz_with, single_choice
-
-needs_postgres = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="SQLite locks the whole database file, so threads cannot race on rows; "
-    "the constraint path is tested on SQLite separately.",
-)
-
-
-def run_concurrently(count: int, func):
-    """Runs func in ``count`` threads released at the same moment, each with its own
-    database connection; returns what each returned or raised."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def worker(index):
-        try:
-            barrier.wait()
-            results[index] = func()
-        except Exception as exc:  # noqa: BLE001 - the test inspects it
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+from tests.races import needs_postgres, run_concurrently
 
 
 @needs_postgres
