@@ -1,4 +1,4 @@
-"""Point 6 and the staff back office: review, grant, decisions with reasons, read-only log."""
+"""The staff back office: review, grant, decisions with reasons, read-only log."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""Point 9: the JSON API under /api/v1/ (auditors, firms, eligibility) and its schema."""
+"""The JSON API under /api/v1/ (auditors, firms, eligibility) and its schema."""
 
 import datetime
 

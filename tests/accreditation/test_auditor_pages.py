@@ -1,4 +1,4 @@
-"""Point 5, auditor side: apply, see what is missing with links, upload evidence, consent."""
+"""Auditors apply, see what is missing with links, upload evidence and consent."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile

@@ -1,4 +1,4 @@
-"""Point 10: the accreditation certificate PDF shows today's status and scope, with a QR code."""
+"""The accreditation certificate PDF shows today's status and scope, with a QR code."""
 
 import base64
 import re

@@ -1,4 +1,4 @@
-"""Point 12: accreditation_daily expires, reminds, and is safe to run twice."""
+"""`accreditation_daily` expires, reminds, and is safe to run twice."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""Point 8 (and 2, 3, 6, 7): the eligibility engine, for today and for past dates."""
+"""The eligibility engine, for today and for past dates."""
 
 import datetime
 

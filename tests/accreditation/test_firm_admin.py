@@ -1,4 +1,4 @@
-"""Point 3 (part): firm admins see their auditors, training status, scope and what expires."""
+"""Firm admins see their auditors, training status, scope and what expires."""
 
 import pytest
 from django.contrib.auth.models import Group

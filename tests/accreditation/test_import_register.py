@@ -1,4 +1,4 @@
-"""Point 13: import_register."""
+"""`import_register`: an existing register loaded from CSV."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""Point 9: the public register page, its filters, pagination, detail pages and CSV export."""
+"""The public register page, its filters, pagination, detail pages and CSV export."""
 
 import csv
 import datetime

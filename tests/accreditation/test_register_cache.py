@@ -1,4 +1,4 @@
-"""Point 11: register pages are cached for anonymous visitors and purged on every change."""
+"""Register pages are cached for anonymous visitors and purged on every change."""
 
 import pytest
 from django.db import connection

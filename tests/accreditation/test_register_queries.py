@@ -1,4 +1,4 @@
-"""Point 11: the register pages make a constant number of queries, at 100 and 5,000 auditors."""
+"""The register pages make a constant number of queries, at 100 and 5,000 auditors."""
 
 import pytest
 from django.db import connection

@@ -1,4 +1,4 @@
-"""Point 10: /verify/<code>/ shows an accreditation's current status and scope."""
+"""/verify/<code>/ shows an accreditation's current status and scope."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Point 4: assignment submissions with limits, staff marking, feedback and resubmission."""
+"""Assignment submissions with limits, staff marking, feedback and resubmission."""
 
 import io
 import zipfile

@@ -1,4 +1,4 @@
-"""Point 1: courses with ordered modules and lessons, audiences, prices, prerequisites,
+"""Courses with ordered modules and lessons, audiences, prices, prerequisites,
 drafted, previewed and published by staff in the Wagtail admin."""
 
 import pytest

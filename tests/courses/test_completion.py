@@ -1,4 +1,4 @@
-"""Point 3: completion rules, certificates with a PDF and QR code, public verification."""
+"""Completion rules, certificates with a PDF and QR code, public verification."""
 
 import datetime
 from io import StringIO

@@ -1,4 +1,4 @@
-"""Point 2: enrolment, per-lesson completion, progress, "continue", and the dashboard."""
+"""Enrolment, per-lesson completion, progress, "continue", and the dashboard."""
 
 from contextlib import ExitStack
 from decimal import Decimal

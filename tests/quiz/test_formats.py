@@ -1,4 +1,4 @@
-"""Point 6: GIFT and Moodle XML import/export, errors naming the line, round trips."""
+"""GIFT and Moodle XML import/export, errors naming the line, round trips."""
 
 from decimal import Decimal
 from io import StringIO

@@ -1,4 +1,4 @@
-"""Point 5: question types, partial credit, feedback; grading happens on the server."""
+"""Question types, partial credit, feedback; grading happens on the server."""
 
 from decimal import Decimal
 

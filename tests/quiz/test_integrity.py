@@ -1,4 +1,4 @@
-"""Point 9 (service level): concurrent starts and submits, sittings. The page-level
+"""Exam integrity at the service level: concurrent starts and submits, sittings. The page-level
 checks (no leak of correct answers, another user's attempt is a 404) are in test_views."""
 
 from decimal import Decimal

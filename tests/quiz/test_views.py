@@ -1,4 +1,4 @@
-"""The learner pages, and point 9's page-level integrity checks."""
+"""The learner pages, and their page-level integrity checks."""
 
 import datetime
 import json
