@@ -10,6 +10,8 @@ from typing import Annotated
 from ninja import NinjaAPI
 from pydantic import StringConstraints
 
+from lms.errors import ServiceError
+
 MAX_QUERY_TEXT = 200
 
 QueryText = Annotated[str, StringConstraints(max_length=MAX_QUERY_TEXT, pattern=r"^[^\x00]*$")]
@@ -20,3 +22,9 @@ api = NinjaAPI(
     urls_namespace="api_v1",
     description="Public register of accredited audit firms and auditors, and eligibility checks.",
 )
+
+
+@api.exception_handler(ServiceError)
+def service_refusal(request, exc: ServiceError):
+    """A refusal by the rules is a 400 with the same ``detail`` shape as Ninja's errors."""
+    return api.create_response(request, {"detail": exc.message}, status=400)

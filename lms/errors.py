@@ -18,3 +18,15 @@ class ServiceError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+def show_refusal(request, error: ServiceError, *, form=None) -> None:
+    """Present a refusal the one way views do: on the form that was sent (a non-field
+    error, so the page re-renders with the person's input kept) or, with no form, as an
+    error message on the next page."""
+    if form is not None:
+        form.add_error(None, error.message)
+    else:
+        from django.contrib import messages
+
+        messages.error(request, error.message)

@@ -1,0 +1,64 @@
+"""The one audit log: Wagtail's log entries, with every action registered.
+
+Every mutation that matters (a decision about a person, an exam event, a payment, a
+voucher, an import) writes exactly one entry through :func:`record`. Entries land in
+Wagtail's ``ModelLogEntry`` table (pages in ``PageLogEntry``), so staff read them in one
+place, the admin's *Reports → Site history*, filtered by action, user, date and object
+type, and on each object's own history. Dated status-history tables that the domain
+needs (an application's status changes, a firm's periods, an order's status rows) stay
+as they are: they answer "what was true on a date"; this log answers "who did what, when
+and why".
+
+Each app registers its action codes and labels in its ``wagtail_hooks.py`` with the
+``register_log_actions`` hook; :func:`record` refuses an unregistered code, so a typo
+cannot write an entry nobody can filter on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from wagtail.log_actions import get_active_log_context, registry
+
+
+class UnregisteredAction(LookupError):
+    """An action code that no app registered with ``register_log_actions``."""
+
+
+def record(
+    action: str,
+    *,
+    instance: models.Model,
+    user: Any = None,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    title: str = "",
+):
+    """Write one audit entry about ``instance`` and return it.
+
+    ``user`` is the person who acted (``None`` for the system: a daily job, an import, a
+    provider's webhook); ``reason`` is the free-text why, kept in ``data["reason"]``;
+    ``data`` holds JSON-serialisable facts (primary keys, amounts, codes, before/after).
+    """
+    if not registry.action_exists(action):
+        raise UnregisteredAction(f"Audit action {action!r} is not registered.")
+    payload: dict[str, Any] = dict(data or {})
+    if reason:
+        payload["reason"] = str(reason)
+    kwargs: dict[str, Any] = {"data": payload}
+    if title:
+        kwargs["title"] = title[:255]
+    # Wagtail's ``log()`` falls back to the request's user when ``user`` is None; a system
+    # event (an expiry swept during a page view, a webhook) must not be claimed for
+    # whoever happens to be signed in, so the entry is written through the manager.
+    actor = user if user is not None and getattr(user, "is_authenticated", False) else None
+    log_entry_model = registry.get_log_model_for_instance(instance)
+    return log_entry_model.objects.log_action(
+        instance, action, user=actor, uuid=get_active_log_context().uuid, **kwargs
+    )
+
+
+def entries_for(instance: models.Model):
+    """The audit entries about ``instance``, newest first."""
+    return registry.get_logs_for_instance(instance).order_by("-timestamp", "-pk")
