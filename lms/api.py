@@ -28,3 +28,22 @@ api = NinjaAPI(
 def service_refusal(request, exc: ServiceError):
     """A refusal by the rules is a 400 with the same ``detail`` shape as Ninja's errors."""
     return api.create_response(request, {"detail": exc.message}, status=400)
+
+
+@api.get("/", include_in_schema=False, url_name="index")
+def index(request):
+    """``/api/v1/`` itself: where the documentation is and which endpoints exist."""
+    schema = api.get_openapi_schema(path_prefix=request.path.rstrip("/"))
+    endpoints = [
+        {"path": path, "method": method.upper(), "summary": operation.get("summary", "")}
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+    ]
+    base = request.build_absolute_uri(request.path)
+    return {
+        "name": api.title,
+        "version": api.version,
+        "docs": base + "docs",
+        "openapi": base + "openapi.json",
+        "endpoints": endpoints,
+    }
