@@ -21,6 +21,7 @@ from wagtail.models import Page
 
 from cms.models import (
     Audience,
+    AuditorPathwayPage,
     ContentPage,
     HomePage,
     HomePageFeaturedModule,
@@ -368,6 +369,65 @@ def seed(stdout=None) -> None:
     )
     if created:
         _say(stdout, "page /about/")
+
+    steps = [
+        ("Create your account", "Sign up with your work e-mail and confirm it."),
+        (
+            "Choose your standard and your audit firm",
+            "Accreditation is for one standard, in the sectors and countries you audit, "
+            "under an audit firm. Your firm's administrator confirms that you work for it.",
+        ),
+        (
+            "Complete your auditor profile",
+            "Say which sectors and countries you audit and whether you agree to be named on "
+            "the public register once accredited.",
+        ),
+        (
+            "Take the training course",
+            "The mandatory online course covers the standard, its sectors and how to audit "
+            "against it. Work through it at your own pace.",
+        ),
+        (
+            "Practise, then sit the exam",
+            "A practice quiz shows where you stand. The timed exam is taken online; the "
+            "course page says what must be done before it opens and how retakes work.",
+        ),
+        (
+            "Apply for accreditation",
+            "Send your application with your CV and evidence of audit experience. The "
+            "secretariat checks every requirement and decides, with reasons.",
+        ),
+        (
+            "Appear on the register",
+            "Once accredited, you are listed (if you agreed) in the sectors and countries "
+            "of your scope, and anyone can verify your certificate online.",
+        ),
+    ]
+    _, created = _child(
+        home,
+        AuditorPathwayPage,
+        "become-an-auditor",
+        title="How to become an accredited auditor",
+        intro="Accredited auditors audit sites and supply chains against the standards. "
+        "Here is the path from sign-up to the public register, what is checked on the way "
+        "and what it costs.",
+        typical_duration="6 to 10 weeks from sign-up to accreditation, mostly your own pace "
+        "through the course and the secretariat's review of your application (up to 15 "
+        "working days).",
+        body=_stream(
+            [("heading", {"text": "The steps", "level": "h2"})]
+            + [
+                block
+                for number, (title, text) in enumerate(steps, start=1)
+                for block in (
+                    ("heading", {"text": f"{number}. {title}", "level": "h3"}),
+                    ("paragraph", f"<p>{text}</p>"),
+                )
+            ]
+        ),
+    )
+    if created:
+        _say(stdout, "page /become-an-auditor/")
 
     recordings_index, created = _child(
         home,

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.models import Page, ReferenceIndex
 
 from cms.models import (
@@ -296,3 +297,120 @@ def _course_hits(query: str, limit: int) -> list[SearchHit]:
         )
         for course in courses
     ]
+
+
+# --- the auditor pathway page ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fee:
+    """A catalogue price as the pathway page prints it."""
+
+    name: str
+    prices: tuple[str, ...]  # "EUR 150.00", "EUR 0.00 for members", ...
+
+
+@dataclass(frozen=True)
+class PathwayStep:
+    """One requirement of a programme: what is checked, and what it costs if it is sold."""
+
+    title: str
+    kind: str
+    detail: str
+    fees: tuple[Fee, ...]
+
+
+@dataclass(frozen=True)
+class PathwayProgramme:
+    name: str
+    standard: str
+    validity_months: int
+    steps: tuple[PathwayStep, ...]
+
+
+@dataclass(frozen=True)
+class Pathway:
+    programmes: tuple[PathwayProgramme, ...]
+    firm_fees: tuple[Fee, ...]
+
+
+def _fee(item) -> Fee:
+    from courses.payments.models import format_money
+
+    prices = []
+    for price in item.prices.all():
+        prices.append(format_money(price.amount, price.currency))
+        if price.member_amount is not None and price.member_amount != price.amount:
+            prices.append(
+                _("%(price)s for members")
+                % {"price": format_money(price.member_amount, price.currency)}
+            )
+    return Fee(name=item.name, prices=tuple(prices))
+
+
+def _requirement_detail(requirement) -> str:
+    parts = []
+    if requirement.min_percent is not None:
+        parts.append(
+            _("at least %(percent)s %%") % {"percent": f"{requirement.min_percent.normalize():f}"}
+        )
+    if requirement.sector_id:
+        parts.append(_("for the %(sector)s sector") % {"sector": requirement.sector.name})
+    if requirement.recency_months:
+        parts.append(_("renewed every %(months)d months") % {"months": requirement.recency_months})
+    if requirement.evidence_description:
+        parts.append(requirement.evidence_description)
+    return "; ".join(parts)
+
+
+def auditor_pathway(*, today=None) -> Pathway:
+    """What the "How to become an accredited auditor" page shows from the data: each
+    current programme's requirements with the catalogue's fees for the courses and exams
+    they name, and the audit firms' fees. A fixed number of queries."""
+    from accreditation.models import Programme
+    from courses.payments.models import FIRM_KINDS, CatalogueItem
+
+    today = today or timezone.localdate()
+    programmes = list(
+        Programme.objects.filter(
+            Q(standard_version__effective_until__isnull=True)
+            | Q(standard_version__effective_until__gte=today),
+            standard_version__effective_from__lte=today,
+        )
+        .select_related("standard_version__standard")
+        .prefetch_related("requirements__sector")
+        .order_by("standard_version__standard__name", "name")
+    )
+    on_sale = list(CatalogueItem.objects.active_on(today).prefetch_related("prices"))
+    by_course: dict[int, list] = {}
+    by_quiz: dict[int, list] = {}
+    for item in on_sale:
+        if item.course_id:
+            by_course.setdefault(item.course_id, []).append(item)
+        if item.quiz_id:
+            by_quiz.setdefault(item.quiz_id, []).append(item)
+
+    result = []
+    for programme in programmes:
+        steps = []
+        for requirement in programme.requirements.all():
+            items = by_course.get(requirement.course_id, []) + by_quiz.get(requirement.quiz_id, [])
+            steps.append(
+                PathwayStep(
+                    title=requirement.title,
+                    kind=requirement.get_kind_display(),
+                    detail=_requirement_detail(requirement),
+                    fees=tuple(_fee(item) for item in items),
+                )
+            )
+        version = programme.standard_version
+        result.append(
+            PathwayProgramme(
+                name=programme.name,
+                standard=f"{version.standard.name} {version.version}",
+                validity_months=programme.accreditation_validity_months,
+                steps=tuple(steps),
+            )
+        )
+    firm_fees = tuple(_fee(item) for item in on_sale if item.kind in FIRM_KINDS)
+    return Pathway(programmes=tuple(result), firm_fees=firm_fees)

@@ -9,7 +9,7 @@ from cms.models.learning import (
     ModuleProgress,
     Standard,
 )
-from cms.models.pages import ContentPage, HomePage, HomePageFeaturedModule
+from cms.models.pages import AuditorPathwayPage, ContentPage, HomePage, HomePageFeaturedModule
 from cms.models.people import Person
 from cms.models.recordings import (
     RecordingChapter,
@@ -31,6 +31,7 @@ MEMBERS_ONLY_PAGE_MODELS = (
 __all__ = [
     "MEMBERS_ONLY_PAGE_MODELS",
     "Audience",
+    "AuditorPathwayPage",
     "ContentPage",
     "HomePage",
     "HomePageFeaturedModule",

@@ -29,7 +29,12 @@ class HomePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.ContentPage", "cms.LearningModuleIndexPage", "cms.RecordingIndexPage"]
+    subpage_types = [
+        "cms.ContentPage",
+        "cms.LearningModuleIndexPage",
+        "cms.RecordingIndexPage",
+        "cms.AuditorPathwayPage",
+    ]
     max_count = 1
 
     class Meta:
@@ -86,3 +91,43 @@ class ContentPage(MembersOnlyMixin, Page):
 
     class Meta:
         verbose_name = _("content page")
+
+
+class AuditorPathwayPage(Page):
+    """The public "How to become an accredited auditor" page.
+
+    Editors write the steps and what each involves; the page adds, from the data, what is
+    checked (each programme's requirements) and what it costs (the catalogue's prices on
+    sale today), so the page never quotes a fee or a rule that has changed.
+    """
+
+    intro = models.TextField(_("introduction"), blank=True)
+    typical_duration = models.CharField(
+        _("typical duration"),
+        max_length=200,
+        blank=True,
+        help_text=_('E.g. "6 to 10 weeks from sign-up to accreditation".'),
+    )
+    body = StreamField(BodyBlock(), verbose_name=_("steps"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("typical_duration"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("auditor pathway page")
+
+    def get_context(self, request, *args, **kwargs):
+        from cms import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["pathway"] = selectors.auditor_pathway()
+        return context
