@@ -8,6 +8,7 @@ from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from cms.models import (
+    AuditorPathwayPage,
     ContentPage,
     HomePage,
     LearningModuleIndexPage,
@@ -32,10 +33,12 @@ class PageRulesTests(WagtailPageTestCase):
         TOTP.activate(staff, TEST_TOTP_SECRET)
         login_with_mfa(self.client, staff)
 
-    def test_home_page_takes_content_and_the_two_index_pages(self):
+    def test_home_page_takes_content_the_two_index_pages_and_the_auditor_pathway(self):
         self.assertAllowedSubpageTypes(
-            HomePage, {ContentPage, LearningModuleIndexPage, RecordingIndexPage}
+            HomePage,
+            {ContentPage, LearningModuleIndexPage, RecordingIndexPage, AuditorPathwayPage},
         )
+        self.assertAllowedParentPageTypes(AuditorPathwayPage, {HomePage})
         self.assertAllowedParentPageTypes(HomePage, {Page})
 
     def test_modules_and_recordings_live_only_under_their_index(self):
@@ -54,6 +57,7 @@ class PageRulesTests(WagtailPageTestCase):
     def test_the_admin_add_forms_render_for_every_page_type(self):
         for parent, model in [
             (self.home, ContentPage),
+            (self.home, AuditorPathwayPage),
             (self.learning, LearningModulePage),
             (self.recordings, RecordingPage),
         ]:
