@@ -1,28 +1,26 @@
 """The accreditation certificate as a PDF (reportlab), with a QR code to /verify/<code>/.
 
 It is drawn at download time, so it always shows the status and scope of today: a suspended
-or withdrawn accreditation prints as such.
+or withdrawn accreditation prints as such. Fonts, text by script, the QR code and the
+verification link come from ``lms.pdf``.
 """
 
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from accreditation.models import Accreditation
-from accreditation.verification import current_status
+from accreditation.selectors import CurrentStatus, current_status
+from lms import pdf as pdfkit
 
 BRAND = colors.HexColor("#0b5563")
 STATUS_COLOURS = {
@@ -31,29 +29,48 @@ STATUS_COLOURS = {
 }
 
 
-def verification_url(accreditation: Accreditation) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(
-        "courses:verify", kwargs={"code": accreditation.code}
-    )
-
-
-def _qr(data: str, size: float) -> Drawing:
-    widget = QrCodeWidget(data, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(widget)
-    return drawing
-
-
 def _date(value) -> str:
     return formats.date_format(value, "j F Y") if value else "—"
 
 
+Styles = dict[str, ParagraphStyle]
+
+
+def _styles() -> Styles:
+    base = getSampleStyleSheet()
+    regular, bold = pdfkit.REGULAR, pdfkit.BOLD
+    centred = ParagraphStyle(
+        "centred", parent=base["Normal"], fontName=regular, alignment=1, fontSize=12
+    )
+    return {
+        "title": ParagraphStyle(
+            "title", parent=base["Title"], fontName=bold, textColor=BRAND, fontSize=24
+        ),
+        "centred": centred,
+        "name": ParagraphStyle(
+            "name", parent=base["Title"], fontName=bold, fontSize=20, spaceBefore=4
+        ),
+        "small": ParagraphStyle(
+            "small", parent=base["Normal"], fontName=regular, fontSize=8.5, leading=11
+        ),
+        "heading": ParagraphStyle(
+            "heading",
+            parent=base["Normal"],
+            fontName=bold,
+            fontSize=8.5,
+            leading=11,
+            textColor=colors.white,
+        ),
+        "status": ParagraphStyle("status", parent=centred, fontName=bold),
+    }
+
+
 def certificate_pdf(accreditation: Accreditation) -> bytes:
     """The certificate of ``accreditation`` (from ``accreditation_by_code``) as PDF bytes."""
+    pdfkit.register_fonts()
     state = current_status(accreditation)
-    version = accreditation.standard_version
     holder = accreditation.auditor.user.full_name
+    styles = _styles()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -64,35 +81,48 @@ def certificate_pdf(accreditation: Accreditation) -> bytes:
         bottomMargin=20 * mm,
         title=f"{_('Accreditation certificate')} – {holder}",
         author=settings.WAGTAIL_SITE_NAME,
+        initialFontName=pdfkit.REGULAR,
     )
-    styles = getSampleStyleSheet()
-    title = ParagraphStyle("title", parent=styles["Title"], textColor=BRAND, fontSize=24)
-    centred = ParagraphStyle("centred", parent=styles["Normal"], alignment=1, fontSize=12)
-    name = ParagraphStyle("name", parent=styles["Title"], fontSize=20, spaceBefore=4)
-    small = ParagraphStyle("small", parent=styles["Normal"], fontSize=8.5, leading=11)
-    status_colour = STATUS_COLOURS.get(state.status, colors.HexColor("#991b1b"))
-    status_style = ParagraphStyle(
-        "status", parent=centred, textColor=status_colour, fontName="Helvetica-Bold"
+    doc.build(
+        [
+            *_statement(accreditation, holder, state, styles),
+            _scope_table(state, styles),
+            Spacer(1, 8 * mm),
+            _verification(accreditation, styles),
+        ]
     )
+    return buffer.getvalue()
 
-    story = [
-        Paragraph(escape(_("Accreditation certificate")), title),
-        Paragraph(escape(_("This certifies that")), centred),
-        Paragraph(escape(holder), name),
+
+def _statement(
+    accreditation: Accreditation, holder: str, state: CurrentStatus, styles: Styles
+) -> list[Flowable]:
+    """Who is accredited for which standard through which firm, and the status today."""
+    version = accreditation.standard_version
+    status_style = ParagraphStyle(
+        "status-today",
+        parent=styles["status"],
+        textColor=STATUS_COLOURS.get(state.status, colors.HexColor("#991b1b")),
+    )
+    centred = styles["centred"]
+    return [
+        Paragraph(pdfkit.markup(_("Accreditation certificate")), styles["title"]),
+        Paragraph(pdfkit.markup(_("This certifies that")), centred),
+        Paragraph(pdfkit.markup(holder), styles["name"]),
         Paragraph(
-            escape(
+            pdfkit.markup(
                 _("is accredited as an auditor for the %(standard)s (%(version)s)")
                 % {"standard": version.standard.name, "version": version.version}
             ),
             centred,
         ),
         Paragraph(
-            escape(_("through the audit firm %(firm)s") % {"firm": accreditation.firm.name}),
+            pdfkit.markup(_("through the audit firm %(firm)s") % {"firm": accreditation.firm.name}),
             centred,
         ),
         Spacer(1, 6 * mm),
         Paragraph(
-            escape(
+            pdfkit.markup(
                 _("Status on %(date)s: %(status)s")
                 % {"date": _date(timezone.localdate()), "status": state.status_label}
             ),
@@ -101,15 +131,20 @@ def certificate_pdf(accreditation: Accreditation) -> bytes:
         Spacer(1, 6 * mm),
     ]
 
-    rows = [[_("Standard"), _("Sector"), _("Country"), _("Status"), _("Valid from"), _("Until")]]
+
+def _scope_table(state: CurrentStatus, styles: Styles) -> Table:
+    """One row per scope element: standard, sector, country, its status and dates."""
+    small, heading = styles["small"], styles["heading"]
+    headings = [_("Standard"), _("Sector"), _("Country"), _("Status"), _("Valid from"), _("Until")]
+    rows = [[Paragraph(pdfkit.markup(text), heading) for text in headings]]
     for line in state.lines:
         element = line.element
         rows.append(
             [
                 element.sector.standard.code,
-                Paragraph(escape(element.sector.name), small),
-                Paragraph(escape(element.country.name), small),
-                Paragraph(escape(str(line.status_label)), small),
+                Paragraph(pdfkit.markup(element.sector.name), small),
+                Paragraph(pdfkit.markup(element.country.name), small),
+                Paragraph(pdfkit.markup(str(line.status_label)), small),
                 element.valid_from.isoformat(),
                 element.valid_until.isoformat(),
             ]
@@ -121,20 +156,22 @@ def certificate_pdf(accreditation: Accreditation) -> bytes:
         TableStyle(
             [
                 ("BACKGROUND", (0, 0), (-1, 0), BRAND),
-                ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                ("FONTNAME", (0, 0), (-1, -1), pdfkit.REGULAR),
                 ("FONTSIZE", (0, 0), (-1, -1), 8.5),
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#cbd5e1")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ]
         )
     )
-    story += [table, Spacer(1, 8 * mm)]
+    return table
 
-    url = verification_url(accreditation)
+
+def _verification(accreditation: Accreditation, styles: Styles) -> Table:
+    """The QR code next to the grant date, the code and the verification link."""
+    url = pdfkit.verification_url(accreditation.code)
     facts = Paragraph(
         "<br/>".join(
-            escape(text)
+            pdfkit.markup(text)
             for text in [
                 _("Granted on %(date)s")
                 % {"date": _date(timezone.localdate(accreditation.granted_at))},
@@ -143,10 +180,12 @@ def certificate_pdf(accreditation: Accreditation) -> bytes:
                 url,
             ]
         ),
-        small,
+        styles["small"],
     )
-    footer = Table([[_qr(url, 30 * mm), facts]], colWidths=[36 * mm, 134 * mm])
-    footer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    story.append(footer)
-    doc.build(story)
-    return buffer.getvalue()
+    footer = Table([[pdfkit.qr_drawing(url, 30 * mm), facts]], colWidths=[36 * mm, 134 * mm])
+    footer.setStyle(
+        TableStyle(
+            [("FONTNAME", (0, 0), (-1, -1), pdfkit.REGULAR), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+        )
+    )
+    return footer

@@ -1,107 +1,88 @@
 """The certificate of completion as a PDF (pure Python: reportlab), with a QR code that
-points at the public verification page."""
+points at the public verification page. Fonts, text by script, the QR code and the
+verification link come from ``lms.pdf``."""
 
 from __future__ import annotations
 
-import functools
 import io
-from pathlib import Path
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from courses.models import Certificate
+from lms import pdf as pdfkit
 
 BRAND = colors.HexColor("#0b5563")
-# DejaVu covers Latin, Greek and Cyrillic names (Helvetica only Latin-1); used if installed.
-_DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
-
-
-@functools.cache
-def _fonts() -> tuple[str, str]:
-    regular, bold = _DEJAVU / "DejaVuSans.ttf", _DEJAVU / "DejaVuSans-Bold.ttf"
-    if regular.exists() and bold.exists():
-        pdfmetrics.registerFont(TTFont("CertSans", str(regular)))
-        pdfmetrics.registerFont(TTFont("CertSans-Bold", str(bold)))
-        return "CertSans", "CertSans-Bold"
-    return regular, "Helvetica-Bold"
 
 
 def verification_url(certificate: Certificate) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(
-        "courses:verify", kwargs={"code": certificate.code}
-    )
-
-
-def _fitting_size(text: str, font: str, size: float, width: float) -> float:
-    """The font size (at most ``size``) at which ``text`` fits in ``width``."""
-    while size > 8 and pdfmetrics.stringWidth(text, font, size) > width:
-        size -= 1
-    return size
-
-
-def _qr_drawing(data: str, size: float) -> Drawing:
-    widget = QrCodeWidget(data, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    width, height = x1 - x0, y1 - y0
-    drawing = Drawing(size, size, transform=[size / width, 0, 0, size / height, 0, 0])
-    drawing.add(widget)
-    return drawing
+    """The absolute link to the public page that verifies ``certificate``."""
+    return pdfkit.verification_url(certificate.code)
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
     """The certificate as PDF bytes (rendered on request; nothing is stored)."""
+    pdfkit.register_fonts()
     buffer = io.BytesIO()
     page_width, page_height = landscape(A4)
-    pdf = canvas.Canvas(buffer, pagesize=(page_width, page_height))
+    pdf = canvas.Canvas(buffer, pagesize=(page_width, page_height), initialFontName=pdfkit.REGULAR)
     pdf.setTitle(f"{_('Certificate of completion')} – {certificate.course_title}")
     pdf.setAuthor(settings.WAGTAIL_SITE_NAME)
+    _draw_frame(pdf, page_width, page_height)
+    _draw_statement(pdf, certificate, page_width, page_height)
+    _draw_verification(pdf, certificate, page_width)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
 
+
+def _draw_frame(pdf: canvas.Canvas, page_width: float, page_height: float) -> None:
     pdf.setStrokeColor(BRAND)
     pdf.setLineWidth(3)
     pdf.rect(12 * mm, 12 * mm, page_width - 24 * mm, page_height - 24 * mm)
 
+
+def _draw_statement(
+    pdf: canvas.Canvas, certificate: Certificate, page_width: float, page_height: float
+) -> None:
+    """Title, holder, course and date, centred."""
     centre = page_width / 2
-    regular, bold = _fonts()
-    pdf.setFillColor(BRAND)
-    pdf.setFont(bold, 30)
-    pdf.drawCentredString(centre, page_height - 45 * mm, _("Certificate of completion"))
-    pdf.setFillColor(colors.black)
-    pdf.setFont(regular, 14)
-    pdf.drawCentredString(centre, page_height - 65 * mm, _("This certifies that"))
     text_width = page_width - 50 * mm
-    pdf.setFont(bold, _fitting_size(certificate.holder_name, bold, 24, text_width))
-    pdf.drawCentredString(centre, page_height - 82 * mm, certificate.holder_name)
-    pdf.setFont(regular, 14)
-    pdf.drawCentredString(centre, page_height - 98 * mm, _("has completed the course"))
-    pdf.setFont(bold, _fitting_size(certificate.course_title, bold, 18, text_width))
-    pdf.drawCentredString(centre, page_height - 113 * mm, certificate.course_title)
-    pdf.setFont(regular, 12)
+    regular, bold = pdfkit.REGULAR, pdfkit.BOLD
+
+    def line(text: str, from_top: float, *, font: str, size: float, fit: bool = False) -> None:
+        if fit:
+            size = pdfkit.fitting_size(text, font=font, size=size, width=text_width)
+        pdfkit.draw_text(
+            pdf, centre, page_height - from_top, text, font=font, size=size, align="centre"
+        )
+
+    pdf.setFillColor(BRAND)
+    line(_("Certificate of completion"), 45 * mm, font=bold, size=30)
+    pdf.setFillColor(colors.black)
+    line(_("This certifies that"), 65 * mm, font=regular, size=14)
+    line(certificate.holder_name, 82 * mm, font=bold, size=24, fit=True)
+    line(_("has completed the course"), 98 * mm, font=regular, size=14)
+    line(certificate.course_title, 113 * mm, font=bold, size=18, fit=True)
     issued = formats.date_format(certificate.issued_on, "j F Y")
-    pdf.drawCentredString(
-        centre, page_height - 128 * mm, _("Completed on %(date)s") % {"date": issued}
-    )
+    line(_("Completed on %(date)s") % {"date": issued}, 128 * mm, font=regular, size=12)
 
+
+def _draw_verification(pdf: canvas.Canvas, certificate: Certificate, page_width: float) -> None:
+    """The QR code and the link to the verification page, bottom left; the site, right."""
     url = verification_url(certificate)
-    qr_size = 32 * mm
-    renderPDF.draw(_qr_drawing(url, qr_size), pdf, 22 * mm, 22 * mm)
-    pdf.setFont(regular, 9)
-    pdf.drawString(58 * mm, 34 * mm, _("Verify this certificate:"))
-    pdf.drawString(58 * mm, 29 * mm, url)
-    pdf.drawString(58 * mm, 24 * mm, _("Code: %(code)s") % {"code": certificate.code})
-    pdf.drawRightString(page_width - 22 * mm, 24 * mm, settings.WAGTAIL_SITE_NAME)
-
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+    pdfkit.draw_qr(pdf, url, x=22 * mm, y=22 * mm, size=32 * mm)
+    for text, y in (
+        (_("Verify this certificate:"), 34 * mm),
+        (url, 29 * mm),
+        (_("Code: %(code)s") % {"code": certificate.code}, 24 * mm),
+    ):
+        pdfkit.draw_text(pdf, 58 * mm, y, text, size=9)
+    pdfkit.draw_text(
+        pdf, page_width - 22 * mm, 24 * mm, settings.WAGTAIL_SITE_NAME, size=9, align="right"
+    )

@@ -1,4 +1,7 @@
+import re
 import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from allauth.account.internal.flows.login import (
@@ -32,6 +35,7 @@ def _clear_cache(request):
         if name in request.fixturenames:
             request.getfixturevalue(name)
             break
+    request.getfixturevalue("_start_state_for_the_next_run")
     from django.core.cache import cache
 
     cache.clear()
@@ -111,22 +115,101 @@ def member_client(member) -> Client:
     return client
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Keeps the serialized start state reachable from every connection object.
+@pytest.fixture(scope="session", autouse=True)
+def _redis_database_per_worker(request):
+    """With the Redis cache, each parallel worker gets a Redis database of its own (the URL's
+    number, then the ones below it): clearing the cache between tests empties the whole
+    database, which must not be another worker's."""
+    from django.conf import settings
+    from django.test import override_settings
 
-    Playwright's sync API switches contexts, and Django keeps connections per context, so
-    a browser test can end up with a fresh connection object that lacks the serialized
-    data the test database was created with; serialized rollback would then restore
-    nothing. Storing it on the connection class makes it visible to every instance.
-    """
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    default = settings.CACHES["default"]
+    if not worker or "redis" not in default["BACKEND"].lower():
+        yield
+        return
+    url = urlsplit(default["LOCATION"])
+    number = (int(url.path.strip("/") or 0) - int(worker.removeprefix("gw"))) % 16
+    location = urlunsplit(url._replace(path=f"/{number}"))
+    caches = {
+        name: {**cache, "LOCATION": location}
+        if cache.get("LOCATION") == default["LOCATION"]
+        else cache
+        for name, cache in settings.CACHES.items()
+    }
+    with override_settings(CACHES=caches):
+        yield
+
+
+# --- The test database: migrated once, kept between runs with --reuse-db --------------------
+#
+# The data migrations create the start state every test relies on: role groups, the Wagtail
+# site and home page, the standards and sectors. A test that runs in a transaction (the usual
+# kind) never changes it. A transactional test (browser journeys, races between threads) ends
+# with a flush of every table; Django's serialized rollback puts the start state back before
+# the next such test (see pytest_collection_modifyitems), and at the end of a run that keeps
+# the database it is put back once more, so that the next run starts from it too.
+
+KEPT_DATABASES = Path(__file__).resolve().parents[1] / "test-artifacts" / "test-databases"
+
+
+def _worker(config) -> str:
+    return getattr(config, "workerinput", {}).get("workerid", "main")
+
+
+@pytest.fixture(scope="session")
+def _in_use_marker(request, django_db_modify_db_settings) -> Path:
+    """A file that exists while a run uses this worker's kept database: one found at the
+    start means the last run was interrupted before it could put the start state back."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]  # before set-up: NAME is the configured one
+    name = re.sub(r"[^\w.-]+", "_", f"{database['ENGINE']}-{database['NAME']}")
+    return KEPT_DATABASES / f"{name}-{_worker(request.config)}.in-use"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
+    """With --reuse-db the SQLite test database is a file (an in-memory one dies with the
+    run), one per xdist worker, under test-artifacts/test-databases/."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if request.config.getvalue("reuse_db") and database["ENGINE"].endswith("sqlite3"):
+        KEPT_DATABASES.mkdir(parents=True, exist_ok=True)
+        database.setdefault("TEST", {})["NAME"] = str(
+            KEPT_DATABASES / f"sqlite-{_worker(request.config)}.sqlite3"
+        )
+
+
+@pytest.fixture(scope="session")
+def django_db_createdb(request, _in_use_marker) -> bool:
+    """--create-db, or a kept database that an interrupted run may have left flushed."""
+    if request.config.getvalue("create_db"):
+        return True
+    return bool(request.config.getvalue("reuse_db")) and _in_use_marker.exists()
+
+
+@pytest.fixture(scope="session")
+def _start_state_for_the_next_run(request, _in_use_marker, django_db_setup, django_db_blocker):
+    """With --reuse-db: keeps what the migrations created, and writes it back at the end of
+    the run over whatever the last transactional test's flush left."""
+    if not request.config.getvalue("reuse_db"):
+        yield
+        return
     from django.db import connections
 
-    for alias in connections:
-        contents = getattr(connections[alias], "_test_serialized_contents", None)
-        if contents is not None:
-            type(connections[alias])._test_serialized_contents = contents
+    _in_use_marker.parent.mkdir(parents=True, exist_ok=True)
+    _in_use_marker.touch()
+    with django_db_blocker.unblock():
+        start = {
+            alias: connections[alias].creation.serialize_db_to_string() for alias in connections
+        }
     yield
+    with django_db_blocker.unblock():
+        for alias, data in start.items():
+            connections[alias].creation.deserialize_db_from_string(data)
+    _in_use_marker.unlink()
 
 
 def pytest_collection_modifyitems(items):

@@ -1,4 +1,5 @@
-"""Invoice and receipt PDFs (reportlab), drawn from the stored order and invoice rows."""
+"""Invoice, receipt and credit-note PDFs (reportlab), drawn from the stored order, invoice and
+refund rows, with the fonts of ``lms.pdf`` (names and addresses in any script print)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,26 @@ from reportlab.pdfgen import canvas
 
 from courses.payments import conf
 from courses.payments.models import Order, Refund, format_money
+from lms import pdf as pdfkit
+
+
+def _text(
+    pdf: canvas.Canvas,
+    x: float,
+    y: float,
+    text: str,
+    *,
+    size: float = 10,
+    bold: bool = False,
+    align: pdfkit.Align = "left",
+) -> None:
+    font = pdfkit.BOLD if bold else pdfkit.REGULAR
+    pdfkit.draw_text(pdf, x, y, text, font=font, size=size, align=align)
 
 
 def _text_block(pdf: canvas.Canvas, x: float, y: float, text: str, size: int = 10) -> float:
-    pdf.setFont("Helvetica", size)
     for row in text.splitlines():
-        pdf.drawString(x, y, row[:95])
+        _text(pdf, x, y, row[:95], size=size)
         y -= size * 1.4
     return y
 
@@ -25,25 +40,30 @@ def _text_block(pdf: canvas.Canvas, x: float, y: float, text: str, size: int = 1
 def _lines_table(pdf: canvas.Canvas, rows: list[dict], currency: str, total: tuple, y: float):
     """rows: description, quantity, unit_amount, amount; total: (label, amount)."""
     width = A4[0]
-    pdf.setFont("Helvetica-Bold", 10)
-    pdf.drawString(20 * mm, y, _("Description"))
-    pdf.drawRightString(130 * mm, y, _("Quantity"))
-    pdf.drawRightString(160 * mm, y, _("Unit price"))
-    pdf.drawRightString(width - 20 * mm, y, _("Amount"))
+    _text(pdf, 20 * mm, y, _("Description"), bold=True)
+    _text(pdf, 130 * mm, y, _("Quantity"), bold=True, align="right")
+    _text(pdf, 160 * mm, y, _("Unit price"), bold=True, align="right")
+    _text(pdf, width - 20 * mm, y, _("Amount"), bold=True, align="right")
     y -= 3 * mm
     pdf.line(20 * mm, y, width - 20 * mm, y)
     y -= 6 * mm
-    pdf.setFont("Helvetica", 10)
     for row in rows:
-        pdf.drawString(20 * mm, y, str(row["description"])[:60])
-        pdf.drawRightString(130 * mm, y, str(row["quantity"]))
-        pdf.drawRightString(160 * mm, y, format_money(row["unit_amount"], currency))
-        pdf.drawRightString(width - 20 * mm, y, format_money(row["amount"], currency))
+        _text(pdf, 20 * mm, y, str(row["description"])[:60])
+        _text(pdf, 130 * mm, y, str(row["quantity"]), align="right")
+        _text(pdf, 160 * mm, y, format_money(row["unit_amount"], currency), align="right")
+        _text(pdf, width - 20 * mm, y, format_money(row["amount"], currency), align="right")
         y -= 6 * mm
     pdf.line(20 * mm, y + 3 * mm, width - 20 * mm, y + 3 * mm)
-    pdf.setFont("Helvetica-Bold", 11)
-    pdf.drawString(120 * mm, y - 2 * mm, total[0])
-    pdf.drawRightString(width - 20 * mm, y - 2 * mm, format_money(total[1], currency))
+    _text(pdf, 120 * mm, y - 2 * mm, total[0], size=11, bold=True)
+    _text(
+        pdf,
+        width - 20 * mm,
+        y - 2 * mm,
+        format_money(total[1], currency),
+        size=11,
+        bold=True,
+        align="right",
+    )
     return y - 12 * mm
 
 
@@ -70,22 +90,20 @@ def _document(
     total: tuple[str, int] | None = None,
     to_label: str = "",
 ) -> bytes:
+    pdfkit.register_fonts()
     buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf = canvas.Canvas(buffer, pagesize=A4, initialFontName=pdfkit.REGULAR)
     pdf.setTitle(f"{title} {header[0][1]}")
     width, height = A4
-    pdf.setFont("Helvetica-Bold", 18)
-    pdf.drawString(20 * mm, height - 25 * mm, title)
+    _text(pdf, 20 * mm, height - 25 * mm, title, size=18, bold=True)
     y = _text_block(pdf, 20 * mm, height - 35 * mm, seller, 9)
     y_right = height - 35 * mm
-    pdf.setFont("Helvetica", 10)
     for label, value in header:
-        pdf.drawString(120 * mm, y_right, f"{label}:")
-        pdf.drawRightString(width - 20 * mm, y_right, value)
+        _text(pdf, 120 * mm, y_right, f"{label}:")
+        _text(pdf, width - 20 * mm, y_right, value, align="right")
         y_right -= 5 * mm
     y = min(y, y_right) - 8 * mm
-    pdf.setFont("Helvetica-Bold", 10)
-    pdf.drawString(20 * mm, y, to_label or _("Billed to"))
+    _text(pdf, 20 * mm, y, to_label or _("Billed to"), bold=True)
     y = _text_block(pdf, 20 * mm, y - 5 * mm, buyer) - 8 * mm
     rows = _order_rows(order) if rows is None else rows
     y = _lines_table(pdf, rows, order.currency, total or (_("Total"), order.total), y)

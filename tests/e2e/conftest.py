@@ -29,9 +29,19 @@ def browser():
         if os.environ.get("CI"):
             pytest.fail(f"Chromium is required for end-to-end tests in CI; not found at {CHROMIUM}")
         pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API leaves its event loop marked as running in this thread, and
+    # Django then keeps database connections per async context instead of per thread: the
+    # tests would get new connection objects, and serialized rollback (which reads the start
+    # state from the connection that created the test database) would restore nothing.
+    # Handing the thread's connections over, as Django's live server thread does, keeps one
+    # connection per database for the whole run.
+    thread_connections = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
+        for alias, connection in thread_connections.items():
+            connections[alias] = connection
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
