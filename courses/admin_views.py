@@ -1,10 +1,11 @@
-"""The assignment marking queue in the Wagtail admin (staff accept or ask for revision)."""
+"""Back-office views of courses in the Wagtail admin: the assignment marking queue (staff
+accept or ask for revision) and revoking a certificate. Each declares its permission
+(``courses.permissions``); a service's refusal shows on the form that was sent."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -15,15 +16,11 @@ from django.utils.translation import gettext as _
 from courses import permissions, selectors, services
 from courses.forms import MarkSubmissionForm
 from courses.models import Certificate, Submission, SubmissionStatus
+from lms.errors import show_refusal
 
 
-def _require_marker(request: HttpRequest) -> None:
-    if not permissions.can_mark_submissions(request.user):
-        raise PermissionDenied
-
-
+@permissions.required(permissions.can_mark_submissions)
 def marking_queue(request: HttpRequest) -> HttpResponse:
-    _require_marker(request)
     show = request.GET.get("show", "waiting")
     if show == "all":
         qs = Submission.objects.select_related("assignment", "user", "reviewed_by")
@@ -43,22 +40,26 @@ def marking_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+@permissions.required(permissions.can_mark_submissions)
 def mark_submission(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_marker(request)
     submission = get_object_or_404(
         Submission.objects.select_related("assignment", "user", "reviewed_by"), pk=pk
     )
     form = MarkSubmissionForm(request.POST or None)
     marking = request.method == "POST" and submission.status == SubmissionStatus.SUBMITTED
     if marking and form.is_valid():
-        services.submission_mark(
-            submission=submission,
-            reviewer=request.user,
-            accepted=form.cleaned_data["decision"] == "accepted",
-            feedback=form.cleaned_data["feedback"],
-        )
-        messages.success(request, _("Marked. The learner sees the result now."))
-        return redirect(reverse("courses_admin:marking_queue"))
+        try:
+            services.submission_mark(
+                submission=submission,
+                reviewer=request.user,
+                accepted=form.cleaned_data["decision"] == "accepted",
+                feedback=form.cleaned_data["feedback"],
+            )
+        except services.CourseError as refusal:  # marked meanwhile by someone else
+            show_refusal(request, refusal, form=form)
+        else:
+            messages.success(request, _("Marked. The learner sees the result now."))
+            return redirect(reverse("courses_admin:marking_queue"))
     history = selectors.submissions_of(user=submission.user, assignment=submission.assignment)
     return TemplateResponse(
         request,
@@ -78,10 +79,9 @@ class RevokeCertificateForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea)
 
 
+@permissions.required(permissions.can_revoke_certificates)
 def revoke_certificate(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff withdraw a certificate of completion; the verification page then says so."""
-    if not permissions.can_revoke_certificates(request.user):
-        raise PermissionDenied
     certificate = get_object_or_404(Certificate, pk=pk)
     form = RevokeCertificateForm(request.POST or None)
     if request.method == "POST" and certificate.is_valid and form.is_valid():

@@ -19,14 +19,16 @@ def _say(stdout, message: str) -> None:
         stdout.write(message)
 
 
-def _course(slug: str, **fields) -> tuple[Course, bool]:
+def _course(slug: str, stdout, **fields) -> Course:
+    """The published course with this slug, created (and announced) if missing."""
     course = Course.objects.filter(slug=slug).first()
     if course is not None:
-        return course, False
+        return course
     course = Course.objects.create(slug=slug, **fields)
     course.save_revision().publish()
     course.refresh_from_db()
-    return course, True
+    _say(stdout, f"  created course {course.title}")
+    return course
 
 
 def _module(course: Course, order: int, title: str, summary: str = "") -> Module:
@@ -68,8 +70,9 @@ def _p(*paragraphs: str) -> str:
 
 
 def seed_ps_course(stdout=None) -> Course:
-    course, created = _course(
+    course = _course(
         PS_COURSE,
+        stdout,
         title="Performance Standard V3 auditor training",
         summary=(
             "The mandatory training for auditors of the Performance Standard V3 (2022): "
@@ -78,12 +81,18 @@ def seed_ps_course(stdout=None) -> Course:
         ),
         audience=Audience.AUDITORS,
     )
-    if created:
-        _say(stdout, f"  created course {course.title}")
-    intro = _module(course, 0, "Introduction", "The standard, its scope and the assurance model.")
-    criteria = _module(course, 1, "Principles and criteria", "Governance, environment, social.")
-    assessment = _module(course, 2, "Assessment", "Practise, plan an audit, sit the exam.")
+    _ps_introduction(
+        _module(course, 0, "Introduction", "The standard, its scope and the assurance model.")
+    )
+    _ps_criteria(_module(course, 1, "Principles and criteria", "Governance, environment, social."))
+    _ps_assessment(
+        _module(course, 2, "Assessment", "Practise, plan an audit, sit the exam."), stdout
+    )
+    return course
 
+
+def _ps_introduction(intro: Module) -> None:
+    """How the course works (with the standard's summary to download), the assurance model."""
     summary = _document(
         "Performance Standard V3: summary for auditors",
         "ps-v3-summary.txt",
@@ -115,6 +124,9 @@ def seed_ps_course(stdout=None) -> Course:
         ),
         video_url="https://example.org/videos/assurance-model",
     )
+
+
+def _ps_criteria(criteria: Module) -> None:
     _lesson(
         criteria,
         0,
@@ -132,6 +144,11 @@ def seed_ps_course(stdout=None) -> Course:
             "rights, occupational health and safety."
         ),
     )
+
+
+def _ps_assessment(assessment: Module, stdout) -> None:
+    """The practice quiz (optional), the audit-plan assignment and the final exam; a quiz
+    the quiz demo has not made is left out."""
     practice = _quiz("ps-practice-quiz", stdout)
     if practice is not None:
         _lesson(
@@ -170,18 +187,16 @@ def seed_ps_course(stdout=None) -> Course:
             quiz=exam,
             body=_p("The timed accreditation exam. Answers are not shown afterwards."),
         )
-    return course
 
 
 def seed_dd_course(stdout=None) -> Course:
-    course, created = _course(
+    course = _course(
         DD_COURSE,
+        stdout,
         title="Due diligence essentials",
         summary="A short course for members: supply-chain due diligence in four lessons.",
         audience=Audience.MEMBERS,
     )
-    if created:
-        _say(stdout, f"  created course {course.title}")
     basics = _module(course, 0, "Basics")
     practice = _module(course, 1, "In practice")
     _lesson(basics, 0, "What due diligence means", body=_p("Identify, prevent, mitigate, account."))
@@ -192,14 +207,13 @@ def seed_dd_course(stdout=None) -> Course:
 
 
 def seed_public_course(stdout=None) -> Course:
-    course, created = _course(
+    course = _course(
         PUBLIC_COURSE,
+        stdout,
         title="Introduction to responsible aluminium",
         summary="Open to everyone: the aluminium value chain and why standards matter.",
         audience=Audience.PUBLIC,
     )
-    if created:
-        _say(stdout, f"  created course {course.title}")
     module = _module(course, 0, "The value chain")
     _lesson(module, 0, "From bauxite to products", body=_p("Mining, refining, smelting, casting."))
     _lesson(module, 1, "Why standards matter", body=_p("Trust, transparency and improvement."))

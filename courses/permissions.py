@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 
+from courses.models import Audience, EnrollmentStatus
+from courses.quiz.permissions import required  # the one way views apply these rules
 from lms.models import User
 from lms.permissions import is_auditor, is_member, is_secretariat
 
@@ -11,11 +13,13 @@ __all__ = [
     "audience_allows",
     "can_download_submission",
     "can_mark_submissions",
+    "can_record_progress",
     "can_revoke_certificates",
     "can_view_lessons",
     "is_auditor",
     "is_course_staff",
     "is_member",
+    "required",
 ]
 
 
@@ -26,8 +30,6 @@ def is_course_staff(user: User | AnonymousUser) -> bool:
 
 def audience_allows(user: User | AnonymousUser, course) -> bool:
     """Whether the course's audience includes this person (staff always)."""
-    from courses.models import Audience
-
     if not user.is_authenticated:
         return False
     if is_course_staff(user):
@@ -46,6 +48,16 @@ def can_view_lessons(user: User | AnonymousUser, enrollment) -> bool:
     if is_course_staff(user):
         return True
     return enrollment is not None and enrollment.gives_access
+
+
+def can_record_progress(user: User | AnonymousUser, enrollment) -> bool:
+    """Progress (the lesson opened last) is kept for the learner's own active enrolment."""
+    return bool(
+        user.is_authenticated
+        and enrollment is not None
+        and enrollment.user_id == user.pk
+        and enrollment.status == EnrollmentStatus.ACTIVE
+    )
 
 
 def can_mark_submissions(user: User | AnonymousUser) -> bool:

@@ -132,6 +132,16 @@ def open_enrollment(*, user: User, course: Course) -> Enrollment | None:
     return Enrollment.objects.filter(user=user, course=course, status__in=OPEN_STATUSES).first()
 
 
+def locked_open_enrollment(*, user: User, course: Course) -> Enrollment | None:
+    """The learner's open enrolment on the course, row-locked until the transaction ends
+    (None: there is none to lock). Must run inside a transaction."""
+    return (
+        Enrollment.objects.select_for_update()
+        .filter(user=user, course=course, status__in=OPEN_STATUSES)
+        .first()
+    )
+
+
 def current_enrollment(*, user: User | AnonymousUser, course: Course) -> Enrollment | None:
     """The enrolment that the course page shows: the open one, else the latest completed."""
     if not user.is_authenticated:
@@ -222,10 +232,10 @@ class LessonState:
     is_current: bool = False
 
 
-@dataclass
-class ModuleState:
-    module: Module
-    lessons: list[LessonState] = field(default_factory=list)
+class Progress:
+    """How far the learner is through ``lessons`` (a module's, or a whole course's)."""
+
+    lessons: list[LessonState]
 
     @property
     def total(self) -> int:
@@ -241,7 +251,13 @@ class ModuleState:
 
 
 @dataclass
-class CourseOutline:
+class ModuleState(Progress):
+    module: Module
+    lessons: list[LessonState] = field(default_factory=list)
+
+
+@dataclass
+class CourseOutline(Progress):
     course: Course
     enrollment: Enrollment | None
     modules: list[ModuleState] = field(default_factory=list)
@@ -249,18 +265,6 @@ class CourseOutline:
     @property
     def lessons(self) -> list[LessonState]:
         return [state for module in self.modules for state in module.lessons]
-
-    @property
-    def total(self) -> int:
-        return len(self.lessons)
-
-    @property
-    def done_count(self) -> int:
-        return sum(1 for state in self.lessons if state.done)
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.done_count / self.total) if self.total else 0
 
     @property
     def requirements_met(self) -> bool:

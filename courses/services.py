@@ -1,7 +1,10 @@
 """Writes about enrolments, progress, completion, certificates and assignments.
 
 Every status move goes through ``enrollment_set_status`` (one transitions map, one row per
-move). Human decisions (marks, revocations) are logged in Wagtail's audit log.
+move). Every change that matters (an enrolment made or moved, a submission handed in or
+marked, a certificate issued or revoked) writes one entry in the audit log
+(``lms.audit.record``, ``courses.*`` actions registered in ``courses/wagtail_hooks.py``).
+Refusals are ``CourseError``s, a ``lms.errors.ServiceError`` with a message for the person.
 """
 
 from __future__ import annotations
@@ -12,8 +15,8 @@ import logging
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail import hooks
-from wagtail.log_actions import log
 
 from courses import selectors
 from courses.models import (
@@ -30,14 +33,16 @@ from courses.models import (
     Submission,
     SubmissionStatus,
 )
-from courses.models.learning import ENROLLMENT_TRANSITIONS, OPEN_STATUSES
+from courses.models.learning import ENROLLMENT_TRANSITIONS
 from courses.validators import validate_submission_file
+from lms.audit import record
+from lms.errors import ServiceError
 from lms.models import User
 
 logger = logging.getLogger(__name__)
 
 
-class CourseError(Exception):
+class CourseError(ServiceError):
     """A rule of the courses app refused the action; the message is for the person."""
 
 
@@ -65,6 +70,14 @@ class SubmissionNotAllowed(CourseError):
 
 # --- Enrolment ------------------------------------------------------------------------
 
+#: The audit-log action of each status an enrolment can move to.
+ENROLLMENT_STATUS_ACTIONS = {
+    EnrollmentStatus.ACTIVE: "courses.enrollment.activated",
+    EnrollmentStatus.COMPLETED: "courses.enrollment.completed",
+    EnrollmentStatus.CANCELLED: "courses.enrollment.cancelled",
+    EnrollmentStatus.REVOKED: "courses.enrollment.revoked",
+}
+
 
 def enrollment_set_status(
     *,
@@ -73,9 +86,13 @@ def enrollment_set_status(
     actor: User | None = None,
     reason: str = "",
 ) -> Enrollment:
-    """Moves an enrolment along ENROLLMENT_TRANSITIONS and records the move as a row."""
+    """Moves an enrolment along ENROLLMENT_TRANSITIONS, records the move as a row of its
+    status history and writes the audit entry (``actor`` None: the system)."""
     if status not in ENROLLMENT_TRANSITIONS[enrollment.status]:
-        raise InvalidTransition(f"{enrollment.status} -> {status} is not allowed")
+        raise InvalidTransition(
+            _("An enrolment cannot move from %(from)s to %(to)s.")
+            % {"from": enrollment.status, "to": status}
+        )
     previous = enrollment.status
     enrollment.status = status
     fields = ["status"]
@@ -89,6 +106,13 @@ def enrollment_set_status(
     enrollment.save(update_fields=fields)
     EnrollmentStatusChange.objects.create(
         enrollment=enrollment, from_status=previous, to_status=status, actor=actor, reason=reason
+    )
+    record(
+        ENROLLMENT_STATUS_ACTIONS[status],
+        instance=enrollment,
+        user=actor,
+        reason=reason,
+        data={"from": previous, "to": status},
     )
     return enrollment
 
@@ -106,15 +130,13 @@ def _create_enrollment(
     EnrollmentStatusChange.objects.create(
         enrollment=enrollment, from_status="", to_status=status, actor=actor, reason=source
     )
-    return enrollment
-
-
-def _locked_open_enrollment(*, user: User, course: Course) -> Enrollment | None:
-    return (
-        Enrollment.objects.select_for_update()
-        .filter(user=user, course=course, status__in=OPEN_STATUSES)
-        .first()
+    record(
+        "courses.enrollment.created",
+        instance=enrollment,
+        user=actor,
+        data={"status": status, "source": source, "learner": user.pk, "course": course.pk},
     )
+    return enrollment
 
 
 def _open_enrollment(
@@ -126,7 +148,7 @@ def _open_enrollment(
     row to lock; the unique constraint on open enrolments lets one insert win and refuses
     the others, which then read the winner's row. Must run inside a transaction.
     """
-    existing = _locked_open_enrollment(user=user, course=course)
+    existing = selectors.locked_open_enrollment(user=user, course=course)
     if existing is not None:
         return existing, False
     try:
@@ -135,7 +157,7 @@ def _open_enrollment(
                 user=user, course=course, status=status, source=source, actor=actor
             ), True
     except IntegrityError:
-        existing = _locked_open_enrollment(user=user, course=course)
+        existing = selectors.locked_open_enrollment(user=user, course=course)
         if existing is None:  # not the open-enrolment constraint: a real error
             raise
         return existing, False
@@ -179,18 +201,11 @@ def enrollment_revoke(*, enrollment: Enrollment, reason: str, actor: User | None
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if selectors.enrollment_is_started(enrollment=enrollment):
         raise EnrollmentAlreadyStarted(
-            "The learner has started this course; the enrolment cannot be revoked."
+            _("The learner has started this course; the enrolment cannot be revoked.")
         )
     enrollment_set_status(
         enrollment=enrollment, status=EnrollmentStatus.REVOKED, actor=actor, reason=reason
     )
-    if actor is not None:
-        log(
-            instance=enrollment,
-            action="courses.enrollment.revoked",
-            user=actor,
-            data={"reason": reason},
-        )
 
 
 def enrollment_self_enrol(*, user: User, course: Course) -> Enrollment:
@@ -199,7 +214,7 @@ def enrollment_self_enrol(*, user: User, course: Course) -> Enrollment:
     reasons = selectors.enrol_blockers(user=user, course=course)
     if reasons:
         raise EnrollmentNotAllowed(reasons)
-    return enrollment_activate(user=user, course=course, source="self")
+    return enrollment_activate(user=user, course=course, source="self", actor=user)
 
 
 def enrollment_record_visit(*, enrollment: Enrollment, lesson: Lesson) -> None:
@@ -222,12 +237,12 @@ def lesson_mark_done(*, enrollment: Enrollment, lesson: Lesson) -> LessonComplet
     if enrollment.status != EnrollmentStatus.ACTIVE and enrollment.status != (
         EnrollmentStatus.COMPLETED
     ):
-        raise LessonNotMarkable("The enrolment is not active.")
+        raise LessonNotMarkable(_("The enrolment is not active."))
     if lesson.module.course_id != enrollment.course_id:
-        raise LessonNotMarkable("The lesson is not part of this course.")
+        raise LessonNotMarkable(_("The lesson is not part of this course."))
     if lesson.kind != LessonKind.CONTENT:
-        raise LessonNotMarkable("Only content lessons are marked as done by the learner.")
-    completion, _ = LessonCompletion.objects.get_or_create(
+        raise LessonNotMarkable(_("Only content lessons are marked as done by the learner."))
+    completion, _created = LessonCompletion.objects.get_or_create(
         enrollment=enrollment,
         lesson=lesson,
         defaults={"completed_at": timezone.now(), "source": "learner"},
@@ -322,9 +337,9 @@ def certificate_issue(*, completion: CourseCompletion) -> Certificate:
         },
     )
     if created:
-        log(
+        record(
+            "courses.certificate.issued",
             instance=certificate,
-            action="courses.certificate.issued",
             data={"course": completion.course.title, "holder": certificate.holder_name},
         )
     return certificate
@@ -337,12 +352,7 @@ def certificate_revoke(*, certificate: Certificate, actor: User, reason: str) ->
         certificate.revoked_at = timezone.now()
         certificate.revoked_reason = reason
         certificate.save(update_fields=["revoked_at", "revoked_reason"])
-        log(
-            instance=certificate,
-            action="courses.certificate.revoked",
-            user=actor,
-            data={"reason": reason},
-        )
+        record("courses.certificate.revoked", instance=certificate, user=actor, reason=reason)
     return certificate
 
 
@@ -364,11 +374,11 @@ def submission_create(
     """
     text = (text or "").strip()
     if not text and file is None:
-        raise SubmissionNotAllowed("Write an answer or attach a file.")
+        raise SubmissionNotAllowed(_("Write an answer or attach a file."))
     if text and not assignment.accepts_text:
-        raise SubmissionNotAllowed("This assignment does not accept a text answer.")
+        raise SubmissionNotAllowed(_("This assignment does not accept a text answer."))
     if file is not None and not assignment.accepts_file:
-        raise SubmissionNotAllowed("This assignment does not accept files.")
+        raise SubmissionNotAllowed(_("This assignment does not accept files."))
     # lock the learner's submissions of this assignment while deciding
     list(Submission.objects.select_for_update().filter(user=user, assignment=assignment))
     refusal = selectors.submission_refusal(user=user, assignment=assignment, enrollment=enrollment)
@@ -376,7 +386,7 @@ def submission_create(
         raise SubmissionNotAllowed(refusal)
     if file is not None:
         validate_submission_file(file)
-    return Submission.objects.create(
+    submission = Submission.objects.create(
         user=user,
         assignment=assignment,
         enrollment=enrollment,
@@ -384,6 +394,13 @@ def submission_create(
         file=file,
         original_filename=(file.name[:255] if file is not None else ""),
     )
+    record(
+        "courses.submission.submitted",
+        instance=submission,
+        user=user,
+        data={"assignment": assignment.pk, "file": submission.original_filename},
+    )
+    return submission
 
 
 @transaction.atomic
@@ -394,15 +411,15 @@ def submission_mark(
     Acceptance can complete the learner's course."""
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.status != SubmissionStatus.SUBMITTED:
-        raise SubmissionNotAllowed("This submission has been marked already.")
+        raise SubmissionNotAllowed(_("This submission has been marked already."))
     submission.status = SubmissionStatus.ACCEPTED if accepted else SubmissionStatus.NEEDS_REVISION
     submission.feedback = feedback
     submission.reviewed_by = reviewer
     submission.reviewed_at = timezone.now()
     submission.save(update_fields=["status", "feedback", "reviewed_by", "reviewed_at"])
-    log(
+    record(
+        f"courses.submission.{submission.status}",
         instance=submission,
-        action=f"courses.submission.{submission.status}",
         user=reviewer,
         data={"feedback": feedback, "learner": submission.user.email},
     )

@@ -2,10 +2,13 @@
 
 Views stay thin: they ask selectors and permissions, call one service, then redirect.
 A GET only reads: completion is recomputed by the services that change its inputs.
+A service's refusal is shown with ``lms.errors.show_refusal``: on the form that was sent,
+else as a message.
 """
 
 from __future__ import annotations
 
+import functools
 import mimetypes
 
 from django.contrib import messages
@@ -22,6 +25,7 @@ from courses.dashboard import render_panels
 from courses.forms import SubmissionForm
 from courses.models import Certificate, Course, EnrollmentStatus, Lesson, LessonKind, Submission
 from courses.verification import verify_code
+from lms.errors import show_refusal
 
 
 def _course_or_404(request: HttpRequest, slug: str) -> Course:
@@ -83,36 +87,40 @@ def enrol(request: HttpRequest, slug: str) -> HttpResponse:
     course = get_object_or_404(Course.objects.published(), slug=slug)
     try:
         services.enrollment_self_enrol(user=request.user, course=course)
-    except services.EnrollmentNotAllowed as exc:
-        for reason in exc.reasons:
-            messages.error(request, reason)
+    except services.CourseError as refusal:
+        show_refusal(request, refusal)
         return redirect(course)
     messages.success(request, _("You are enrolled. Welcome to the course!"))
     return redirect(course)
 
 
-def _lesson_context(request: HttpRequest, slug: str, lesson_id: int):
-    course = _course_or_404(request, slug)
-    lesson = get_object_or_404(
-        Lesson.objects.select_related("module", "quiz", "assignment", "video"),
-        pk=lesson_id,
-        module__course=course,
-    )
-    enrollment = selectors.current_enrollment(user=request.user, course=course)
-    if not permissions.can_view_lessons(request.user, enrollment):
-        if not request.user.is_authenticated:
-            return None, redirect(f"/accounts/login/?next={request.path}")
-        messages.info(request, _("Enrol in the course to open its lessons."))
-        return None, redirect(course)
-    return (course, lesson, enrollment), None
+def lesson_view(view):
+    """For views of one lesson (``<slug>/lessons/<lesson_id>/...``): finds the course and the
+    lesson and calls ``view(request, course, lesson, enrollment)`` when the person may open
+    the course's lessons; otherwise sends them to sign in, or to the course page to enrol."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, slug: str, lesson_id: int) -> HttpResponse:
+        course = _course_or_404(request, slug)
+        lesson = get_object_or_404(
+            Lesson.objects.select_related("module", "quiz", "assignment", "video"),
+            pk=lesson_id,
+            module__course=course,
+        )
+        enrollment = selectors.current_enrollment(user=request.user, course=course)
+        if not permissions.can_view_lessons(request.user, enrollment):
+            if not request.user.is_authenticated:
+                return redirect(f"/accounts/login/?next={request.path}")
+            messages.info(request, _("Enrol in the course to open its lessons."))
+            return redirect(course)
+        return view(request, course, lesson, enrollment)
+
+    return wrapper
 
 
 @login_required
-def lesson_detail(request: HttpRequest, slug: str, lesson_id: int) -> HttpResponse:
-    found, response = _lesson_context(request, slug, lesson_id)
-    if response is not None:
-        return response
-    course, lesson, enrollment = found
+@lesson_view
+def lesson_detail(request: HttpRequest, course, lesson, enrollment) -> HttpResponse:
     return _render_lesson(request, course, lesson, enrollment)
 
 
@@ -124,7 +132,7 @@ def lesson_visit(request: HttpRequest, slug: str, lesson_id: int) -> HttpRespons
     course = _course_or_404(request, slug)
     lesson = get_object_or_404(Lesson, pk=lesson_id, module__course=course)
     enrollment = selectors.current_enrollment(user=request.user, course=course)
-    if enrollment is None or enrollment.status != EnrollmentStatus.ACTIVE:
+    if not permissions.can_record_progress(request.user, enrollment):
         raise PermissionDenied
     services.enrollment_record_visit(enrollment=enrollment, lesson=lesson)
     return HttpResponse(status=204)
@@ -168,17 +176,14 @@ def _render_lesson(request, course, lesson, enrollment, form=None, status=200):
 
 @require_POST
 @login_required
-def lesson_mark_done(request: HttpRequest, slug: str, lesson_id: int) -> HttpResponse:
-    found, response = _lesson_context(request, slug, lesson_id)
-    if response is not None:
-        return response
-    course, lesson, enrollment = found
+@lesson_view
+def lesson_mark_done(request: HttpRequest, course, lesson, enrollment) -> HttpResponse:
     if enrollment is None:
         raise PermissionDenied
     try:
         services.lesson_mark_done(enrollment=enrollment, lesson=lesson)
-    except services.LessonNotMarkable as exc:
-        messages.error(request, str(exc))
+    except services.CourseError as refusal:
+        show_refusal(request, refusal)
         return redirect(lesson)
     enrollment.refresh_from_db()
     if enrollment.status == EnrollmentStatus.COMPLETED:
@@ -192,11 +197,8 @@ def lesson_mark_done(request: HttpRequest, slug: str, lesson_id: int) -> HttpRes
 
 @require_POST
 @login_required
-def assignment_submit(request: HttpRequest, slug: str, lesson_id: int) -> HttpResponse:
-    found, response = _lesson_context(request, slug, lesson_id)
-    if response is not None:
-        return response
-    course, lesson, enrollment = found
+@lesson_view
+def assignment_submit(request: HttpRequest, course, lesson, enrollment) -> HttpResponse:
     if lesson.kind != LessonKind.ASSIGNMENT or enrollment is None:
         raise Http404
     form = SubmissionForm(request.POST, request.FILES, assignment=lesson.assignment)
@@ -210,9 +212,9 @@ def assignment_submit(request: HttpRequest, slug: str, lesson_id: int) -> HttpRe
             file=form.cleaned_data.get("file"),
             enrollment=enrollment,
         )
-    except services.SubmissionNotAllowed as exc:
-        messages.error(request, str(exc))
-        return redirect(lesson)
+    except services.CourseError as refusal:
+        show_refusal(request, refusal, form=form)
+        return _render_lesson(request, course, lesson, enrollment, form=form, status=400)
     messages.success(request, _("Submitted. You will see the result here once it is marked."))
     return redirect(lesson)
 

@@ -193,23 +193,24 @@ def certificate_revoke_button(snippet, user, next_url=None):
 
 @hooks.register("register_log_actions")
 def register_course_log_actions(actions):
-    actions.register_action(
-        "courses.submission.accepted", _("Accept submission"), _("Submission accepted")
-    )
-    actions.register_action(
-        "courses.submission.needs_revision",
-        _("Ask for revision"),
-        _("Submission sent back for revision"),
-    )
-    actions.register_action(
-        "courses.certificate.issued", _("Issue certificate"), _("Certificate issued")
-    )
-    actions.register_action(
-        "courses.certificate.revoked", _("Revoke certificate"), _("Certificate revoked")
-    )
-    actions.register_action(
-        "courses.enrollment.revoked", _("Revoke enrolment"), _("Enrolment revoked")
-    )
+    """The courses app's entries in the audit log (written by ``courses.services``)."""
+    for code, label, message in (
+        ("courses.enrollment.created", _("Enrol"), _("Enrolment created")),
+        ("courses.enrollment.activated", _("Activate enrolment"), _("Enrolment activated")),
+        ("courses.enrollment.completed", _("Complete course"), _("Enrolment completed")),
+        ("courses.enrollment.cancelled", _("Cancel enrolment"), _("Enrolment cancelled")),
+        ("courses.enrollment.revoked", _("Revoke enrolment"), _("Enrolment revoked")),
+        ("courses.submission.submitted", _("Submit assignment"), _("Assignment submitted")),
+        ("courses.submission.accepted", _("Accept submission"), _("Submission accepted")),
+        (
+            "courses.submission.needs_revision",
+            _("Ask for revision"),
+            _("Submission sent back for revision"),
+        ),
+        ("courses.certificate.issued", _("Issue certificate"), _("Certificate issued")),
+        ("courses.certificate.revoked", _("Revoke certificate"), _("Certificate revoked")),
+    ):
+        actions.register_action(code, label, message)
 
 
 # An exam that is a lesson of a course is for the people enrolled on that course.
@@ -223,3 +224,12 @@ def complete_courses_after_quiz(attempt) -> None:
     from courses.receivers import on_attempt_finalised
 
     on_attempt_finalised(attempt=attempt)
+
+
+@hooks.register("organisation_learning_summary")
+def organisation_course_learning(*, user_ids):
+    """Courses started and completed, and certificates, of a member organisation's people
+    (for its managers; see lms/members/learning.py)."""
+    from courses.members import organisation_learning_summary
+
+    return organisation_learning_summary(user_ids=user_ids)

@@ -98,7 +98,7 @@ class ImportForm(forms.Form):
         try:
             cleaned["questions"] = formats.parse(cleaned["format"], cleaned["content"])
         except FormatError as error:
-            raise ValidationError(str(error)) from error
+            raise ValidationError(error.message) from error
         return cleaned
 
 

@@ -1,9 +1,11 @@
-"""Custom back-office views: import with preview, essay marking queue, item statistics."""
+"""Custom back-office views: import with preview, essay marking queue, item statistics.
+
+Each view declares its permission (``permissions.required``); a service's refusal is shown
+with ``lms.errors.show_refusal``, on the form that was sent when there is one."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +16,7 @@ from courses.quiz.exceptions import QuizError
 from courses.quiz.models import Quiz, Response
 from courses.quiz.text import plain_text, render_text
 from lms import safe_csv
+from lms.errors import show_refusal
 
 SESSION_KEY = "quiz_import_preview"
 
@@ -22,71 +25,75 @@ def _page(title: str, icon: str, **context) -> dict:
     return {"page_title": title, "header_title": title, "header_icon": icon, **context}
 
 
-def _require(check, request: HttpRequest) -> None:
-    if not check(request.user):
-        raise PermissionDenied
-
-
+@permissions.required(permissions.can_import_questions)
 def import_questions(request: HttpRequest) -> HttpResponse:
     """Upload -> parsed preview table -> confirm. Nothing is written before confirming."""
-    _require(permissions.can_import_questions, request)
     if request.method == "POST" and request.POST.get("confirm"):
-        pending = request.session.get(SESSION_KEY)
-        if not pending:
-            messages.error(request, _("Nothing to import: upload the file again."))
-            return redirect("quiz_admin:import")
-        try:
-            questions = formats.parse(pending["format"], pending["content"])
-        except formats.FormatError as error:
-            messages.error(request, str(error))
-            return redirect("quiz_admin:import")
-        result = services.questions_import(
-            bank_name=pending["bank"],
-            questions=questions,
-            actor=request.user,
-            source=pending["filename"],
-        )
-        del request.session[SESSION_KEY]
-        messages.success(
-            request,
-            _("Imported %(n)s questions into %(bank)s.")
-            % {"n": result.created, "bank": result.bank.name},
-        )
-        return redirect("quiz_admin:import")
-    if request.method == "POST":
+        return _confirm_import(request)
+    if request.method != "POST":
+        form = ImportForm()
+    else:
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
-            data = form.cleaned_data
-            request.session[SESSION_KEY] = {
-                "format": data["format"],
-                "bank": data["bank"],
-                "content": data["content"],
-                "filename": data["file"].name,
-            }
-            return render(
-                request,
-                "quiz/admin/import_preview.html",
-                _page(
-                    _("Check the import"),
-                    "upload",
-                    questions=[
-                        {"parsed": q, "text": plain_text(q.text, q.text_format)[:200]}
-                        for q in data["questions"]
-                    ],
-                    bank=data["bank"],
-                    filename=data["file"].name,
-                    format=data["format"],
-                ),
-            )
-    else:
-        form = ImportForm()
+            return _import_preview(request, form.cleaned_data)
     return render(
         request, "quiz/admin/import.html", _page(_("Import questions"), "upload", form=form)
     )
 
 
+def _import_preview(request: HttpRequest, data: dict) -> HttpResponse:
+    """Keeps the parsed upload in the session and shows every question to confirm."""
+    request.session[SESSION_KEY] = {
+        "format": data["format"],
+        "bank": data["bank"],
+        "content": data["content"],
+        "filename": data["file"].name,
+    }
+    return render(
+        request,
+        "quiz/admin/import_preview.html",
+        _page(
+            _("Check the import"),
+            "upload",
+            questions=[
+                {"parsed": q, "text": plain_text(q.text, q.text_format)[:200]}
+                for q in data["questions"]
+            ],
+            bank=data["bank"],
+            filename=data["file"].name,
+            format=data["format"],
+        ),
+    )
+
+
+def _confirm_import(request: HttpRequest) -> HttpResponse:
+    """Imports the previewed file (parsed again: the session holds text, not questions)."""
+    pending = request.session.get(SESSION_KEY)
+    if not pending:
+        messages.error(request, _("Nothing to import: upload the file again."))
+        return redirect("quiz_admin:import")
+    try:
+        questions = formats.parse(pending["format"], pending["content"])
+    except formats.FormatError as refusal:
+        show_refusal(request, refusal)
+        return redirect("quiz_admin:import")
+    result = services.questions_import(
+        bank_name=pending["bank"],
+        questions=questions,
+        actor=request.user,
+        source=pending["filename"],
+    )
+    del request.session[SESSION_KEY]
+    messages.success(
+        request,
+        _("Imported %(n)s questions into %(bank)s.")
+        % {"n": result.created, "bank": result.bank.name},
+    )
+    return redirect("quiz_admin:import")
+
+
+@permissions.required(permissions.can_mark_essays)
 def marking_queue(request: HttpRequest) -> HttpResponse:
-    _require(permissions.can_mark_essays, request)
     return render(
         request,
         "quiz/admin/marking_queue.html",
@@ -94,8 +101,8 @@ def marking_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+@permissions.required(permissions.can_mark_essays)
 def mark_essay(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(permissions.can_mark_essays, request)
     response = get_object_or_404(
         Response.objects.select_related("attempt__quiz", "attempt__user"), pk=pk
     )
@@ -108,11 +115,11 @@ def mark_essay(request: HttpRequest, pk: int) -> HttpResponse:
                 score=form.cleaned_data["mark"],
                 feedback=form.cleaned_data["feedback"],
             )
-        except QuizError as error:
-            messages.error(request, error.message)
+        except QuizError as refusal:  # e.g. marked meanwhile by someone else
+            show_refusal(request, refusal, form=form)
         else:
             messages.success(request, _("The mark was saved."))
-        return redirect("quiz_admin:marking")
+            return redirect("quiz_admin:marking")
     snapshot = response.snapshot
     return render(
         request,
@@ -131,8 +138,8 @@ def mark_essay(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@permissions.required(permissions.can_see_statistics)
 def statistics_index(request: HttpRequest) -> HttpResponse:
-    _require(permissions.can_see_statistics, request)
     return render(
         request,
         "quiz/admin/statistics_index.html",
@@ -140,8 +147,8 @@ def statistics_index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@permissions.required(permissions.can_see_statistics)
 def statistics_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(permissions.can_see_statistics, request)
     quiz = get_object_or_404(Quiz, pk=pk)
     stats = statistics.quiz_statistics(quiz=quiz)
     if request.GET.get("format") == "csv":

@@ -27,7 +27,14 @@ EXAM_SLUG = "ps-auditor-exam"
 EXAM_DRAWS = [("ASI/Exam/Standards", 4), ("ASI/Exam/Audit practice", 3), ("ASI/Exam/Written", 1)]
 
 
-def seed(stdout=None) -> dict[str, Quiz]:
+def _say(stdout, message: str) -> None:
+    if stdout:
+        stdout.write(message)
+
+
+def seed_bank(stdout=None) -> QuestionBank:
+    """The demo bank, imported from the shipped GIFT file unless it has questions already;
+    its ``ASI/Exam`` categories are exam pools."""
     bank = QuestionBank.objects.filter(name=BANK).first()
     if bank is None or not Question.objects.filter(category__bank=bank).exists():
         result = questions_import(
@@ -36,12 +43,15 @@ def seed(stdout=None) -> dict[str, Quiz]:
             source=DEMO_FILE.name,
         )
         bank = result.bank
-        if stdout:
-            stdout.write(f"  imported {result.created} questions into {BANK}")
+        _say(stdout, f"  imported {result.created} questions into {BANK}")
     QuestionCategory.objects.filter(bank=bank, name__startswith="ASI/Exam").update(
         is_exam_pool=True
     )
+    return bank
 
+
+def seed_practice_quiz(bank: QuestionBank, stdout=None) -> Quiz:
+    """The untimed practice quiz: every ``ASI/Practice`` question, full review afterwards."""
     practice, created = Quiz.objects.get_or_create(
         slug=PRACTICE_SLUG,
         defaults={
@@ -62,9 +72,12 @@ def seed(stdout=None) -> dict[str, Quiz]:
         ).order_by("category__name", "pk")
         for index, question in enumerate(questions):
             QuizSlot.objects.create(quiz=practice, question=question, sort_order=index)
-        if stdout:
-            stdout.write(f"  created quiz {PRACTICE_SLUG}")
+        _say(stdout, f"  created quiz {PRACTICE_SLUG}")
+    return practice
 
+
+def seed_exam(bank: QuestionBank, stdout=None) -> Quiz:
+    """The timed exam: random draws from the exam pools (EXAM_DRAWS), score only."""
     exam, created = Quiz.objects.get_or_create(
         slug=EXAM_SLUG,
         defaults={
@@ -93,6 +106,10 @@ def seed(stdout=None) -> dict[str, Quiz]:
                 draw_count=count,
                 sort_order=index,
             )
-        if stdout:
-            stdout.write(f"  created exam {EXAM_SLUG}")
-    return {"practice": practice, "exam": exam}
+        _say(stdout, f"  created exam {EXAM_SLUG}")
+    return exam
+
+
+def seed(stdout=None) -> dict[str, Quiz]:
+    bank = seed_bank(stdout)
+    return {"practice": seed_practice_quiz(bank, stdout), "exam": seed_exam(bank, stdout)}

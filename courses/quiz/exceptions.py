@@ -1,4 +1,8 @@
-"""What the quiz engine's services refuse, each with a message a learner or staff can read."""
+"""What the quiz engine's services refuse, each with a message a learner or staff can read.
+
+Every refusal is a ``lms.errors.ServiceError``, so views present it the one way
+(``lms.errors.show_refusal``) and the API answers it with a 400.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,16 @@ import datetime
 
 from django.utils.translation import gettext_lazy as _
 
+from lms.errors import ServiceError
 
-class QuizError(Exception):
+
+class QuizError(ServiceError):
+    """A refusal of the quiz engine; without a message, the subclass's ``default_message``."""
+
     default_message = _("The quiz cannot do that.")
 
     def __init__(self, message: str | None = None):
-        self.message = str(message or self.default_message)
-        super().__init__(self.message)
+        super().__init__(str(message or self.default_message))
 
 
 class QuizNotAvailable(QuizError):

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.models import ModelLogEntry
 
 from courses.quiz.models import (
     Attempt,
@@ -24,6 +25,7 @@ from courses.quiz.models import (
     ReviewWhen,
     SittingStatus,
 )
+from lms import audit
 
 
 @dataclass(frozen=True)
@@ -217,3 +219,22 @@ def marking_queue() -> QuerySet[Response]:
         .select_related("attempt__quiz", "attempt__user")
         .order_by("attempt__submitted_at", "position")
     )
+
+
+def log_entries(
+    *, attempt: Attempt | None = None, quiz: Quiz | None = None, action: str | None = None
+) -> QuerySet[ModelLogEntry]:
+    """The quiz engine's audit entries (``quiz.*`` actions), newest first: every one, or
+    those about one attempt, or every entry that names the quiz (its own and its attempts');
+    ``action`` keeps one action code."""
+    if attempt is not None:
+        entries = audit.entries_for(attempt).filter(action__startswith="quiz.")
+    else:
+        entries = ModelLogEntry.objects.filter(action__startswith="quiz.").order_by(
+            "-timestamp", "-pk"
+        )
+    if quiz is not None:
+        entries = entries.filter(data__quiz=quiz.pk)
+    if action is not None:
+        entries = entries.filter(action=action)
+    return entries

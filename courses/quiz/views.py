@@ -3,6 +3,11 @@
 An attempt is only ever looked up together with its owner, so another person's attempt
 is a 404. Every answer save is its own POST (the form works without JavaScript; with it,
 quiz.js saves each change through ``attempt_save``, which answers JSON).
+
+A refusal of the engine (a ``QuizError``) is shown with ``lms.errors.show_refusal`` on the
+HTML pages, and as ``{"ok": false, "error": message}`` by the JSON endpoints. Numbers the
+page sends back (page, question position, answer version) are read by ``whole_number``:
+anything else is None, never an exception.
 """
 
 from __future__ import annotations
@@ -26,6 +31,16 @@ from courses.quiz.exceptions import (
 )
 from courses.quiz.models import Attempt, AttemptStatus, Quiz
 from courses.quiz.presenters import answer_from_post, question_view, review_view
+from lms.errors import show_refusal
+
+
+def whole_number(value) -> int | None:
+    """A number the page sent back (``"3"``) as an int; None when it is missing or is not a
+    whole number (an out-of-date page, a hand-made request)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _own_attempt(request: HttpRequest, pk: int) -> Attempt:
@@ -76,17 +91,14 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     quiz = get_object_or_404(Quiz, slug=slug)
     try:
         attempt = services.attempt_start(user=request.user, quiz=quiz)
-    except QuizError as error:
-        messages.error(request, error.message)
+    except QuizError as refusal:
+        show_refusal(request, refusal)
         return redirect(quiz.get_absolute_url())
     return redirect("quiz:attempt", pk=attempt.pk)
 
 
 def _page_number(request: HttpRequest, attempt: Attempt) -> int:
-    try:
-        page = int(request.GET.get("page", "0"))
-    except ValueError:
-        page = 0
+    page = whole_number(request.GET.get("page")) or 0
     return min(max(page, 0), attempt.page_count - 1)
 
 
@@ -116,63 +128,65 @@ def attempt_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _save_page(request: HttpRequest, attempt: Attempt) -> HttpResponse:
     """The no-JavaScript path: saves every changed answer of the page, then navigates."""
+    page = whole_number(request.POST.get("page")) or 0
     try:
-        page = int(request.POST.get("page", "0"))
-    except ValueError:
-        page = 0
-    action = request.POST.get("action", "next")
+        refused = _save_page_answers(request, attempt, page)
+    except AttemptClosed as closed:
+        if isinstance(closed, DeadlinePassed):
+            show_refusal(request, closed)
+        return redirect("quiz:result", pk=attempt.pk)
+    return _navigate(request, attempt, page, request.POST.get("action", "next"), refused)
+
+
+def _answer_refused(request: HttpRequest, position: int, refusal: QuizError) -> None:
+    show_refusal(
+        request,
+        InvalidAnswer(_("Question %(n)s: %(e)s") % {"n": position + 1, "e": refusal.message}),
+    )
+
+
+def _save_page_answers(request: HttpRequest, attempt: Attempt, page: int) -> bool:
+    """Saves each answer of the page that changed; True when any was refused (each refusal
+    shown, naming its question). AttemptClosed when the attempt closed meanwhile."""
     refused = False
     for response in attempt.responses.filter(page=page):
+        version = whole_number(request.POST.get(f"q{response.position}-version"))
         try:
-            version = int(request.POST.get(f"q{response.position}-version", ""))
+            if version is None:
+                raise InvalidAnswer()
             new = grading.normalise_answer(
                 response.snapshot, answer_from_post(response, request.POST)
             )
-        except ValueError:
-            messages.error(
-                request,
-                _("Question %(n)s: the answer could not be read.") % {"n": response.position + 1},
-            )
-            refused = True
-            continue
-        except InvalidAnswer as error:
-            messages.error(
-                request,
-                _("Question %(n)s: %(e)s") % {"n": response.position + 1, "e": error.message},
-            )
-            refused = True
-            continue
-        if new == response.answer or (
-            not grading.is_answered(response.snapshot, new)
-            and not grading.is_answered(response.snapshot, response.answer)
-        ):
-            continue
-        try:
+            if new == response.answer or (
+                not grading.is_answered(response.snapshot, new)
+                and not grading.is_answered(response.snapshot, response.answer)
+            ):
+                continue
             services.attempt_save_answer(
                 attempt=attempt, position=response.position, answer=new, version=version
             )
-        except StaleAnswer as error:
-            messages.error(
-                request,
-                _("Question %(n)s: %(e)s") % {"n": response.position + 1, "e": error.message},
-            )
+        except (InvalidAnswer, StaleAnswer) as refusal:
+            _answer_refused(request, response.position, refusal)
             refused = True
-        except DeadlinePassed as error:
-            messages.warning(request, error.message)
-            return redirect("quiz:result", pk=attempt.pk)
-        except AttemptClosed:
-            return redirect("quiz:result", pk=attempt.pk)
+    return refused
+
+
+def _navigate(
+    request: HttpRequest, attempt: Attempt, page: int, action: str, refused: bool
+) -> HttpResponse:
+    """Where the page's button leads: flag a question, stay (an answer was refused), the
+    summary, or another page."""
+    here = reverse("quiz:attempt", args=[attempt.pk])
     if action.startswith("flag:"):
-        try:
-            position = int(action.split(":", 1)[1])
-        except ValueError:
+        position = whole_number(action.split(":", 1)[1])
+        if position is None:
             position = -1
         current = attempt.responses.filter(position=position).first()
         if current:
             services.attempt_flag(attempt=attempt, position=position, flagged=not current.flagged)
-        return redirect(f"{reverse('quiz:attempt', args=[attempt.pk])}?page={page}#q{position}")
+        return redirect(f"{here}?page={page}#q{position}")
     if refused:
-        return redirect(f"{reverse('quiz:attempt', args=[attempt.pk])}?page={page}")
+        return redirect(f"{here}?page={page}")
     if action == "summary":
         return redirect("quiz:summary", pk=attempt.pk)
     if action.startswith("page:"):
@@ -183,7 +197,7 @@ def _save_page(request: HttpRequest, attempt: Attempt) -> HttpResponse:
         target = str(page + 1)
         if page + 1 >= attempt.page_count:
             return redirect("quiz:summary", pk=attempt.pk)
-    return redirect(f"{reverse('quiz:attempt', args=[attempt.pk])}?page={target}")
+    return redirect(f"{here}?page={target}")
 
 
 @login_required
@@ -191,11 +205,10 @@ def _save_page(request: HttpRequest, attempt: Attempt) -> HttpResponse:
 def attempt_save(request: HttpRequest, pk: int) -> JsonResponse:
     """Saves one answer (JSON). 409: an out-of-date form; 410: the attempt is closed."""
     attempt = _own_attempt(request, pk)
-    try:
-        position = int(request.POST.get("position", ""))
-        version = int(request.POST.get(f"q{position}-version", ""))
-    except ValueError:
-        return JsonResponse({"ok": False, "error": _("The answer could not be read.")}, status=400)
+    position = whole_number(request.POST.get("position"))
+    version = whole_number(request.POST.get(f"q{position}-version"))
+    if position is None or version is None:
+        return JsonResponse({"ok": False, "error": InvalidAnswer().message}, status=400)
     response = attempt.responses.filter(position=position).first()
     if response is None:
         raise Http404
@@ -235,9 +248,8 @@ def attempt_save(request: HttpRequest, pk: int) -> JsonResponse:
 @require_POST
 def attempt_flag(request: HttpRequest, pk: int) -> JsonResponse:
     attempt = _own_attempt(request, pk)
-    try:
-        position = int(request.POST.get("position", ""))
-    except ValueError:
+    position = whole_number(request.POST.get("position"))
+    if position is None:
         return JsonResponse({"ok": False}, status=400)
     flagged = request.POST.get("flagged") == "true"
     try:

@@ -219,37 +219,28 @@ class PermissionMenuItem(MenuItem):
         return self.check(request.user)
 
 
-@hooks.register(MENU_HOOK)
-def import_menu_item():
-    return PermissionMenuItem(
-        _("Import questions"),
-        reverse("quiz_admin:import"),
-        icon_name="upload",
-        order=900,
-        check=permissions.can_import_questions,
-    )
+#: The custom views in the "Quiz engine" menu: label, URL name, icon, order, and the
+#: permission that shows the item.
+CUSTOM_MENU_ITEMS = (
+    (_("Import questions"), "quiz_admin:import", "upload", 900, permissions.can_import_questions),
+    (_("Essay marking"), "quiz_admin:marking", "edit", 910, permissions.can_mark_essays),
+    (_("Item statistics"), "quiz_admin:statistics", "table", 920, permissions.can_see_statistics),
+)
 
 
-@hooks.register(MENU_HOOK)
-def marking_menu_item():
-    return PermissionMenuItem(
-        _("Essay marking"),
-        reverse("quiz_admin:marking"),
-        icon_name="edit",
-        order=910,
-        check=permissions.can_mark_essays,
-    )
+def menu_item_hook(label, url_name: str, icon: str, order: int, check):
+    """A ``register_quiz_menu_item`` hook that adds one custom view to the menu."""
+
+    def menu_item():
+        return PermissionMenuItem(
+            label, reverse(url_name), icon_name=icon, order=order, check=check
+        )
+
+    return menu_item
 
 
-@hooks.register(MENU_HOOK)
-def statistics_menu_item():
-    return PermissionMenuItem(
-        _("Item statistics"),
-        reverse("quiz_admin:statistics"),
-        icon_name="table",
-        order=920,
-        check=permissions.can_see_statistics,
-    )
+for item in CUSTOM_MENU_ITEMS:
+    hooks.register(MENU_HOOK, menu_item_hook(*item))
 
 
 admin_urls = (
@@ -267,3 +258,24 @@ admin_urls = (
 @hooks.register("register_admin_urls")
 def register_admin_urls():
     return [path("quiz-engine/", include(admin_urls))]
+
+
+@hooks.register("register_log_actions")
+def register_quiz_log_actions(actions):
+    """The quiz engine's entries in the audit log (written by ``services.audit.log_event``)."""
+    for code, label, message in (
+        ("quiz.attempt.started", _("Start attempt"), _("Attempt started")),
+        ("quiz.attempt.submitted", _("Submit attempt"), _("Attempt submitted")),
+        (
+            "quiz.attempt.auto_submitted",
+            _("Submit attempt when time runs out"),
+            _("Attempt submitted when time ran out"),
+        ),
+        ("quiz.attempt.needs_marking", _("Send to marking"), _("Attempt waiting for marking")),
+        ("quiz.attempt.finished", _("Finalise result"), _("Attempt result final")),
+        ("quiz.essay.marked", _("Mark essay"), _("Essay marked")),
+        ("quiz.sitting.granted", _("Grant exam sitting"), _("Exam sitting granted")),
+        ("quiz.sitting.revoked", _("Revoke exam sitting"), _("Exam sitting revoked")),
+        ("quiz.bank.imported", _("Import questions"), _("Questions imported")),
+    ):
+        actions.register_action(code, label, message)

@@ -1,3 +1,7 @@
+import datetime
+from decimal import Decimal
+from types import SimpleNamespace
+
 import pytest
 
 from courses.models import LessonKind
@@ -11,9 +15,8 @@ from tests.courses.factories import (
 
 
 @pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+def _own_media_folders(media_folders):
+    """Every courses test keeps uploads and certificates in its own folders."""
 
 
 @pytest.fixture
@@ -56,3 +59,26 @@ def quiz_passes(monkeypatch):
         selectors, "quiz_passed_on", lambda *, user, quiz: passes.get((user.pk, quiz.pk))
     )
     return passes
+
+
+@pytest.fixture
+def quiz_results(monkeypatch):
+    """Fakes the quiz engine's results that the dashboard lists: call it with a quiz title,
+    a score, whether it passed and whether the review policy shows the score."""
+    from courses import selectors
+
+    results: list = []
+    monkeypatch.setattr(selectors, "quiz_results_for_user", lambda *, user: results)
+
+    def add(*, title: str, slug: str, percent: str, passed: bool, score_visible: bool = True):
+        results.append(
+            SimpleNamespace(
+                quiz=make_quiz(slug=slug, title=title),
+                percent=Decimal(percent),
+                passed=passed,
+                date=datetime.date(2026, 3, 4),
+                score_visible=score_visible,
+            )
+        )
+
+    return add

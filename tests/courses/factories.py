@@ -3,6 +3,7 @@
 import factory
 from django.utils import timezone
 
+from courses import services
 from courses.models import (
     Assignment,
     Course,
@@ -81,3 +82,26 @@ def make_quiz(slug: str = "quiz", title: str = "Quiz", **extra):
     from courses.quiz.models import Quiz
 
     return Quiz.objects.create(slug=slug, title=title, **extra)
+
+
+def finish_course(user, course, lessons, quiz_passes, *, quiz=True, assignment=True):
+    """The learner enrols on the ``course`` fixture's course and does its lessons: the two
+    content lessons, the quiz (passed, through the ``quiz_passes`` fake) and the assignment
+    (accepted by staff), unless told to leave those out. Returns the refreshed enrolment."""
+    from tests.factories import SecretariatFactory
+
+    enrollment = services.enrollment_self_enrol(user=user, course=course)
+    services.lesson_mark_done(enrollment=enrollment, lesson=lessons[0])
+    services.lesson_mark_done(enrollment=enrollment, lesson=lessons[1])
+    if quiz:
+        quiz_passes[(user.pk, lessons[2].quiz_id)] = timezone.localdate()
+    if assignment:
+        submission = services.submission_create(
+            user=user, assignment=lessons[3].assignment, text="My plan", enrollment=enrollment
+        )
+        services.submission_mark(
+            submission=submission, reviewer=SecretariatFactory(), accepted=True
+        )
+    services.enrollment_refresh_completion(enrollment=enrollment)
+    enrollment.refresh_from_db()
+    return enrollment

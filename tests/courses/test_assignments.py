@@ -101,8 +101,11 @@ def test_empty_submission_is_refused(enrolled_client, course, assignment_lesson)
 
 def test_no_second_submission_while_one_waits(enrolled_client, course, assignment_lesson):
     _submit(enrolled_client, course, assignment_lesson, text="first")
-    _submit(enrolled_client, course, assignment_lesson, text="second")
+    refused = _submit(enrolled_client, course, assignment_lesson, text="second")
     assert Submission.objects.count() == 1
+    # the refusal is shown on the form that was sent
+    assert refused.status_code == 400
+    assert "Your previous submission is waiting to be marked." in refused.content.decode()
 
 
 def test_staff_mark_needs_revision_learner_sees_feedback_and_resubmits(

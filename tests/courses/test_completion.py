@@ -14,33 +14,16 @@ from courses.certificates import certificate_pdf, verification_url
 from courses.models import Certificate, CourseCompletion, EnrollmentStatus
 from courses.selectors import assignment_accepted_on, course_completed_on
 from courses.verification import VerificationResult, verify_code
+from tests.courses.factories import finish_course
 from tests.factories import SecretariatFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def _finish(user, course, lessons, quiz_passes, *, quiz=True, assignment=True):
-    enrollment = services.enrollment_self_enrol(user=user, course=course)
-    services.lesson_mark_done(enrollment=enrollment, lesson=lessons[0])
-    services.lesson_mark_done(enrollment=enrollment, lesson=lessons[1])
-    if quiz:
-        quiz_passes[(user.pk, lessons[2].quiz_id)] = timezone.localdate()
-    if assignment:
-        submission = services.submission_create(
-            user=user, assignment=lessons[3].assignment, text="My plan", enrollment=enrollment
-        )
-        services.submission_mark(
-            submission=submission, reviewer=SecretariatFactory(), accepted=True
-        )
-    services.enrollment_refresh_completion(enrollment=enrollment)
-    enrollment.refresh_from_db()
-    return enrollment
-
-
 def test_course_completes_when_required_lessons_done_quiz_passed_assignment_accepted(
     user, course, lessons, quiz_passes
 ):
-    enrollment = _finish(user, course, lessons, quiz_passes)
+    enrollment = finish_course(user, course, lessons, quiz_passes)
     assert enrollment.status == EnrollmentStatus.COMPLETED
     completion = CourseCompletion.objects.get(user=user, course=course)
     assert completion.certificate.holder_name == user.full_name
@@ -48,24 +31,24 @@ def test_course_completes_when_required_lessons_done_quiz_passed_assignment_acce
 
 
 def test_optional_lessons_are_not_needed(user, course, lessons, quiz_passes):
-    enrollment = _finish(user, course, lessons, quiz_passes)
+    enrollment = finish_course(user, course, lessons, quiz_passes)
     assert lessons[4].required is False
     assert enrollment.status == EnrollmentStatus.COMPLETED
 
 
 def test_no_completion_without_quiz_pass(user, course, lessons, quiz_passes):
-    enrollment = _finish(user, course, lessons, quiz_passes, quiz=False)
+    enrollment = finish_course(user, course, lessons, quiz_passes, quiz=False)
     assert enrollment.status == EnrollmentStatus.ACTIVE
     assert not Certificate.objects.exists()
 
 
 def test_no_completion_without_accepted_assignment(user, course, lessons, quiz_passes):
-    enrollment = _finish(user, course, lessons, quiz_passes, assignment=False)
+    enrollment = finish_course(user, course, lessons, quiz_passes, assignment=False)
     assert enrollment.status == EnrollmentStatus.ACTIVE
 
 
 def test_refresh_is_idempotent(user, course, lessons, quiz_passes):
-    enrollment = _finish(user, course, lessons, quiz_passes)
+    enrollment = finish_course(user, course, lessons, quiz_passes)
     services.enrollment_refresh_completion(enrollment=enrollment)
     services.enrollment_refresh_completion(enrollment=enrollment)
     assert CourseCompletion.objects.count() == 1 and Certificate.objects.count() == 1
@@ -76,7 +59,7 @@ def test_opening_the_course_page_only_reads_and_the_daily_sweep_completes_the_co
 ):
     """A pass recorded outside the attempt flow (faked here) is not picked up by a page view:
     the daily sweep completes the course, and the page then shows the certificate."""
-    enrollment = _finish(user, course, lessons, quiz_passes, quiz=False)
+    enrollment = finish_course(user, course, lessons, quiz_passes, quiz=False)
     quiz_passes[(user.pk, lessons[2].quiz_id)] = timezone.localdate()
     client.force_login(user)
 
@@ -96,9 +79,9 @@ def test_opening_the_course_page_only_reads_and_the_daily_sweep_completes_the_co
 def test_a_retake_adds_a_completion_row_and_completed_on_answers_as_of_a_date(
     user, course, lessons, quiz_passes
 ):
-    first = _finish(user, course, lessons, quiz_passes)
+    first = finish_course(user, course, lessons, quiz_passes)
     CourseCompletion.objects.filter(enrollment=first).update(completed_on=datetime.date(2023, 5, 1))
-    second = _finish(user, course, lessons, quiz_passes)
+    second = finish_course(user, course, lessons, quiz_passes)
     assert second.pk != first.pk
     assert CourseCompletion.objects.filter(user=user, course=course).count() == 2
     today = timezone.localdate()
@@ -110,7 +93,7 @@ def test_a_retake_adds_a_completion_row_and_completed_on_answers_as_of_a_date(
 
 
 def test_assignment_accepted_on_gives_the_acceptance_date(user, course, lessons, quiz_passes):
-    _finish(user, course, lessons, quiz_passes)
+    finish_course(user, course, lessons, quiz_passes)
     assignment = lessons[3].assignment
     assert assignment_accepted_on(user=user, assignment=assignment) == timezone.localdate()
     assert (
@@ -120,13 +103,13 @@ def test_assignment_accepted_on_gives_the_acceptance_date(user, course, lessons,
 
 
 def test_certificate_codes_are_unique_and_unguessable(user, course, lessons, quiz_passes):
-    _finish(user, course, lessons, quiz_passes)
+    finish_course(user, course, lessons, quiz_passes)
     code = Certificate.objects.get().code
     assert len(code) >= 20 and code.isascii()
 
 
 def test_certificate_pdf_is_a_pdf_with_the_verification_link(user, course, lessons, quiz_passes):
-    _finish(user, course, lessons, quiz_passes)
+    finish_course(user, course, lessons, quiz_passes)
     certificate = Certificate.objects.get()
     data = certificate_pdf(certificate)
     assert data.startswith(b"%PDF-")
@@ -134,7 +117,7 @@ def test_certificate_pdf_is_a_pdf_with_the_verification_link(user, course, lesso
 
 
 def test_holder_downloads_the_pdf_others_cannot(client, user, course, lessons, quiz_passes):
-    _finish(user, course, lessons, quiz_passes)
+    finish_course(user, course, lessons, quiz_passes)
     certificate = Certificate.objects.get()
     client.force_login(user)
     response = client.get(certificate.get_pdf_url())
@@ -148,7 +131,7 @@ def test_holder_downloads_the_pdf_others_cannot(client, user, course, lessons, q
 def test_verify_page_shows_only_name_course_date_and_validity(
     client, user, course, lessons, quiz_passes
 ):
-    _finish(user, course, lessons, quiz_passes)
+    finish_course(user, course, lessons, quiz_passes)
     certificate = Certificate.objects.get()
     response = client.get(reverse("courses:verify", args=[certificate.code]))
     content = response.content.decode()
@@ -165,7 +148,7 @@ def test_verify_unknown_code_is_404(client):
 
 
 def test_revoked_certificate_verifies_as_revoked(client, user, course, lessons, quiz_passes):
-    _finish(user, course, lessons, quiz_passes)
+    finish_course(user, course, lessons, quiz_passes)
     certificate = Certificate.objects.get()
     services.certificate_revoke(certificate=certificate, actor=SecretariatFactory(), reason="error")
     result = verify_code(certificate.code)
@@ -197,7 +180,7 @@ def test_daily_sweep_completes_enrolments_whose_quiz_was_passed(user, course, le
 
     from django.core.management import call_command
 
-    enrollment = _finish(user, course, lessons, quiz_passes, quiz=False)
+    enrollment = finish_course(user, course, lessons, quiz_passes, quiz=False)
     quiz_passes[(user.pk, lessons[2].quiz_id)] = timezone.localdate()
     out = StringIO()
     call_command("courses_refresh_completions", stdout=out)
@@ -211,7 +194,7 @@ def test_staff_revoke_a_certificate_from_the_admin_with_a_reason(
 ):
     from wagtail.models import ModelLogEntry
 
-    _finish(user, course, lessons, quiz_passes)
+    finish_course(user, course, lessons, quiz_passes)
     certificate = Certificate.objects.get()
     listing = staff_client.get(reverse("wagtailsnippets_courses_certificate:list"))
     revoke_url = reverse("courses_admin:revoke_certificate", args=[certificate.pk])

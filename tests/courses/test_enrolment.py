@@ -1,7 +1,6 @@
 """Enrolment, per-lesson completion, progress, "continue", and the dashboard."""
 
 from contextlib import ExitStack
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -200,43 +199,19 @@ def test_enrollment_factory_is_usable(user, course):
     assert EnrollmentFactory(user=user, course=course).gives_access
 
 
-def test_dashboard_shows_quiz_results_from_the_quiz_engine(client, user, monkeypatch):
-    import datetime
-    from types import SimpleNamespace
-
-    from courses import selectors
-    from tests.courses.factories import make_quiz
-
-    quiz = make_quiz(slug="ethics", title="Ethics check")
-    result = SimpleNamespace(
-        quiz=quiz,
-        percent=Decimal("85"),
-        passed=True,
-        date=datetime.date(2026, 3, 4),
-        score_visible=True,
-    )
-    monkeypatch.setattr(selectors, "quiz_results_for_user", lambda *, user: [result])
+def test_dashboard_shows_quiz_results_from_the_quiz_engine(client, user, quiz_results):
+    quiz_results(title="Ethics check", slug="ethics", percent="85", passed=True)
     client.force_login(user)
     content = client.get(reverse("courses:dashboard")).content.decode()
     assert "Ethics check" in content and "85 %" in content and "Passed" in content
 
 
-def test_dashboard_hides_a_score_the_quiz_review_policy_has_not_released(client, user, monkeypatch):
-    import datetime
-    from types import SimpleNamespace
-
-    from courses import selectors
-    from tests.courses.factories import make_quiz
-
-    quiz = make_quiz(slug="sealed", title="Sealed exam")
-    result = SimpleNamespace(
-        quiz=quiz,
-        percent=Decimal("42"),
-        passed=False,
-        date=datetime.date(2026, 3, 4),
-        score_visible=False,
+def test_dashboard_hides_a_score_the_quiz_review_policy_has_not_released(
+    client, user, quiz_results
+):
+    quiz_results(
+        title="Sealed exam", slug="sealed", percent="42", passed=False, score_visible=False
     )
-    monkeypatch.setattr(selectors, "quiz_results_for_user", lambda *, user: [result])
     client.force_login(user)
     content = client.get(reverse("courses:dashboard")).content.decode()
     assert "Sealed exam" in content and "Not released yet" in content

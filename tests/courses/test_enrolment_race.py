@@ -2,7 +2,7 @@
 
 import pytest
 
-from courses import services
+from courses import selectors, services
 from courses.models import Enrollment, EnrollmentStatus, EnrollmentStatusChange
 from tests.courses.factories import CourseFactory
 from tests.races import needs_postgres, run_concurrently
@@ -43,14 +43,14 @@ def test_parallel_self_enrolment_pages_all_answer_with_a_redirect_not_a_server_e
 def _first_look_up_misses(monkeypatch):
     """The look-up of this request runs before the competitor's insert is committed: it
     finds nothing, and this request's own insert then meets the competitor's row."""
-    real_look_up = services._locked_open_enrollment
+    real_look_up = selectors.locked_open_enrollment
     calls = []
 
     def look_up(**kwargs):
         calls.append(kwargs)
         return None if len(calls) == 1 else real_look_up(**kwargs)
 
-    monkeypatch.setattr(services, "_locked_open_enrollment", look_up)
+    monkeypatch.setattr(selectors, "locked_open_enrollment", look_up)
     return calls
 
 

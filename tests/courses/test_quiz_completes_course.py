@@ -110,10 +110,7 @@ def test_failing_the_course_quiz_leaves_the_enrolment_open(
 def test_a_failing_hook_never_undoes_the_graded_attempt(
     auditor_course, user, django_capture_on_commit_callbacks
 ):
-    services.enrollment_self_enrol(user=user, course=auditor_course)
-    quiz = auditor_course.modules.get().lessons.get(kind=LessonKind.QUIZ).quiz
-    client = Client()
-    client.force_login(user)
+    _enrollment, quiz, client = _enrol_and_read_the_lesson(user, auditor_course)
 
     def broken(attempt):
         raise RuntimeError("a listener failed")

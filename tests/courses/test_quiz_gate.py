@@ -9,7 +9,7 @@ from courses.models import LessonKind
 from courses.quiz import services as quiz_services
 from courses.quiz.exceptions import StartRefused
 from tests.courses.factories import CourseFactory, LessonFactory, ModuleFactory
-from tests.quiz.factories import QuestionCategoryFactory, quiz_with, single_choice
+from tests.quiz.factories import exam_of_one_question, quiz_with, single_choice
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +22,7 @@ def _course_with(quiz, title="Auditor training"):
 
 
 def test_an_exam_in_a_course_is_refused_until_the_learner_enrols(client, user):
-    exam = quiz_with(
-        single_choice(category=QuestionCategoryFactory(is_exam_pool=True)), is_exam=True
-    )
+    exam = exam_of_one_question()
     course = _course_with(exam)
 
     with pytest.raises(StartRefused) as refused:
@@ -49,12 +47,8 @@ def test_a_practice_quiz_in_a_course_stays_open(user):
 
 
 def test_staff_and_standalone_exams_are_not_gated(user, staff_user):
-    standalone = quiz_with(
-        single_choice(category=QuestionCategoryFactory(is_exam_pool=True)), is_exam=True
-    )
+    standalone = exam_of_one_question()
     assert quiz_services.attempt_start(user=user, quiz=standalone).pk
-    in_course = quiz_with(
-        single_choice(category=QuestionCategoryFactory(is_exam_pool=True)), is_exam=True
-    )
+    in_course = exam_of_one_question()
     _course_with(in_course)
     assert quiz_services.attempt_start(user=staff_user, quiz=in_course).pk

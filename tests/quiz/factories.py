@@ -93,6 +93,13 @@ def quiz_with(*questions, **kwargs) -> Quiz:
     return quiz
 
 
+def exam_of_one_question(**kwargs) -> Quiz:
+    """An exam (``is_exam``) of one single-choice question from an exam pool."""
+    return quiz_with(
+        single_choice(category=QuestionCategoryFactory(is_exam_pool=True)), is_exam=True, **kwargs
+    )
+
+
 def token_for(response, index: int) -> str:
     """The opaque token a learner's page shows for choice (or matching option) ``index`` of
     the bank, in this response: what a browser posts to pick it."""

@@ -9,12 +9,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from courses.quiz import services, statistics
+from courses.quiz import selectors, services, statistics
 from courses.quiz.models import (
     AttemptStatus,
     Question,
     QuestionBank,
-    QuizLogEntry,
     QuizSlot,
 )
 from tests.factories import UserFactory
@@ -37,7 +36,10 @@ def test_import_shows_a_preview_and_saves_only_after_confirming(staff_client, st
     done = staff_client.post(url, {"confirm": "1"}, follow=True)
     assert "Imported 2 questions into Imported bank" in done.content.decode()
     assert Question.objects.filter(category__bank__name="Imported bank").count() == 2
-    assert QuizLogEntry.objects.get(action="bank.imported").actor == staff_user
+    imported = selectors.log_entries(action="quiz.bank.imported").get()
+    assert imported.user == staff_user
+    assert imported.data["count"] == 2 and imported.data["source"] == "bank.gift"
+    assert imported.object_id == str(QuestionBank.objects.get(name="Imported bank").pk)
 
 
 def test_import_of_a_bad_file_names_the_line_and_writes_nothing(staff_client):
@@ -72,10 +74,30 @@ def test_staff_mark_essays_from_the_queue_and_the_mark_is_logged(staff_client, s
     assert attempt.status == AttemptStatus.FINISHED and attempt.percent == 75
     response.refresh_from_db()
     assert response.marked_by == staff_user and response.marked_at is not None
-    assert QuizLogEntry.objects.filter(action="essay.marked", actor=staff_user).exists()
+    assert (
+        selectors.log_entries(attempt=attempt, action="quiz.essay.marked").get().user == staff_user
+    )
     assert (
         "No essays are waiting" in staff_client.get(reverse("quiz_admin:marking")).content.decode()
     )
+
+
+def test_an_essay_marked_meanwhile_by_someone_else_is_refused_on_the_form(
+    staff_client, staff_user, user
+):
+    quiz = quiz_with(essay())
+    attempt = services.attempt_start(user=user, quiz=quiz)
+    services.attempt_save_answer(attempt=attempt, position=0, answer={"text": "Mine"}, version=0)
+    services.attempt_submit(attempt=attempt)
+    response = attempt.responses.get()
+    services.essay_mark(response=response, marker=UserFactory(), fraction=Decimal("1"))
+
+    page = staff_client.post(reverse("quiz_admin:mark", args=[response.pk]), {"mark": "0"})
+
+    assert page.status_code == 200
+    assert "This answer has already been marked." in page.content.decode()
+    response.refresh_from_db()
+    assert response.mark == 1 and response.marked_by != staff_user
 
 
 def test_a_learner_cannot_open_the_marking_queue(member_client):

@@ -22,7 +22,6 @@ from courses.quiz.exceptions import (
 from courses.quiz.models import (
     Answer,
     AttemptStatus,
-    QuizLogEntry,
     QuizOverride,
     QuizSlot,
 )
@@ -183,7 +182,7 @@ def test_close_overdue_attempts_submits_expired_ones_once(user, member):
     assert out.getvalue().strip() == "Submitted 0 overdue attempts"
     expired.refresh_from_db()
     assert expired.finalised_at == finalised
-    assert QuizLogEntry.objects.filter(action="attempt.auto_submitted").count() == 1
+    assert selectors.log_entries(action="quiz.attempt.auto_submitted").count() == 1
 
 
 def test_essays_wait_in_the_marking_queue_and_the_last_mark_makes_the_result_final(
@@ -210,8 +209,8 @@ def test_essays_wait_in_the_marking_queue_and_the_last_mark_makes_the_result_fin
     assert attempt.status == AttemptStatus.FINISHED
     assert attempt.percent == 50 and attempt.passed is True
     assert attempt.finalised_at == marked_at
-    entries = QuizLogEntry.objects.filter(action="essay.marked", attempt=attempt)
-    assert entries.count() == 2 and {e.actor for e in entries} == {staff_user}
+    entries = selectors.log_entries(attempt=attempt, action="quiz.essay.marked")
+    assert entries.count() == 2 and {e.user for e in entries} == {staff_user}
     with pytest.raises(AlreadyMarked):
         services.essay_mark(response=queue[0], marker=staff_user, fraction=Decimal("1"))
 

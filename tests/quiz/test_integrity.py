@@ -13,11 +13,10 @@ from courses.quiz.models import (
     Attempt,
     AttemptStatus,
     ExamSitting,
-    QuizLogEntry,
     Response,
     SittingStatus,
 )
-from tests.quiz.factories import QuestionCategoryFactory, quiz_with, single_choice
+from tests.quiz.factories import exam_of_one_question, quiz_with, single_choice
 from tests.races import needs_postgres, run_concurrently
 
 
@@ -30,8 +29,9 @@ def test_concurrent_submits_of_one_attempt_produce_exactly_one_graded_result(use
     results = run_concurrently(4, lambda: services.attempt_submit(attempt=attempt))
     assert all(isinstance(r, Attempt) for r in results), results
     assert {r.percent for r in results} == {Decimal("50.00")}
-    assert QuizLogEntry.objects.filter(attempt=attempt, action="attempt.submitted").count() == 1
-    assert QuizLogEntry.objects.filter(attempt=attempt, action="attempt.finished").count() == 1
+    log = selectors.log_entries(attempt=attempt)
+    assert log.filter(action="quiz.attempt.submitted").count() == 1
+    assert log.filter(action="quiz.attempt.finished").count() == 1
 
 
 @needs_postgres
@@ -48,11 +48,7 @@ def test_concurrent_starts_never_exceed_the_attempt_limit(user):
 @needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_starts_of_a_paid_exam_consume_exactly_one_sitting(user):
-    exam = quiz_with(
-        single_choice(category=QuestionCategoryFactory(is_exam_pool=True)),
-        is_exam=True,
-        sitting_fee_required=True,
-    )
+    exam = exam_of_one_question(sitting_fee_required=True)
     services.sitting_grant(user=user, quiz=exam, source="order-1/line-1")
     services.sitting_grant(user=user, quiz=exam, source="order-1/line-2")
     run_concurrently(4, lambda: services.attempt_start(user=user, quiz=exam))
@@ -98,7 +94,7 @@ def test_a_start_losing_the_race_at_the_constraint_is_refused_cleanly(user, monk
     # the losing request leaves nothing behind (in this single-connection simulation the
     # competitor's row shares the rolled-back transaction)
     assert not Response.objects.exists()
-    assert not QuizLogEntry.objects.filter(action="attempt.started").exists()
+    assert not selectors.log_entries(action="quiz.attempt.started").exists()
 
 
 @pytest.mark.django_db
@@ -108,17 +104,12 @@ def test_a_second_submit_changes_nothing(user):
     first = services.attempt_submit(attempt=attempt)
     second = services.attempt_submit(attempt=attempt)
     assert first.finalised_at == second.finalised_at
-    assert QuizLogEntry.objects.filter(attempt=attempt, action="attempt.submitted").count() == 1
+    assert selectors.log_entries(attempt=attempt, action="quiz.attempt.submitted").count() == 1
 
 
 @pytest.mark.django_db
 def test_a_paid_exam_needs_an_available_sitting_and_uses_exactly_one(user, staff_user):
-    exam = quiz_with(
-        single_choice(category=QuestionCategoryFactory(is_exam_pool=True)),
-        is_exam=True,
-        sitting_fee_required=True,
-        max_attempts=3,
-    )
+    exam = exam_of_one_question(sitting_fee_required=True, max_attempts=3)
     with pytest.raises(NoSittingAvailable):
         services.attempt_start(user=user, quiz=exam)
     first = services.sitting_grant(user=user, quiz=exam, source="order-7/line-1")
@@ -139,4 +130,6 @@ def test_a_paid_exam_needs_an_available_sitting_and_uses_exactly_one(user, staff
     services.attempt_submit(attempt=attempt)
     with pytest.raises(NoSittingAvailable):
         services.attempt_start(user=user, quiz=exam)
-    assert QuizLogEntry.objects.filter(action="sitting.revoked", reason="refund requested").exists()
+    revoked = selectors.log_entries(quiz=exam, action="quiz.sitting.revoked").get()
+    assert revoked.data["reason"] == "refund requested" and revoked.user == staff_user
+    assert revoked.data["sitting"] == second.pk and revoked.data["learner"] == user.pk

@@ -239,3 +239,38 @@ def test_starting_is_a_post_and_the_detail_page_shows_attempts_left(member, memb
     anonymous = Client().get(quiz.get_absolute_url())
     assert anonymous.status_code == 200 and "Sign in to start" in anonymous.content.decode()
     assert "Unlimited" not in anonymous.content.decode()
+
+
+def test_numbers_the_page_cannot_read_are_refused_the_same_way_everywhere(member, member_client):
+    quiz = quiz_with(single_choice(), single_choice(), questions_per_page=1)
+    attempt = services.attempt_start(user=member, quiz=quiz)
+    page_url = reverse("quiz:attempt", args=[attempt.pk])
+
+    assert member_client.get(page_url, {"page": "two"}).status_code == 200  # the first page
+    unreadable = member_client.post(
+        reverse("quiz:save", args=[attempt.pk]), {"position": "first", "q0-version": 0}
+    )
+    assert unreadable.status_code == 400
+    assert unreadable.json() == {"ok": False, "error": "The answer could not be read."}
+    flag = member_client.post(reverse("quiz:flag", args=[attempt.pk]), {"position": "x"})
+    assert flag.status_code == 400
+    old_form = member_client.post(
+        page_url,
+        {"page": "x", "q0-version": "v", "q0-choice": choice_token(attempt, 0, 0)},
+        follow=True,
+    )
+    assert "Question 1: The answer could not be read." in old_form.content.decode()
+    assert attempt.responses.get(position=0).answer is None
+    member_client.post(page_url, {"page": 0, "q0-version": 0, "action": "flag:x"})
+    assert not attempt.responses.filter(flagged=True).exists()
+
+
+def test_a_refused_start_is_shown_as_a_message_on_the_quiz_page(member, member_client):
+    quiz = quiz_with(single_choice(), max_attempts=1)
+    services.attempt_submit(attempt=services.attempt_start(user=member, quiz=quiz))
+
+    response = member_client.post(reverse("quiz:start", args=[quiz.slug]), follow=True)
+
+    assert response.redirect_chain[-1][0] == quiz.get_absolute_url()
+    assert "You have used all the attempts allowed for this quiz." in response.content.decode()
+    assert Attempt.objects.filter(user=member).count() == 1

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from courses.quiz.grading import read_decimal
 from courses.quiz.models import QuestionType
+from lms.errors import ServiceError
 
 DEFAULT_CATEGORY = "Default"
 ZERO = Decimal("0")
@@ -20,13 +21,19 @@ MAX_TOLERANCE = Decimal("1E14")
 CONTEXT_PREFIXES = ("$course$/", "$system$/", "$module$/", "$cat1$/", "$cat2$/")
 
 
-class FormatError(Exception):
-    """A file that cannot be imported. ``line`` is the 1-based line of the problem."""
+class FormatError(ServiceError):
+    """A file (or a question) that cannot be imported. ``line`` is the 1-based line of the
+    problem; ``problem`` says what is wrong, and ``message``, shown to staff, names the line
+    too (``line 7: …``)."""
 
-    def __init__(self, message: str, line: int | None = None):
-        self.message = message
+    def __init__(self, problem: str, line: int | None = None):
+        self.problem = str(problem)
         self.line = line
-        super().__init__(f"line {line}: {message}" if line else message)
+        super().__init__(
+            _("line %(line)s: %(problem)s") % {"line": line, "problem": problem}
+            if line
+            else problem
+        )
 
 
 @dataclass

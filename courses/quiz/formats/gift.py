@@ -11,6 +11,7 @@ numerical (``value:tolerance``, ``min..max``, several answers with weights), mat
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -99,8 +100,8 @@ def _numerical_answer(text: str, line: int) -> tuple[str, Decimal]:
     return str(_number(text, line)), Decimal("0")
 
 
-def _parse_block(text: str, line: int, category: str) -> ParsedQuestion:
-    text = _protect(text)
+def _split_header(text: str, line: int) -> tuple[str, str, str]:
+    """(name, text format, the rest) from ``::title::[format]rest``; both are optional."""
     name = ""
     rest = text.strip()
     if rest.startswith("::"):
@@ -114,6 +115,12 @@ def _parse_block(text: str, line: int, category: str) -> ParsedQuestion:
     if match:
         text_format = match.group(1).lower()
         rest = rest[match.end() :]
+    return name, text_format, rest
+
+
+def _split_answer_block(rest: str, line: int) -> tuple[str, str, str]:
+    """(question text, answer block, general feedback): the one ``{...}`` block cut out of
+    the question; text after it makes a "missing word" question (``_____``)."""
     start = rest.find("{")
     if start < 0:
         raise FormatError(_("No answer block: “{” is missing."), line)
@@ -129,100 +136,121 @@ def _parse_block(text: str, line: int, category: str) -> ParsedQuestion:
     if after.strip():
         question_text = f"{question_text} _____ {_restore(after)}"
     block, _sep, general = block.partition("####")
-    general_feedback = _restore(general)
-    block = block.strip()
-    if not name:
-        name = question_text[:60].strip()
+    return question_text, block.strip(), _restore(general)
+
+
+def _weighted_answers(block: str, line: int) -> Iterator[tuple[Decimal, str, str]]:
+    """(fraction, answer, feedback) of each ``=``-separated answer, one at a time; full
+    marks unless a ``%n%`` weight says otherwise."""
+    for part in block.split("="):
+        if not part.strip():
+            continue
+        weight, part = _weight(part.strip(), line)
+        answer, feedback = _split_feedback(part)
+        yield (Decimal("1") if weight is None else weight), answer, feedback
+
+
+def _numerical(block: str, line: int) -> list[ParsedAnswer]:
+    """``{#value:tolerance}``, ``{#min..max}``, or several ``=`` answers with weights."""
+    answers = []
+    for fraction, value, feedback in _weighted_answers(block[1:].strip(), line):
+        number, tolerance = _numerical_answer(value, line)
+        answers.append(
+            ParsedAnswer(text=number, tolerance=tolerance, fraction=fraction, feedback=feedback)
+        )
+    return answers
+
+
+def _choices(block: str, line: int) -> list[ParsedAnswer]:
+    """``{=right ~wrong ~%50%half}``: ``=`` is full marks, ``~`` none unless weighted."""
+    answers = []
+    for part in block.replace("=", "~=").split("~"):
+        part = part.strip()
+        if not part:
+            continue
+        fraction = Decimal("0")
+        if part.startswith("="):
+            fraction, part = Decimal("1"), part[1:].strip()
+        else:
+            weight, part = _weight(part, line)
+            if weight is not None:
+                fraction = weight
+        answer, feedback = _split_feedback(part)
+        answers.append(ParsedAnswer(text=answer, fraction=fraction, feedback=feedback))
+    return answers
+
+
+def _matching(block: str, line: int) -> list[ParsedAnswer]:
+    """``{=prompt -> answer =prompt -> answer}``."""
+    answers = []
+    for part in block.split("="):
+        if not part.strip():
+            continue
+        if "->" not in part:
+            raise FormatError(_("Each matching pair needs “->”."), line)
+        prompt, answer = part.split("->", 1)
+        answers.append(ParsedAnswer(text=_restore(prompt), match_text=_restore(answer)))
+    return answers
+
+
+def _true_false(block: str) -> list[ParsedAnswer]:
+    """``{T}`` or ``{FALSE#feedback when wrong#feedback when right}``."""
+    head, *feedbacks = block.split("#")
+    truth = _TRUEFALSE[_restore(head).lower()]
+    wrong = _restore(feedbacks[0]) if feedbacks else ""
+    right = _restore(feedbacks[1]) if len(feedbacks) > 1 else ""
+    return [
+        ParsedAnswer(text="True", fraction=Decimal(int(truth)), feedback=right if truth else wrong),
+        ParsedAnswer(
+            text="False", fraction=Decimal(int(not truth)), feedback=wrong if truth else right
+        ),
+    ]
+
+
+def _short_answers(block: str, line: int) -> list[ParsedAnswer]:
+    """``{=answer =%50%half-right answer}``."""
+    return [
+        ParsedAnswer(text=answer, fraction=fraction, feedback=feedback)
+        for fraction, answer, feedback in _weighted_answers(block, line)
+    ]
+
+
+def _typed_answers(block: str, line: int) -> tuple[str, list[ParsedAnswer]]:
+    """The question type the answer block spells, detected as Moodle does, and its answers."""
+    if block == "":
+        return QuestionType.ESSAY, []
+    if block.startswith("#"):
+        return QuestionType.NUMERICAL, _numerical(block, line)
+    if "~" in block:
+        single = "=" in block
+        return (QuestionType.SINGLE if single else QuestionType.MULTIPLE), _choices(block, line)
+    if "=" in block and "->" in block:
+        return QuestionType.MATCHING, _matching(block, line)
+    if _split_feedback(block)[0].lower() in _TRUEFALSE:
+        return QuestionType.TRUE_FALSE, _true_false(block)
+    if block.lstrip().startswith("="):
+        return QuestionType.SHORT_ANSWER, _short_answers(block, line)
+    raise FormatError(
+        _("The answer block “%(b)s” is not a GIFT question type.") % {"b": _restore(block)},
+        line,
+    )
+
+
+def _parse_block(text: str, line: int, category: str) -> ParsedQuestion:
+    """One question: its header, its text and answer block, its type and answers."""
+    name, text_format, rest = _split_header(_protect(text), line)
+    question_text, block, general_feedback = _split_answer_block(rest, line)
+    qtype, answers = _typed_answers(block, line)
     question = ParsedQuestion(
-        qtype="",
-        name=name,
+        qtype=qtype,
+        name=name or question_text[:60].strip(),
         text=question_text,
         category=category,
         text_format=text_format,
         general_feedback=general_feedback,
+        answers=answers,
         line=line,
     )
-    if block == "":
-        question.qtype = QuestionType.ESSAY
-    elif block.startswith("#"):
-        question.qtype = QuestionType.NUMERICAL
-        body = block[1:].strip()
-        parts = list(body.split("=")) if "=" in body else [body]
-        for part in parts:
-            if not part.strip():
-                continue
-            weight, part = _weight(part.strip(), line)
-            value, feedback = _split_feedback(part)
-            number, tolerance = _numerical_answer(value, line)
-            question.answers.append(
-                ParsedAnswer(
-                    text=number,
-                    tolerance=tolerance,
-                    fraction=Decimal("1") if weight is None else weight,
-                    feedback=feedback,
-                )
-            )
-    elif "~" in block:
-        parts = block.replace("=", "~=").split("~")
-        single = "=" in block
-        question.qtype = QuestionType.SINGLE if single else QuestionType.MULTIPLE
-        for part in parts:
-            part = part.strip()
-            if not part:
-                continue
-            fraction = Decimal("0")
-            if part.startswith("="):
-                fraction, part = Decimal("1"), part[1:].strip()
-            else:
-                weight, part = _weight(part, line)
-                if weight is not None:
-                    fraction = weight
-            answer, feedback = _split_feedback(part)
-            question.answers.append(ParsedAnswer(text=answer, fraction=fraction, feedback=feedback))
-    elif "=" in block and "->" in block:
-        question.qtype = QuestionType.MATCHING
-        for part in block.split("="):
-            if not part.strip():
-                continue
-            if "->" not in part:
-                raise FormatError(_("Each matching pair needs “->”."), line)
-            prompt, answer = part.split("->", 1)
-            question.answers.append(
-                ParsedAnswer(text=_restore(prompt), match_text=_restore(answer))
-            )
-    elif _split_feedback(block)[0].lower() in _TRUEFALSE:
-        question.qtype = QuestionType.TRUE_FALSE
-        head, *feedbacks = block.split("#")
-        truth = _TRUEFALSE[_restore(head).lower()]
-        wrong = _restore(feedbacks[0]) if feedbacks else ""
-        right = _restore(feedbacks[1]) if len(feedbacks) > 1 else ""
-        question.answers = [
-            ParsedAnswer(
-                text="True", fraction=Decimal(int(truth)), feedback=right if truth else wrong
-            ),
-            ParsedAnswer(
-                text="False", fraction=Decimal(int(not truth)), feedback=wrong if truth else right
-            ),
-        ]
-    elif block.lstrip().startswith("="):
-        question.qtype = QuestionType.SHORT_ANSWER
-        for part in block.split("="):
-            if not part.strip():
-                continue
-            weight, part = _weight(part.strip(), line)
-            answer, feedback = _split_feedback(part)
-            question.answers.append(
-                ParsedAnswer(
-                    text=answer,
-                    fraction=Decimal("1") if weight is None else weight,
-                    feedback=feedback,
-                )
-            )
-    else:
-        raise FormatError(
-            _("The answer block “%(b)s” is not a GIFT question type.") % {"b": _restore(block)},
-            line,
-        )
     validate(question)
     return question
 

@@ -68,7 +68,9 @@ def _fraction(value: str | None, line: int) -> Decimal:
     return percent / 100
 
 
-def parse(source: str | bytes) -> list[ParsedQuestion]:
+def _read_tree(source: str | bytes) -> tuple[ET.Element, _LineTreeBuilder]:
+    """The ``<quiz>`` root element (and the builder that knows each element's line), or
+    FormatError for XML that is broken, forbidden, or not a quiz."""
     builder = _LineTreeBuilder()
     parser = DefusedXMLParser(target=builder, forbid_dtd=True)
     builder.parser = parser
@@ -83,63 +85,85 @@ def parse(source: str | bytes) -> list[ParsedQuestion]:
         raise FormatError(_("The XML uses forbidden constructs (%(e)s).") % {"e": exc}, 1) from exc
     if root.tag != "quiz":
         raise FormatError(_("The root element must be <quiz>."), builder.lines.get(id(root), 1))
+    return root, builder
+
+
+def _question_type(element, line: int) -> str:
+    qtype = element.get("type", "")
+    if qtype == "multichoice":
+        single = _text(element, "single").lower() in ("true", "1")
+        return QuestionType.SINGLE if single else QuestionType.MULTIPLE
+    if qtype in TYPES:
+        return TYPES[qtype]
+    raise FormatError(_("The question type “%(t)s” is not supported.") % {"t": qtype}, line)
+
+
+def _answers(element, kind: str, line: int, lines: dict[int, int]) -> list[ParsedAnswer]:
+    """The question's answers (matching: its subquestions; essays have none), each number
+    read with bounds and errors naming the answer's own line."""
+    if kind == QuestionType.MATCHING:
+        return [
+            ParsedAnswer(text=_text(sub), match_text=_text(sub.find("answer")))
+            for sub in element.findall("subquestion")
+        ]
+    if kind == QuestionType.ESSAY:
+        return []
+    answers = []
+    for answer in element.findall("answer"):
+        answer_line = lines.get(id(answer), line)
+        parsed = ParsedAnswer(
+            text=_text(answer),
+            fraction=_fraction(answer.get("fraction"), answer_line),
+            feedback=_text(answer.find("feedback")),
+        )
+        if kind == QuestionType.TRUE_FALSE:
+            parsed.text = "True" if parsed.text.lower() == "true" else "False"
+        if kind == QuestionType.NUMERICAL:
+            parsed.tolerance = abs(read_number(_text(answer, "tolerance") or "0", answer_line))
+            if parsed.text != "*":
+                parsed.text = str(read_number(parsed.text, answer_line))
+        answers.append(parsed)
+    return answers
+
+
+def _question(element, category: str, line: int, lines: dict[int, int]) -> ParsedQuestion:
+    """One ``<question>`` (not a category) as a checked ParsedQuestion."""
+    kind = _question_type(element, line)
+    text_element = element.find("questiontext")
+    fmt = FORMATS.get(
+        text_element.get("format", "html") if text_element is not None else "html", "html"
+    )
+    default_mark = read_number(_text(element, "defaultgrade") or "1", line)
+    question = ParsedQuestion(
+        qtype=kind,
+        name=_text(element.find("name")),
+        text=_text(text_element),
+        category=category,
+        text_format=fmt,
+        general_feedback=_text(element.find("generalfeedback")),
+        case_sensitive=_text(element, "usecase") in ("1", "true"),
+        default_mark=default_mark,
+        line=line,
+    )
+    question.answers = _answers(element, kind, line, lines)
+    if not question.name:
+        question.name = html.unescape(question.text)[:60]
+    validate(question)
+    return question
+
+
+def parse(source: str | bytes) -> list[ParsedQuestion]:
+    """Parses a whole Moodle XML file. Raises FormatError naming the line of the first
+    problem."""
+    root, builder = _read_tree(source)
     questions: list[ParsedQuestion] = []
     category = clean_category("")
     for element in root.findall("question"):
         line = builder.lines.get(id(element), 0)
-        qtype = element.get("type", "")
-        if qtype == "category":
+        if element.get("type", "") == "category":
             category = clean_category(_text(element.find("category")))
             continue
-        if qtype == "multichoice":
-            single = _text(element, "single").lower() in ("true", "1")
-            kind = QuestionType.SINGLE if single else QuestionType.MULTIPLE
-        elif qtype in TYPES:
-            kind = TYPES[qtype]
-        else:
-            raise FormatError(_("The question type “%(t)s” is not supported.") % {"t": qtype}, line)
-        text_element = element.find("questiontext")
-        fmt = FORMATS.get(
-            text_element.get("format", "html") if text_element is not None else "html", "html"
-        )
-        default_mark = read_number(_text(element, "defaultgrade") or "1", line)
-        question = ParsedQuestion(
-            qtype=kind,
-            name=_text(element.find("name")),
-            text=_text(text_element),
-            category=category,
-            text_format=fmt,
-            general_feedback=_text(element.find("generalfeedback")),
-            case_sensitive=_text(element, "usecase") in ("1", "true"),
-            default_mark=default_mark,
-            line=line,
-        )
-        if kind == QuestionType.MATCHING:
-            for sub in element.findall("subquestion"):
-                question.answers.append(
-                    ParsedAnswer(text=_text(sub), match_text=_text(sub.find("answer")))
-                )
-        elif kind != QuestionType.ESSAY:
-            for answer in element.findall("answer"):
-                answer_line = builder.lines.get(id(answer), line)
-                parsed = ParsedAnswer(
-                    text=_text(answer),
-                    fraction=_fraction(answer.get("fraction"), answer_line),
-                    feedback=_text(answer.find("feedback")),
-                )
-                if kind == QuestionType.TRUE_FALSE:
-                    parsed.text = "True" if parsed.text.lower() == "true" else "False"
-                if kind == QuestionType.NUMERICAL:
-                    parsed.tolerance = abs(
-                        read_number(_text(answer, "tolerance") or "0", answer_line)
-                    )
-                    if parsed.text != "*":
-                        parsed.text = str(read_number(parsed.text, answer_line))
-                question.answers.append(parsed)
-        if not question.name:
-            question.name = html.unescape(question.text)[:60]
-        validate(question)
-        questions.append(question)
+        questions.append(_question(element, category, line, builder.lines))
     return questions
 
 

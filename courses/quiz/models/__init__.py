@@ -2,7 +2,6 @@
 
 from .attempt import TRANSITIONS, Attempt, AttemptStatus, Response
 from .bank import Answer, Question, QuestionBank, QuestionCategory, QuestionType, TextFormat
-from .log import QuizLogEntry
 from .quiz import (
     ExamSitting,
     Quiz,
@@ -24,7 +23,6 @@ __all__ = [
     "QuestionCategory",
     "QuestionType",
     "Quiz",
-    "QuizLogEntry",
     "QuizOverride",
     "QuizSlot",
     "Response",

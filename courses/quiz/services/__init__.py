@@ -11,10 +11,10 @@ from .attempts import (
     attempt_submit,
     attempts_close_overdue,
     essay_mark,
-    log,
     sitting_grant,
     sitting_revoke,
 )
+from .audit import log_event
 from .bank import ImportResult, questions_for_export, questions_import
 
 __all__ = [
@@ -30,7 +30,7 @@ __all__ = [
     "attempt_submit",
     "attempts_close_overdue",
     "essay_mark",
-    "log",
+    "log_event",
     "questions_for_export",
     "questions_import",
     "sitting_grant",

@@ -1,6 +1,7 @@
 """Writes of the quiz engine: attempts (start, save, submit, time-out), marking, sittings.
 
-Every service checks state, writes inside ``transaction.atomic()``, and logs who did what.
+Every service checks state, writes inside ``transaction.atomic()``, and writes one entry in
+the audit log (``services.audit.log_event``, ``quiz.*`` actions) saying who did what.
 Concurrency: starting locks the user's row (``select_for_update``, effective on PostgreSQL)
 and relies on unique constraints everywhere; status moves are compare-and-set updates, so
 two requests racing for the same move produce exactly one result.
@@ -46,27 +47,14 @@ from courses.quiz.models import (
     Question,
     QuestionType,
     Quiz,
-    QuizLogEntry,
     Response,
     SittingStatus,
 )
 
+from .audit import log_event
+
 HUNDRED = Decimal("100")
 logger = logging.getLogger(__name__)
-
-
-def log(
-    *,
-    action: str,
-    actor=None,
-    quiz: Quiz | None = None,
-    attempt: Attempt | None = None,
-    reason: str = "",
-    **payload: Any,
-) -> QuizLogEntry:
-    return QuizLogEntry.objects.create(
-        action=action, actor=actor, quiz=quiz, attempt=attempt, reason=reason, payload=payload
-    )
 
 
 # --- starting an attempt -----------------------------------------------------------------
@@ -134,6 +122,131 @@ def _display_order(quiz: Quiz, snapshot: dict[str, Any], rng: random.Random) -> 
     return order
 
 
+def _lock_user(user) -> None:
+    """One start at a time per person (PostgreSQL row lock; SQLite serialises writes)."""
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+
+
+def _running_attempt(*, user, quiz: Quiz, now: datetime.datetime) -> Attempt | None:
+    """The user's attempt in progress while its time lasts (the clock never resets). One
+    whose time ran out while the learner was away is submitted here, and None returned."""
+    with transaction.atomic():
+        _lock_user(user)
+        current = selectors.in_progress_attempt(user=user, quiz=quiz)
+        if current is not None and (current.deadline is None or now < current.deadline):
+            return current
+    if current is not None:
+        attempt_submit(attempt=current, now=now, auto=True)
+    return None
+
+
+def _check_start_allowed(*, user, quiz: Quiz, now: datetime.datetime) -> int:
+    """Refuses a start the rules forbid (closed quiz, an app's refusal, broken pools, the
+    attempt limit, the delay between attempts); else how many attempts the user has used."""
+    if not selectors.quiz_is_available_to(user=user, quiz=quiz, now=now):
+        raise QuizNotAvailable()
+    refusals = extensions.start_refusals(user=user, quiz=quiz)
+    if refusals:
+        raise StartRefused(" ".join(refusals))
+    errors = selectors.quiz_pool_errors(quiz=quiz)
+    if errors:
+        raise QuizMisconfigured(" ".join(errors))
+    previous = Attempt.objects.filter(user=user, quiz=quiz)
+    used = previous.count()
+    allowed = selectors.attempts_allowed(user=user, quiz=quiz)
+    if allowed is not None and used >= allowed:
+        raise AttemptLimitReached()
+    last = previous.exclude(submitted_at=None).order_by("-submitted_at").first()
+    if last and quiz.attempt_delay_minutes:
+        available_at = last.submitted_at + datetime.timedelta(minutes=quiz.attempt_delay_minutes)
+        if now < available_at:
+            raise AttemptDelayNotElapsed(available_at=available_at)
+    return used
+
+
+def _reserve_sitting(*, user, quiz: Quiz) -> ExamSitting | None:
+    """The paid sitting this start will use (locked, oldest first), None when the quiz needs
+    none; NoSittingAvailable when it needs one and the user has none."""
+    if not quiz.sitting_fee_required:
+        return None
+    sitting = (
+        selectors.available_sittings(user=user, quiz=quiz)
+        .select_for_update()
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if sitting is None:
+        raise NoSittingAvailable()
+    return sitting
+
+
+def _create_attempt(
+    *,
+    user,
+    quiz: Quiz,
+    number: int,
+    now: datetime.datetime,
+    drawn: list[tuple[Question, Decimal]],
+    per_page: int,
+) -> Attempt:
+    """The attempt row, with its deadline and pages frozen. A concurrent start that inserted
+    first (the unique constraints) makes this one AttemptLimitReached."""
+    try:
+        with transaction.atomic():
+            return Attempt.objects.create(
+                quiz=quiz,
+                user=user,
+                number=number,
+                started_at=now,
+                deadline=attempt_deadline(quiz=quiz, user=user, started_at=now),
+                is_exam=quiz.is_exam,
+                pass_mark=quiz.pass_mark,
+                page_count=(len(drawn) + per_page - 1) // per_page,
+                max_marks=sum((mark for _q, mark in drawn), Decimal("0")),
+            )
+    except IntegrityError as exc:
+        raise AttemptLimitReached(
+            _("Another attempt was started at the same time. Reload the page.")
+        ) from exc
+
+
+def _create_responses(
+    *,
+    attempt: Attempt,
+    drawn: list[tuple[Question, Decimal]],
+    per_page: int,
+    rng: random.Random,
+) -> None:
+    """One response per drawn question: its frozen snapshot, display order and tokens."""
+    responses = []
+    for position, (question, mark) in enumerate(drawn):
+        snapshot = grading.snapshot_question(question)
+        order = _display_order(attempt.quiz, snapshot, rng)
+        responses.append(
+            Response(
+                attempt=attempt,
+                position=position,
+                page=position // per_page,
+                question=question,
+                snapshot=snapshot,
+                choice_order=order,
+                choice_tokens=tokens.new_tokens(len(order)),
+                prompt_tokens=tokens.new_tokens(len(snapshot.get("prompts", []))),
+                max_mark=mark,
+            )
+        )
+    Response.objects.bulk_create(responses)
+
+
+def _consume_sitting(*, sitting: ExamSitting, attempt: Attempt, now: datetime.datetime) -> None:
+    """Marks the reserved sitting used by this attempt (compare-and-set)."""
+    consumed = ExamSitting.objects.filter(pk=sitting.pk, status=SittingStatus.AVAILABLE).update(
+        status=SittingStatus.USED, used_at=now, used_by_attempt=attempt
+    )
+    if consumed != 1:
+        raise NoSittingAvailable()
+
+
 def attempt_start(
     *, user, quiz: Quiz, now: datetime.datetime | None = None, seed: int | None = None
 ) -> Attempt:
@@ -145,96 +258,26 @@ def attempt_start(
     now = now or timezone.now()
     # The draw and the display order come from the OS's randomness; ``seed`` is for tests.
     rng = random.Random(seed) if seed is not None else random.SystemRandom()
+    current = _running_attempt(user=user, quiz=quiz, now=now)
+    if current is not None:
+        return current
     with transaction.atomic():
-        # One start at a time per person (PostgreSQL row lock; SQLite serialises writes).
-        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-        current = selectors.in_progress_attempt(user=user, quiz=quiz)
-        if current is not None and (current.deadline is None or now < current.deadline):
-            return current
-    if current is not None:  # time ran out while away: submit it, then start afresh
-        attempt_submit(attempt=current, now=now, auto=True)
-    with transaction.atomic():
-        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-        if not selectors.quiz_is_available_to(user=user, quiz=quiz, now=now):
-            raise QuizNotAvailable()
-        refusals = extensions.start_refusals(user=user, quiz=quiz)
-        if refusals:
-            raise StartRefused(" ".join(refusals))
-        errors = selectors.quiz_pool_errors(quiz=quiz)
-        if errors:
-            raise QuizMisconfigured(" ".join(errors))
-        previous = Attempt.objects.filter(user=user, quiz=quiz)
-        used = previous.count()
-        allowed = selectors.attempts_allowed(user=user, quiz=quiz)
-        if allowed is not None and used >= allowed:
-            raise AttemptLimitReached()
-        last = previous.exclude(submitted_at=None).order_by("-submitted_at").first()
-        if last and quiz.attempt_delay_minutes:
-            available_at = last.submitted_at + datetime.timedelta(
-                minutes=quiz.attempt_delay_minutes
-            )
-            if now < available_at:
-                raise AttemptDelayNotElapsed(available_at=available_at)
-        sitting = None
-        if quiz.sitting_fee_required:
-            sitting = (
-                selectors.available_sittings(user=user, quiz=quiz)
-                .select_for_update()
-                .order_by("created_at", "pk")
-                .first()
-            )
-            if sitting is None:
-                raise NoSittingAvailable()
-
+        _lock_user(user)
+        used = _check_start_allowed(user=user, quiz=quiz, now=now)
+        sitting = _reserve_sitting(user=user, quiz=quiz)
         drawn = _draw_questions(quiz, rng)
         if quiz.shuffle_questions:
             rng.shuffle(drawn)
         per_page = quiz.questions_per_page or len(drawn)
-        try:
-            with transaction.atomic():
-                attempt = Attempt.objects.create(
-                    quiz=quiz,
-                    user=user,
-                    number=used + 1,
-                    started_at=now,
-                    deadline=attempt_deadline(quiz=quiz, user=user, started_at=now),
-                    is_exam=quiz.is_exam,
-                    pass_mark=quiz.pass_mark,
-                    page_count=(len(drawn) + per_page - 1) // per_page,
-                    max_marks=sum((mark for _q, mark in drawn), Decimal("0")),
-                )
-        except IntegrityError as exc:
-            # A concurrent request started one first (constraint path).
-            raise AttemptLimitReached(
-                _("Another attempt was started at the same time. Reload the page.")
-            ) from exc
-        responses = []
-        for position, (question, mark) in enumerate(drawn):
-            snapshot = grading.snapshot_question(question)
-            order = _display_order(quiz, snapshot, rng)
-            responses.append(
-                Response(
-                    attempt=attempt,
-                    position=position,
-                    page=position // per_page,
-                    question=question,
-                    snapshot=snapshot,
-                    choice_order=order,
-                    choice_tokens=tokens.new_tokens(len(order)),
-                    prompt_tokens=tokens.new_tokens(len(snapshot.get("prompts", []))),
-                    max_mark=mark,
-                )
-            )
-        Response.objects.bulk_create(responses)
+        attempt = _create_attempt(
+            user=user, quiz=quiz, number=used + 1, now=now, drawn=drawn, per_page=per_page
+        )
+        _create_responses(attempt=attempt, drawn=drawn, per_page=per_page, rng=rng)
         if sitting is not None:
-            consumed = ExamSitting.objects.filter(
-                pk=sitting.pk, status=SittingStatus.AVAILABLE
-            ).update(status=SittingStatus.USED, used_at=now, used_by_attempt=attempt)
-            if consumed != 1:
-                raise NoSittingAvailable()
-        log(
-            action="attempt.started",
-            actor=user,
+            _consume_sitting(sitting=sitting, attempt=attempt, now=now)
+        log_event(
+            action="quiz.attempt.started",
+            user=user,
             quiz=quiz,
             attempt=attempt,
             deadline=attempt.deadline.isoformat() if attempt.deadline else None,
@@ -299,11 +342,15 @@ def attempt_flag(*, attempt: Attempt, position: int, flagged: bool) -> None:
 
 
 def _move(attempt: Attempt, to: str, *, actor=None, now: datetime.datetime) -> None:
+    """Moves the attempt along TRANSITIONS (the caller saves it) and logs the move."""
     if to not in TRANSITIONS[attempt.status]:
-        raise QuizError(f"An attempt cannot move from {attempt.status} to {to}.")
-    log(
-        action=f"attempt.{to}",
-        actor=actor,
+        raise QuizError(
+            _("An attempt cannot move from %(from)s to %(to)s.")
+            % {"from": attempt.status, "to": to}
+        )
+    log_event(
+        action=f"quiz.attempt.{to}",
+        user=actor,
         quiz=attempt.quiz,
         attempt=attempt,
         **{"from": attempt.status, "to": to},
@@ -387,9 +434,9 @@ def _submit(*, attempt: Attempt, actor, now: datetime.datetime, auto: bool) -> t
         if target == AttemptStatus.FINISHED:
             _finalise(locked, now=submitted_at)
         locked.save(update_fields=["status", "marks", "percent", "passed", "finalised_at"])
-        log(
-            action="attempt.auto_submitted" if auto else "attempt.submitted",
-            actor=None if auto else (actor or locked.user),
+        log_event(
+            action="quiz.attempt.auto_submitted" if auto else "quiz.attempt.submitted",
+            user=None if auto else (actor or locked.user),
             quiz=locked.quiz,
             attempt=locked,
         )
@@ -438,9 +485,9 @@ def essay_mark(
                 "marked_at",
             ]
         )
-        log(
-            action="essay.marked",
-            actor=marker,
+        log_event(
+            action="quiz.essay.marked",
+            user=marker,
             quiz=attempt.quiz,
             attempt=attempt,
             position=locked.position,
@@ -497,12 +544,12 @@ def sitting_grant(*, user, quiz: Quiz, source: str, assigned_by=None) -> ExamSit
         sitting = ExamSitting.objects.create(
             user=user, quiz=quiz, source=source, assigned_by=assigned_by
         )
-        log(
-            action="sitting.granted",
-            actor=assigned_by,
+        log_event(
+            action="quiz.sitting.granted",
+            user=assigned_by,
             quiz=quiz,
             sitting=sitting.pk,
-            user=user.pk,
+            learner=user.pk,
             source=source,
         )
     return sitting
@@ -522,12 +569,12 @@ def sitting_revoke(*, sitting: ExamSitting, reason: str, actor=None) -> None:
         )
         if changed != 1:
             raise SittingAlreadyUsed()
-        log(
-            action="sitting.revoked",
-            actor=actor,
+        log_event(
+            action="quiz.sitting.revoked",
+            user=actor,
             quiz=locked.quiz,
             reason=reason,
             sitting=locked.pk,
-            user=locked.user_id,
+            learner=locked.user_id,
         )
     sitting.refresh_from_db()

@@ -9,7 +9,7 @@ from django.db import transaction
 from courses.quiz.formats import ParsedAnswer, ParsedQuestion
 from courses.quiz.models import Answer, Question, QuestionBank, QuestionCategory
 
-from .attempts import log
+from .audit import log_event
 
 
 @dataclass(frozen=True)
@@ -54,9 +54,10 @@ def questions_import(
                 )
                 for index, a in enumerate(parsed.answers)
             )
-        log(
-            action="bank.imported",
-            actor=actor,
+        log_event(
+            action="quiz.bank.imported",
+            user=actor,
+            instance=bank,
             bank=bank.pk,
             count=len(questions),
             source=source,
