@@ -2,7 +2,8 @@
 
 The basket lives in the session and holds only choices (which item, how many, for whom),
 never a price: it is priced from the catalogue each time it is shown, and
-``services.order_create`` checks every line again when the order is placed.
+``services.order_create`` checks every line again when the order is placed. A firm fee is
+not put in the basket: it is paid for one firm, from that firm's page.
 """
 
 from __future__ import annotations
@@ -64,10 +65,6 @@ class PricedBasket:
     def total_display(self) -> str:
         return format_money(self.total, self.currency)
 
-    @property
-    def needs_firm(self) -> bool:
-        return any(line.item.kind in FIRM_KINDS for line in self.lines)
-
 
 class BasketError(ServiceError):
     """A choice the basket cannot hold; the message is safe to show."""
@@ -107,6 +104,8 @@ class Basket:
 
     def add(self, *, item: CatalogueItem, quantity: int = 1, for_firm_pool: bool = False) -> bool:
         """Adds the item (sittings for a firm add up); False if it was already there."""
+        if item.kind in FIRM_KINDS:
+            raise BasketError(_("A firm fee is paid from the page of the firm it is for."))
         if item.kind != Kind.EXAM_SITTING and for_firm_pool:
             raise BasketError(_("Only exam sittings are bought for a firm's auditors."))
         if not for_firm_pool:

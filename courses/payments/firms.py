@@ -1,11 +1,14 @@
-"""The audit firms payments sells fees to, and the auditors a firm admin gives sittings to.
+"""What payments asks of the app that knows the audit firms, through two Wagtail hooks.
 
-Payments sits in ``courses`` and must not import ``accreditation``, which knows the firms.
-The accreditation app answers through two Wagtail hooks (``accreditation/wagtail_hooks.py``):
+Payments sits in ``courses`` and must not import ``accreditation``, which knows the firms
+and who runs them. Accreditation sells a firm fee itself: its firm page checks that the
+person administers the firm and calls ``services.firm_fee_checkout`` with the firm. What
+payments still needs to ask is registered in ``accreditation/wagtail_hooks.py``:
 
-``payments_firms_for_admin``
-    ``fn(user) -> Iterable[FirmRef]``: the firms ``user`` administers and may pay fees for.
-    The answers of every registered function are joined.
+``payments_firm_fee_pages``
+    ``fn(user, kind) -> Iterable[tuple[str, str]]``: for each firm ``user`` may pay a fee
+    of ``kind`` for, the firm's name and the address of the page where they pay it.
+    Payments' own buy page of a firm fee sends the person there.
 ``payments_sitting_candidates``
     ``fn(admin) -> QuerySet[User]``: the people ``admin`` may give one of their paid exam
     sittings to (the firm's own auditors), for the sittings page's pick list. A person is
@@ -22,28 +25,28 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from wagtail import hooks
 
-FIRMS_FOR_ADMIN_HOOK = "payments_firms_for_admin"
+FIRM_FEE_PAGES_HOOK = "payments_firm_fee_pages"
 SITTING_CANDIDATES_HOOK = "payments_sitting_candidates"
 
 
 @dataclass(frozen=True)
-class FirmRef:
-    """A firm as payments sees it: a generic reference and a name to print."""
+class FirmFeePage:
+    """Where a firm's fee is paid: the firm's name and the page's address."""
 
-    target_type: str  # e.g. "accreditation.auditfirm"
-    target_id: str
-    name: str
-
-    @property
-    def key(self) -> str:
-        return f"{self.target_type}:{self.target_id}"
+    firm_name: str
+    url: str
 
 
-def firms_for_admin(user: Any) -> list[FirmRef]:
-    """The firms ``user`` may pay fees for (none for a visitor who is not signed in)."""
+def firm_fee_pages(user: Any, *, kind: str) -> list[FirmFeePage]:
+    """The pages where ``user`` pays a fee of ``kind``, one per firm they may pay it for
+    (none for a visitor who is not signed in)."""
     if not user.is_authenticated:
         return []
-    return [firm for lookup in hooks.get_hooks(FIRMS_FOR_ADMIN_HOOK) for firm in lookup(user)]
+    return [
+        FirmFeePage(firm_name=name, url=url)
+        for lookup in hooks.get_hooks(FIRM_FEE_PAGES_HOOK)
+        for name, url in lookup(user, kind)
+    ]
 
 
 def sitting_candidates(admin: Any) -> QuerySet:

@@ -4,18 +4,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from courses.payments import conf
-from courses.payments.firms import FirmRef
 from courses.payments.models import PaymentMethod
 
 
 class BuyForm(forms.Form):
-    """Posts only choices: the method, the currency offered, a quantity, a firm.
-    Never an amount: the server prices the order from the catalogue."""
+    """Posts only choices: the method, the currency offered, a quantity, the billing
+    details. Never an amount: the server prices the order from the catalogue."""
 
     method = forms.ChoiceField(label=_("How would you like to pay?"), widget=forms.RadioSelect)
     currency = forms.ChoiceField(label=_("Currency"))
     quantity = forms.IntegerField(label=_("Number of sittings"), min_value=1, initial=1)
-    firm = forms.ChoiceField(label=_("Audit firm"))
     billing_name = forms.CharField(label=_("Name on the invoice"), max_length=200, required=False)
     billing_address = forms.CharField(
         label=_("Billing address"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -26,12 +24,10 @@ class BuyForm(forms.Form):
         *args,
         currencies: list[str],
         allow_quantity: bool,
-        firms: list[FirmRef] | None,
         free: bool,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
-        self.firms = {firm.key: firm for firm in firms or []}
         methods = []
         if conf.stripe_enabled():
             methods.append((PaymentMethod.CARD, _("Pay by card")))
@@ -50,13 +46,15 @@ class BuyForm(forms.Form):
         else:
             self.fields["quantity"].max_value = conf.max_quantity()
             self.fields["quantity"].widget.attrs["max"] = conf.max_quantity()
-        if firms is None:
-            del self.fields["firm"]
-        else:
-            self.fields["firm"].choices = [(f.key, f.name) for f in firms]
 
-    def clean_firm(self) -> FirmRef:
-        return self.firms[self.cleaned_data["firm"]]
+    def checkout(self) -> dict:
+        """The choices of a valid form, as the order services take them."""
+        data = self.cleaned_data
+        return {
+            "method": data.get("method") or PaymentMethod.INVOICE,
+            "billing_name": data.get("billing_name", ""),
+            "billing_address": data.get("billing_address", ""),
+        }
 
 
 class BasketAddForm(forms.Form):

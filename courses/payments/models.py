@@ -437,18 +437,30 @@ class StripeEvent(models.Model):
 # --- Invoices and refunds ------------------------------------------------------------
 
 
-class InvoiceCounter(models.Model):
-    """The last invoice number given in a year; locked while a number is allocated."""
+class DocumentKind(models.TextChoices):
+    """The numbered documents: each kind has its own series, restarted every year."""
 
-    year = models.PositiveIntegerField(primary_key=True)
+    INVOICE = "invoice", _("Invoice")
+    CREDIT_NOTE = "credit_note", _("Credit note")
+
+
+class DocumentCounter(models.Model):
+    """The last number given in one series (a kind of document, in one year). The row is
+    locked while a number is allocated and until commit, so numbers have no gaps and
+    no repeats: a rolled-back invoice or refund gives its number back."""
+
+    kind = models.CharField(max_length=16, choices=DocumentKind.choices)
+    year = models.PositiveIntegerField()
     last_number = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        verbose_name = _("document counter")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year"], name="payments_document_series"),
+        ]
 
-class CreditNoteCounter(models.Model):
-    """The last credit-note number given in a year; locked while a number is allocated."""
-
-    year = models.PositiveIntegerField(primary_key=True)
-    last_number = models.PositiveIntegerField(default=0)
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year}: {self.last_number}"
 
 
 class Invoice(models.Model):

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from courses.payments import conf
 from courses.payments.models import (
+    FIRM_KINDS,
     CatalogueItem,
     Kind,
+    LineState,
     Order,
+    OrderLine,
     OrderStatus,
     Price,
     SittingVoucher,
@@ -116,6 +121,10 @@ def item_for_quiz(*, quiz) -> CatalogueItem | None:
 
 
 def item_for_firm_fee(*, kind: str) -> CatalogueItem | None:
+    """The firm fee of ``kind`` (application or renewal) on sale today; None for any other
+    kind, or when none is on sale."""
+    if kind not in FIRM_KINDS:
+        return None
     return (
         CatalogueItem.objects.active_on()
         .filter(kind=kind)
@@ -123,6 +132,29 @@ def item_for_firm_fee(*, kind: str) -> CatalogueItem | None:
         .order_by("-id")
         .first()
     )
+
+
+def firm_fee_items_on_sale() -> list[CatalogueItem]:
+    """The firm fees on sale today, at most one of each kind, for a firm's page."""
+    return [item for kind in FIRM_KINDS if (item := item_for_firm_fee(kind=kind)) is not None]
+
+
+def firm_fees_paid(
+    *, firm: models.Model, kind: str | None = None, since: datetime.date | None = None
+) -> QuerySet[OrderLine]:
+    """The fees paid for ``firm`` (and not refunded), newest payment first; ``kind``
+    narrows to one kind of fee, ``since`` to payments on or after that day. Each line has
+    its order (number, ``paid_at``) at hand."""
+    lines = OrderLine.objects.filter(
+        kind__in=[kind] if kind else FIRM_KINDS,
+        target_type=firm._meta.label_lower,
+        target_id=str(firm.pk),
+        state=LineState.GRANTED,
+        order__status=OrderStatus.PAID,
+    )
+    if since is not None:
+        lines = lines.filter(order__paid_at__date__gte=since)
+    return lines.select_related("order", "item").order_by("-order__paid_at", "-pk")
 
 
 def orders_of(*, user) -> QuerySet[Order]:

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import (
     Http404,
     HttpResponse,
@@ -24,8 +25,7 @@ from django.views.decorators.http import require_POST
 
 from courses.payments import conf, pdf, selectors, services, webhooks
 from courses.payments.basket import Basket
-from courses.payments.firms import firms_for_admin
-from courses.payments.firms import sitting_candidates as firm_sitting_candidates
+from courses.payments.firms import firm_fee_pages, sitting_candidates
 from courses.payments.forms import AssignVoucherForm, BasketAddForm, BuyForm
 from courses.payments.models import (
     FIRM_KINDS,
@@ -35,27 +35,40 @@ from courses.payments.models import (
     PaymentMethod,
     SittingVoucher,
 )
-from courses.payments.permissions import can_assign_vouchers, can_buy_for_firm, can_view_order
-from lms.errors import ServiceError
+from courses.payments.permissions import (
+    can_assign_vouchers,
+    can_buy_for_firm,
+    can_view_order,
+    is_buyer,
+)
+from lms.errors import ServiceError, show_refusal
 from lms.redirects import safe_next
 
 logger = logging.getLogger(__name__)
+
+ORDERS_PER_PAGE = 20
+VOUCHERS_PER_PAGE = 50
 
 
 # --- Buying ---------------------------------------------------------------------------
 
 
 class BuyView(LoginRequiredMixin, View):
-    """Shows the server-side price for this person and creates the order."""
+    """Shows the server-side price for this person and creates the order.
+
+    Subclasses say what is sold (``get_item``) and may place the order their own way
+    (``place_order``): accreditation's firm-fee page sells a fee for one firm this way.
+    """
 
     template_name = "payments/buy.html"
     for_firm_pool = False
 
-    def get_item(self) -> CatalogueItem:
+    def get_item(self) -> CatalogueItem | None:
         raise NotImplementedError
 
-    def get_firms(self):
-        return None
+    def get_context(self) -> dict:
+        """What the page shows besides the item, its prices and the form."""
+        return {}
 
     def setup_item(self, request):
         self.item = self.get_item()
@@ -71,7 +84,6 @@ class BuyView(LoginRequiredMixin, View):
             data,
             currencies=self.currencies,
             allow_quantity=self.for_firm_pool,
-            firms=self.get_firms(),
             free=self.quote.unit_amount == 0,
             initial={"currency": self.quote.currency, "billing_name": self.request.user.full_name},
         )
@@ -90,10 +102,25 @@ class BuyView(LoginRequiredMixin, View):
                 "quotes": quotes,
                 "form": form,
                 "for_firm_pool": self.for_firm_pool,
-                "no_firms": self.get_firms() == [],
+                "basket_allowed": self.item.kind not in FIRM_KINDS,
                 "stripe_enabled": conf.stripe_enabled(),
                 "max_quantity": conf.max_quantity(),
+                **self.get_context(),
             },
+        )
+
+    def place_order(self, form: BuyForm) -> Order:
+        """Creates the order from the valid form; a refusal raises a ``ServiceError``."""
+        line = services.LineRequest(
+            item=self.item,
+            quantity=form.cleaned_data.get("quantity") or 1,
+            for_firm_pool=self.for_firm_pool,
+        )
+        return services.order_create(
+            buyer=self.request.user,
+            lines=[line],
+            currency=form.cleaned_data["currency"],
+            **form.checkout(),
         )
 
     def get(self, request, *args, **kwargs):
@@ -105,37 +132,17 @@ class BuyView(LoginRequiredMixin, View):
         form = self.get_form(request.POST)
         if not form.is_valid():
             return self.render_page(request, form)
-        line = services.LineRequest(
-            item=self.item,
-            quantity=form.cleaned_data.get("quantity") or 1,
-            for_firm_pool=self.for_firm_pool,
-        )
-        order = _place_order(request, form, [line], currency=form.cleaned_data["currency"])
-        if order is None:
+        try:
+            order = self.place_order(form)
+        except ServiceError as exc:
+            show_refusal(request, exc, form=form)
             return self.render_page(request, form)
-        return _after_order(request, order)
+        return order_placed(request, order)
 
 
-def _place_order(request, form, lines, *, currency: str) -> Order | None:
-    """Creates the order from a valid checkout form; None (with the reason on the form)
-    when the rules refuse it."""
-    data = form.cleaned_data
-    try:
-        return services.order_create(
-            buyer=request.user,
-            lines=lines,
-            method=data.get("method") or PaymentMethod.INVOICE,
-            currency=currency,
-            firm=data.get("firm"),
-            billing_name=data.get("billing_name", ""),
-            billing_address=data.get("billing_address", ""),
-        )
-    except ServiceError as exc:
-        form.add_error(None, exc.message)
-        return None
-
-
-def _after_order(request, order: Order):
+def order_placed(request, order: Order) -> HttpResponse:
+    """Where a new order takes its buyer: Stripe's payment page for a card order, else the
+    order's page with what happens next."""
     if order.method == PaymentMethod.CARD:
         return _redirect_to_checkout(request, order)
     if order.status == OrderStatus.PAID:
@@ -155,7 +162,7 @@ def _redirect_to_checkout(request, order: Order):
     try:
         url = checkout_start(order=order)
     except ServiceError as exc:  # not a pending card order any more
-        messages.error(request, exc.message)
+        show_refusal(request, exc)
         return redirect("payments:order_detail", public_id=order.public_id)
     except Exception:  # Stripe refused or could not be reached
         logger.exception("Could not start Stripe Checkout for order %s", order.pk)
@@ -196,7 +203,13 @@ class BuyExamView(BuyView):
         return selectors.item_for_quiz(quiz=quiz)
 
 
-class BuyFirmFeeView(BuyView):
+class BuyFirmFeeView(LoginRequiredMixin, View):
+    """A firm fee is paid for one firm, from that firm's page (the app that knows the firms
+    checks who may pay): this page sends the person there, or lists the pages when they
+    run several firms."""
+
+    http_method_names = ["get", "head", "options"]
+
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not can_buy_for_firm(request.user):
             raise PermissionDenied
@@ -204,11 +217,17 @@ class BuyFirmFeeView(BuyView):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
-    def get_item(self):
-        return selectors.item_for_firm_fee(kind=self.kwargs["kind"])
-
-    def get_firms(self):
-        return firms_for_admin(self.request.user)
+    def get(self, request, kind: str):
+        item = selectors.item_for_firm_fee(kind=kind)
+        quote = selectors.quote_for(item=item, user=request.user) if item else None
+        if quote is None:
+            raise Http404(_("This is not on sale."))
+        pages = firm_fee_pages(request.user, kind=kind)
+        if len(pages) == 1:
+            return redirect(pages[0].url)
+        return render(
+            request, "payments/firm_fee.html", {"item": item, "quote": quote, "pages": pages}
+        )
 
 
 # --- The basket: several items in one order -------------------------------------------
@@ -220,12 +239,10 @@ def basket_view(request):
     basket = Basket(request.session)
     wanted = request.POST.get("currency") or request.GET.get("currency")
     priced = basket.priced(user=request.user, currency=wanted)
-    firms = firms_for_admin(request.user) if priced.needs_firm else None
     form = BuyForm(
         request.POST if request.method == "POST" else None,
         currencies=[priced.currency],
         allow_quantity=False,
-        firms=firms,
         free=priced.total == 0,
         initial={"currency": priced.currency, "billing_name": request.user.full_name},
     )
@@ -241,17 +258,21 @@ def basket_view(request):
             )
             for line in priced.lines
         ]
-        order = _place_order(request, form, lines, currency=priced.currency)
-        if order is not None:
+        try:
+            order = services.order_create(
+                buyer=request.user, lines=lines, currency=priced.currency, **form.checkout()
+            )
+        except ServiceError as exc:
+            show_refusal(request, exc, form=form)
+        else:
             basket.clear()
-            return _after_order(request, order)
+            return order_placed(request, order)
     return render(
         request,
         "payments/basket.html",
         {
             "basket": priced,
             "form": form,
-            "no_firms": firms == [],
             "stripe_enabled": conf.stripe_enabled(),
             "max_quantity": conf.max_quantity(),
         },
@@ -282,7 +303,7 @@ def basket_add(request):
             item=item, quantity=1 if quantity is None else quantity, for_firm_pool=for_firm_pool
         )
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        show_refusal(request, exc)
         return redirect(back)
     if added:
         messages.success(request, _("%(item)s is in your basket.") % {"item": item.name})
@@ -308,7 +329,7 @@ def basket_update(request):
         try:
             basket.set_quantity(key, quantity)
         except ServiceError as exc:
-            messages.error(request, exc.message)
+            show_refusal(request, exc)
     return redirect("payments:basket")
 
 
@@ -327,11 +348,15 @@ def _order_for(request, public_id) -> Order:
 
 @login_required
 def order_list(request):
+    page_obj = Paginator(selectors.orders_of(user=request.user), ORDERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "payments/order_list.html",
         {
-            "orders": selectors.orders_of(user=request.user),
+            "page_obj": page_obj,
+            "orders": page_obj.object_list,
             "vouchers": selectors.unassigned_vouchers_of(user=request.user),
         },
     )
@@ -360,7 +385,7 @@ def order_detail(request, public_id):
 def order_pay(request, public_id):
     """Back to Stripe Checkout for a pending card order (same session: idempotency key)."""
     order = _order_for(request, public_id)
-    if order.buyer_id != request.user.pk or order.method != PaymentMethod.CARD:
+    if not is_buyer(request.user, order) or order.method != PaymentMethod.CARD:
         raise Http404
     return _redirect_to_checkout(request, order)
 
@@ -370,12 +395,12 @@ def order_pay(request, public_id):
 def order_cancel(request, public_id):
     """The buyer gives up an order that is still waiting for payment."""
     order = _order_for(request, public_id)
-    if order.buyer_id != request.user.pk:
+    if not is_buyer(request.user, order):
         raise Http404
     try:
         services.order_cancel(order=order, actor=request.user, reason="cancelled by the buyer")
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        show_refusal(request, exc)
     else:
         messages.success(request, _("The order is cancelled."))
     return redirect("payments:order_detail", public_id=order.public_id)
@@ -417,13 +442,17 @@ def credit_note_pdf(request, public_id, pk):
 def voucher_list(request):
     if not can_assign_vouchers(request.user):
         raise PermissionDenied
-    form = AssignVoucherForm(people=firm_sitting_candidates(request.user))
+    form = AssignVoucherForm(people=sitting_candidates(request.user))
     choices = list(form.fields["person"].choices)  # read once, shown in every row
+    page_obj = Paginator(selectors.vouchers_of(user=request.user), VOUCHERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "payments/voucher_list.html",
         {
-            "vouchers": selectors.vouchers_of(user=request.user),
+            "page_obj": page_obj,
+            "vouchers": page_obj.object_list,
             "form": form,
             "person_choices": choices,
             "has_people": len(choices) > 1,  # the first choice is "Choose an auditor"
@@ -440,7 +469,7 @@ def voucher_assign(request, pk):
     if not can_assign_vouchers(request.user):
         raise PermissionDenied
     voucher = get_object_or_404(SittingVoucher, pk=pk, owner=request.user)
-    form = AssignVoucherForm(request.POST, people=firm_sitting_candidates(request.user))
+    form = AssignVoucherForm(request.POST, people=sitting_candidates(request.user))
     if not form.is_valid():
         messages.error(request, _("Choose one of your firm's auditors."))
         return redirect("payments:voucher_list")
@@ -448,7 +477,7 @@ def voucher_assign(request, pk):
     try:
         services.voucher_assign(voucher=voucher, person=person, actor=request.user)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        show_refusal(request, exc)
     else:
         messages.success(
             request,

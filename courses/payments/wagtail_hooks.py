@@ -4,7 +4,8 @@ and one page per order where staff mark an invoice paid, refund or cancel.
 Also what payments plugs into the apps below it: course prices (``course_prices``, see
 ``courses/pricing.py``), the exam sitting offer (``quiz_sitting_offer``, see
 ``courses/quiz/extensions.py``) and the learner dashboard's orders panel
-(``dashboard_panel``, see ``courses/dashboard.py``)."""
+(``dashboard_panel``, see ``courses/dashboard.py``); and the audit-log actions of payments
+(``payments.*``, written through ``lms.audit.record`` by the services)."""
 
 from __future__ import annotations
 
@@ -155,6 +156,34 @@ def register_payments_admin_urls():
             ),
         )
     ]
+
+
+@hooks.register("register_log_actions")
+def register_payments_log_actions(actions):
+    for code, label, message in (
+        ("payments.order.created", _("Place order"), _("Order placed")),
+        ("payments.order.paid", _("Record payment"), _("Order paid")),
+        ("payments.order.marked_paid", _("Mark paid"), _("Order marked paid by staff")),
+        ("payments.order.cancelled", _("Cancel order"), _("Order cancelled")),
+        (
+            "payments.order.released",
+            _("Release unpaid order"),
+            _("Order ended unpaid (payment failed or expired)"),
+        ),
+        ("payments.invoice.issued", _("Issue invoice"), _("Invoice issued")),
+        ("payments.refund.requested", _("Request refund"), _("Card refund asked of Stripe")),
+        ("payments.refund.retried", _("Retry refund"), _("Card refund asked of Stripe again")),
+        ("payments.refund.completed", _("Complete refund"), _("Refund completed")),
+        ("payments.refund.failed", _("Refund failed"), _("Stripe did not refund")),
+        (
+            "payments.refund.partial_recorded",
+            _("Record partial refund"),
+            _("Partial refund recorded from Stripe"),
+        ),
+        ("payments.credit_note.issued", _("Issue credit note"), _("Credit note issued")),
+        ("payments.voucher.assigned", _("Assign sitting"), _("Exam sitting assigned")),
+    ):
+        actions.register_action(code, label, message)
 
 
 hooks.register("course_prices", selectors.course_prices)

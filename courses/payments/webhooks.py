@@ -198,7 +198,7 @@ def on_charge_refunded(order: Order, obj: dict[str, Any], event_id: str) -> str:
         return "refund_in_progress"
     if refunded < order.total:
         # A partial refund (made in Stripe's dashboard): recorded, access unchanged.
-        services.refund_partial_record(order=order, amount_refunded=refunded)
+        services.refund_partial_record(order=order, amount_refunded=refunded, event_id=event_id)
         return "partially_refunded"
     result = services.refund_apply(
         order=order,

@@ -1,8 +1,6 @@
 import pytest
 from django.test import Client
-from wagtail import hooks
 
-from courses.payments.firms import FirmRef
 from lms import roles
 from tests.factories import UserFactory
 from tests.payments import fake_stripe
@@ -86,17 +84,14 @@ def firm_admin(db):
     return UserFactory(role=roles.FIRM_ADMIN, full_name="Fred Firm-Admin")
 
 
-FIRM = FirmRef(target_type="accreditation.auditfirm", target_id="7", name="Certi Audit GmbH")
-
-
 @pytest.fixture
-def firm_directory(firm_admin):
-    """A firm known only to payments (through its ``payments_firms_for_admin`` hook):
-    firm_admin administers FIRM."""
-    with hooks.register_temporarily(
-        "payments_firms_for_admin", lambda user: [FIRM] if user.pk == firm_admin.pk else []
-    ):
-        yield FIRM
+def firm(firm_admin):
+    """An audit firm that ``firm_admin`` administers."""
+    from tests.accreditation.factories import FirmFactory
+
+    firm = FirmFactory(name="Certi Audit GmbH")
+    firm.admins.add(firm_admin)
+    return firm
 
 
 @pytest.fixture
@@ -138,13 +133,11 @@ def exam_card_order(fake_stripe_api, auditor, exam_item):
 
 
 @pytest.fixture
-def auditor_of_firm_admin(firm_admin, auditor):
+def auditor_of_firm_admin(firm, auditor):
     """``auditor`` works for an audit firm that ``firm_admin`` runs, so the admin may give
     them the firm's paid sittings."""
-    from tests.accreditation.factories import AffiliationFactory, FirmFactory
+    from tests.accreditation.factories import AffiliationFactory
 
-    firm = FirmFactory()
-    firm.admins.add(firm_admin)
     AffiliationFactory(auditor=auditor.auditor_profile, firm=firm)
     return auditor
 

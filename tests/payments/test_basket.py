@@ -51,25 +51,39 @@ def test_two_items_become_one_order_with_two_lines_and_one_invoice(
     assert "Your basket is empty." in buyer_client.get(BASKET).content.decode()
 
 
-def test_a_firm_admin_buys_sittings_for_the_firm_and_the_firm_fee_together(
-    no_stripe, firm_directory, firm_admin, exam_item, firm_item
+def test_a_firm_admin_buys_sittings_for_the_firm_with_a_course_in_one_order(
+    no_stripe, firm_admin, exam_item, course_item
 ):
     client = Client()
     client.force_login(firm_admin)
     _add(client, exam_item, **{"for": "firm", "quantity": "3"})
     _add(client, exam_item, **{"for": "firm", "quantity": "2"})  # sittings add up
-    _add(client, firm_item)
+    _add(client, course_item)
     page = client.get(BASKET).content.decode()
-    assert "EUR 2,250.00" in page  # 5 x 150 + 1,500
-    assert "Audit firm" in page  # a firm fee asks which firm
+    assert "EUR 950.00" in page  # 5 x 150 + 200
 
-    client.post(BASKET, {"method": "invoice", "currency": "EUR", "firm": firm_directory.key})
+    client.post(BASKET, {"method": "invoice", "currency": "EUR"})
 
     order = Order.objects.get()
-    assert order.total == 225000 and order.firm_name == firm_directory.name
+    assert order.total == 95000 and order.firm_name == ""
     lines = {line.kind: line for line in order.lines.all()}
     assert lines["exam_sitting"].quantity == 5 and lines["exam_sitting"].beneficiary is None
-    assert lines["firm_application"].target_id == firm_directory.target_id
+    assert lines["course_enrolment"].beneficiary == firm_admin
+
+
+def test_a_firm_fee_is_not_put_in_the_basket_but_paid_from_the_firms_page(
+    no_stripe, firm, firm_admin, firm_item
+):
+    client = Client()
+    client.force_login(firm_admin)
+    back = f"/payments/buy/firm-fee/{firm_item.kind}/"
+
+    response = _add(client, firm_item, back=back)
+
+    assert response.status_code == 302 and response["Location"] == back
+    assert client.session.get("payments_basket") is None
+    page = client.get(BASKET).content.decode()
+    assert "A firm fee is paid from the page of the firm it is for." in page
 
 
 def test_only_firm_admins_put_sittings_for_a_firm_in_the_basket(buyer_client, exam_item):
@@ -77,9 +91,7 @@ def test_only_firm_admins_put_sittings_for_a_firm_in_the_basket(buyer_client, ex
     assert buyer_client.session.get("payments_basket") is None
 
 
-def test_quantities_are_updated_or_refused_and_lines_removed(
-    firm_directory, firm_admin, exam_item, course_item
-):
+def test_quantities_are_updated_or_refused_and_lines_removed(firm_admin, exam_item, course_item):
     client = Client()
     client.force_login(firm_admin)
     _add(client, exam_item, **{"for": "firm", "quantity": "2"})

@@ -87,7 +87,7 @@ def test_the_dashboard_panel_shows_nothing_without_orders(buyer, rf):
 
 @pytest.mark.django_db
 def test_the_exam_page_offers_a_sitting_at_its_price_when_none_is_left(
-    no_stripe, client, auditor, firm_admin, firm_directory, staff_user
+    no_stripe, client, auditor, firm_admin, staff_user
 ):
     from django.urls import reverse
 

@@ -5,7 +5,6 @@ import datetime
 import pytest
 from django.core import mail
 from django.db import transaction
-from wagtail import hooks
 
 from courses.models import Enrollment, EnrollmentStatus
 from courses.payments import services
@@ -135,28 +134,23 @@ def test_an_invoice_order_stays_pending_with_a_numbered_invoice(
 
 @pytest.mark.django_db
 def test_invoice_numbers_are_sequential_per_year_without_gaps(no_stripe, buyer):
-    items = [CatalogueItemFactory(), CatalogueItemFactory(), CatalogueItemFactory()]
-    from tests.payments.conftest import FIRM
+    from tests.accreditation.factories import FirmFactory
 
-    with hooks.register_temporarily("payments_firms_for_admin", lambda user: [FIRM]):
-        first = services.order_create(
-            buyer=buyer, lines=[services.LineRequest(item=items[0])], method="invoice", firm=FIRM
-        )
-        with pytest.raises(RuntimeError), transaction.atomic():  # rolled back: number given back
-            services.order_create(
-                buyer=buyer,
-                lines=[services.LineRequest(item=items[1])],
-                method="invoice",
-                firm=FIRM,
-            )
-            raise RuntimeError
-        second = services.order_create(
-            buyer=buyer, lines=[services.LineRequest(item=items[2])], method="invoice", firm=FIRM
-        )
-        next_year = services.invoice_issue(
-            order=Order.objects.create(buyer=buyer, currency="EUR", total=1, method="invoice"),
-            today=datetime.date(2099, 1, 1),
-        )
+    firm = FirmFactory()
+    items = [CatalogueItemFactory(), CatalogueItemFactory(), CatalogueItemFactory()]
+
+    def fee(item):
+        return services.firm_fee_checkout(buyer=buyer, firm=firm, item=item, method="invoice")
+
+    first = fee(items[0])
+    with pytest.raises(RuntimeError), transaction.atomic():  # rolled back: number given back
+        fee(items[1])
+        raise RuntimeError
+    second = fee(items[2])
+    next_year = services.invoice_issue(
+        order=Order.objects.create(buyer=buyer, currency="EUR", total=1, method="invoice"),
+        today=datetime.date(2099, 1, 1),
+    )
     year = datetime.date.today().year
     assert first.invoice.number == f"INV-{year}-00001"
     assert second.invoice.number == f"INV-{year}-00002"
@@ -240,59 +234,6 @@ def test_only_the_buyer_and_staff_see_an_order_and_its_pdfs(
     assert stranger.get(f"/payments/orders/{order.public_id}/invoice.pdf").status_code == 404
     # no receipt before payment
     assert buyer_client.get(f"/payments/orders/{order.public_id}/receipt.pdf").status_code == 404
-
-
-# --- Firm purchases -------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_a_firm_admin_pays_the_firm_application_fee_and_the_secretariat_is_told(
-    no_stripe, firm_admin, firm_directory, firm_item, staff_user, django_capture_on_commit_callbacks
-):
-    from django.test import Client
-
-    client = Client()
-    client.force_login(firm_admin)
-    page = client.get("/payments/buy/firm-fee/firm_application/")
-    assert b"Certi Audit GmbH" in page.content
-
-    client.post(
-        "/payments/buy/firm-fee/firm_application/",
-        {"method": "invoice", "currency": "EUR", "firm": firm_directory.key},
-    )
-    order = Order.objects.get()
-    assert order.firm_name == "Certi Audit GmbH" and order.total == 150000
-    line = order.lines.get()
-    assert (line.target_type, line.target_id) == ("accreditation.auditfirm", "7")
-
-    with django_capture_on_commit_callbacks(execute=True):
-        services.order_mark_paid(order=order, actor=staff_user, reference="BANK-7")
-
-    line.refresh_from_db()
-    assert line.state == LineState.GRANTED
-    assert line.fulfilment_note.startswith("paid — secretariat notified")
-    assert any(m.to == [staff_user.email] and "Certi Audit GmbH" in m.subject for m in mail.outbox)
-
-
-@pytest.mark.django_db
-def test_a_firm_fee_cannot_be_bought_for_a_firm_one_does_not_administer(
-    no_stripe, firm_admin, firm_directory, firm_item
-):
-    from courses.payments.firms import FirmRef
-
-    other = FirmRef("accreditation.auditfirm", "99", "Other Firm")
-    with pytest.raises(services.PaymentError):
-        services.order_create(
-            buyer=firm_admin,
-            lines=[services.LineRequest(item=firm_item)],
-            method="invoice",
-            firm=other,
-        )
-
-
-@pytest.mark.django_db
-def test_people_who_are_not_firm_admins_cannot_open_the_firm_fee_page(buyer_client, firm_item):
-    assert buyer_client.get("/payments/buy/firm-fee/firm_application/").status_code == 403
 
 
 # --- Exam sittings --------------------------------------------------------------------
@@ -393,17 +334,6 @@ def test_a_course_for_another_audience_cannot_be_bought(no_stripe, buyer):
         services.order_create(
             buyer=buyer, lines=[services.LineRequest(item=item)], method="invoice"
         )
-
-
-@pytest.mark.django_db
-def test_a_firm_admin_without_a_linked_firm_is_told_so(no_stripe, firm_admin, firm_item):
-    from django.test import Client
-
-    client = Client()
-    client.force_login(firm_admin)
-    page = client.get("/payments/buy/firm-fee/firm_application/")
-
-    assert b"No audit firm is linked to your account" in page.content
 
 
 @pytest.mark.django_db
