@@ -3,7 +3,8 @@
 Keys carry a *register generation* kept in the cache; purging bumps the generation, so every
 cached page (HTML, CSV, API lists, in every language) is stale at once without scanning keys.
 One way purges: the post_save / post_delete signals of every model shown on the register
-(services, admin edits, imports and scripts alike), after commit.
+(services, admin edits and scripts alike), after commit; writers in bulk, which send no
+signals (the importer), purge themselves.
 
 What a cached page may hold: only what any anonymous visitor sees. A page is stored only
 when it was built for a request with no session and no flash-message cookie, and only if

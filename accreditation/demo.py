@@ -139,17 +139,17 @@ def _accredit(
         source=source,
         granted_at=timezone.now(),
     )
-    decision = services._decide(
+    services.record_decision(
         action="accreditation.granted"
         if source == Accreditation.Source.GRANTED
         else "accreditation.imported",
-        actor=staff if source == Accreditation.Source.GRANTED else None,
+        user=staff if source == Accreditation.Source.GRANTED else None,
         reason="Demo data: training, exam and evidence complete."
         if source == Accreditation.Source.GRANTED
         else "Imported from the previous register (demo).",
         accreditation=accreditation,
         application=application,
-        payload={"valid_from": valid_from.isoformat(), "valid_until": valid_until.isoformat()},
+        data={"valid_from": valid_from.isoformat(), "valid_until": valid_until.isoformat()},
         notify=False,
     )
     for slug, country in scope:
@@ -161,7 +161,7 @@ def _accredit(
             valid_until=valid_until,
         )
         ScopeStatusChange.objects.create(
-            element=element, status=ScopeStatus.ACTIVE, effective_from=valid_from, decision=decision
+            element=element, status=ScopeStatus.ACTIVE, effective_from=valid_from
         )
     return accreditation, True
 
@@ -245,7 +245,22 @@ def seed(stdout=None) -> None:
     today = timezone.localdate()
     staff = User.objects.filter(email="staff@example.org").first()
     _programme_requirements(stdout)
+    firms = _seed_firms(today, staff, stdout)
+    start = today - datetime.timedelta(days=400)
+    _seed_demo_auditor(firms, start, staff, stdout)
+    _seed_people(firms, today, start, staff)
+    _seed_legacy_import(firms, today, staff)
+    for accreditation in Accreditation.objects.filter(
+        source=Accreditation.Source.GRANTED,
+        auditor__user__email__in=[p[0] for p in PEOPLE] + ["auditor@example.org"],
+    ).select_related("auditor__user", "application", "standard_version"):
+        _meet_requirements(accreditation, staff)
+    _say(stdout, "accreditation demo ready")
 
+
+def _seed_firms(today: datetime.date, staff, stdout) -> dict[str, AuditFirm]:
+    """The demo firms with two yearly periods each (the legacy one has none of its own),
+    Guinea Audit suspended, and the demo firm admin running Nordic Certification."""
     firms: dict[str, AuditFirm] = {}
     for name, slug, country, scheme, body, number in FIRMS:
         firm, created = AuditFirm.objects.get_or_create(
@@ -280,48 +295,51 @@ def seed(stdout=None) -> None:
                     reason="Demo: the firm's ISO/IEC 17065 accreditation is under review.",
                     effective=today - datetime.timedelta(days=20),
                 )
-
     firmadmin = User.objects.filter(email="firmadmin@example.org").first()
     if firmadmin:
         firms["nordic-certification"].admins.add(firmadmin)
+    return firms
 
-    start = today - datetime.timedelta(days=400)
-    three_years = start + datetime.timedelta(days=3 * 365)
 
+def _seed_demo_auditor(firms, start: datetime.date, staff, stdout) -> None:
+    """auditor@example.org: accredited for CoC, with an open PS application in training."""
     ade = User.objects.filter(email="auditor@example.org").first()
-    if ade:
-        profile = _profile(ade, consent=True, lead=True, languages="English, French")
-        accreditation, created = _accredit(
+    if not ade:
+        return
+    profile = _profile(ade, consent=True, lead=True, languages="English, French")
+    _accreditation, created = _accredit(
+        auditor=profile,
+        firm=firms["nordic-certification"],
+        code="CoC",
+        scope=[
+            (sector, country)
+            for sector in ("casthouse", "post-casthouse")
+            for country in ("NO", "SE", "DE")
+        ],
+        valid_from=start,
+        valid_until=start + datetime.timedelta(days=3 * 365),
+        staff=staff,
+    )
+    if created:
+        _say(stdout, "accredited auditor@example.org (CoC)")
+    if not Application.objects.filter(auditor=profile, standard_version=_version("PS")).exists():
+        application = services.application_create(
             auditor=profile,
             firm=firms["nordic-certification"],
-            code="CoC",
-            scope=[
-                (sector, country)
-                for sector in ("casthouse", "post-casthouse")
-                for country in ("NO", "SE", "DE")
-            ],
-            valid_from=start,
-            valid_until=three_years,
-            staff=staff,
+            standard_version=_version("PS"),
+            sectors=[_sector("PS", "casthouse"), _sector("PS", "semi-fabrication")],
+            countries=["NO", "SE"],
         )
-        if created:
-            _say(stdout, "accredited auditor@example.org (CoC)")
-        if not Application.objects.filter(
-            auditor=profile, standard_version=_version("PS")
-        ).exists():
-            application = services.application_create(
-                auditor=profile,
-                firm=firms["nordic-certification"],
-                standard_version=_version("PS"),
-                sectors=[_sector("PS", "casthouse"), _sector("PS", "semi-fabrication")],
-                countries=["NO", "SE"],
-            )
-            services.application_submit(application=application, by=ade)
+        services.application_submit(application=application, by=ade)
 
-    people = {}
-    for email, name, consent, lead in PEOPLE:
-        people[email] = _profile(_person(email, name), consent=consent, lead=lead)
 
+def _seed_people(firms, today: datetime.date, start: datetime.date, staff) -> None:
+    """The demo auditors of ``PEOPLE``, each in the state the module docstring lists."""
+    people = {
+        email: _profile(_person(email, name), consent=consent, lead=lead)
+        for email, name, consent, lead in PEOPLE
+    }
+    three_years = start + datetime.timedelta(days=3 * 365)
     _accredit(
         auditor=people["elin.expiring@example.org"],
         firm=firms["nordic-certification"],
@@ -364,32 +382,32 @@ def seed(stdout=None) -> None:
             reason="Demo: a complaint about an audit is under investigation.",
             effective=today - datetime.timedelta(days=10),
         )
-    _accredit(
-        auditor=people["carlos.consentless@example.org"],
-        firm=firms["andes-assurance"],
-        code="PS",
-        scope=[("alumina-refining", "BR")],
-        valid_from=start,
-        valid_until=three_years,
-        staff=staff,
-    )
-    _accredit(
-        auditor=people["moussa.firm@example.org"],
-        firm=firms["guinea-audit"],
-        code="PS",
-        scope=[("bauxite-mining", "GN")],
-        valid_from=start,
-        valid_until=three_years,
-        staff=staff,
-    )
+    for email, firm, scope in (
+        ("carlos.consentless@example.org", "andes-assurance", [("alumina-refining", "BR")]),
+        ("moussa.firm@example.org", "guinea-audit", [("bauxite-mining", "GN")]),
+    ):
+        _accredit(
+            auditor=people[email],
+            firm=firms[firm],
+            code="PS",
+            scope=scope,
+            valid_from=start,
+            valid_until=three_years,
+            staff=staff,
+        )
+
+
+def _seed_legacy_import(firms, today: datetime.date, staff) -> None:
+    """Lena Legacy: an accreditation imported from the previous register."""
     legacy_from = datetime.date(today.year - 1, 7, 1)
-    legacy, created = _accredit(
-        auditor=people["lena.legacy@example.org"],
+    legacy_until = legacy_from + datetime.timedelta(days=3 * 365)
+    _legacy, created = _accredit(
+        auditor=AuditorProfile.objects.get(user__email="lena.legacy@example.org"),
         firm=firms["legacy-register"],
         code="CoC",
         scope=[("aluminium-remelting-refining", "DE"), ("aluminium-remelting-refining", "AT")],
         valid_from=legacy_from,
-        valid_until=legacy_from + datetime.timedelta(days=3 * 365),
+        valid_until=legacy_until,
         staff=staff,
         source=Accreditation.Source.IMPORTED,
     )
@@ -397,12 +415,6 @@ def seed(stdout=None) -> None:
         FirmAccreditationPeriod.objects.get_or_create(
             firm=firms["legacy-register"],
             valid_from=legacy_from,
-            valid_until=legacy_from + datetime.timedelta(days=3 * 365),
+            valid_until=legacy_until,
             source="imported",
         )
-    for accreditation in Accreditation.objects.filter(
-        source=Accreditation.Source.GRANTED,
-        auditor__user__email__in=[p[0] for p in PEOPLE] + ["auditor@example.org"],
-    ).select_related("auditor__user", "application", "standard_version"):
-        _meet_requirements(accreditation, staff)
-    _say(stdout, "accreditation demo ready")

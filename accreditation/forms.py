@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 
 from django import forms
@@ -16,6 +15,7 @@ from accreditation.models import (
     Requirement,
     ScopeElement,
 )
+from accreditation.selectors import element_label
 
 EVIDENCE_EXTENSIONS = {".pdf", ".docx", ".odt", ".jpg", ".jpeg", ".png", ".txt"}
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
@@ -143,7 +143,7 @@ class GrantForm(ReasonForm):
         for sector in application.sectors.order_by("name"):
             for code in application.countries:
                 choices.append(
-                    (f"{sector.slug}|{code}", f"{sector.name} — {countries.name(code) or code}")
+                    (f"{sector.slug}|{code}", element_label(sector=sector, country=code))
                 )
         self.fields["scope"].choices = choices
         self.fields["scope"].initial = [value for value, _label in choices]
@@ -166,8 +166,8 @@ class ScopeDecisionForm(ReasonForm):
     def __init__(self, *args, accreditation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["elements"].queryset = accreditation.scope.select_related("sector")
-        self.fields["elements"].label_from_instance = lambda e: (
-            f"{e.sector.name} — {countries.name(e.country) or e.country}"
+        self.fields["elements"].label_from_instance = lambda e: element_label(
+            sector=e.sector, country=e.country
         )
         self.fields["effective"].initial = timezone.localdate()
 
@@ -189,7 +189,7 @@ class RenewForm(ReasonForm):
         super().__init__(*args, **kwargs)
         self.fields["elements"].queryset = accreditation.scope.select_related("sector")
         self.fields["elements"].label_from_instance = lambda e: (
-            f"{e.sector.name} — {countries.name(e.country) or e.country} "
+            f"{element_label(sector=e.sector, country=e.country)} "
             f"(until {e.valid_until.isoformat()})"
         )
 
@@ -225,6 +225,3 @@ class FirmDecisionForm(ReasonForm):
 
 def confirmed(data) -> bool:
     return data.get("confirm") == "yes"
-
-
-TODAY = datetime.date.today  # for templates that show today's date

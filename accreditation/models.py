@@ -374,6 +374,14 @@ class Application(models.Model):
         return f"{self.auditor} – {self.standard_version}"
 
 
+# Submitted and not decided yet: these move by themselves as requirements are met or lapse.
+OPEN_APPLICATION_STATUSES = (
+    Application.Status.SUBMITTED,
+    Application.Status.IN_TRAINING,
+    Application.Status.READY_FOR_REVIEW,
+)
+
+
 class ApplicationStatusChange(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="history")
     from_status = models.CharField(max_length=20, blank=True)
@@ -405,7 +413,7 @@ class Evidence(models.Model):
     """A document an auditor uploads for an 'evidence accepted by staff' requirement.
 
     The file lives in the private storage under a random name; only the auditor and staff
-    who review applications download it (``views_auditor.evidence_file``). The name it was
+    who review applications download it (``views.auditor.evidence_file``). The name it was
     uploaded with is kept for that download.
     """
 
@@ -506,18 +514,17 @@ class ScopeStatusChange(models.Model):
     status = models.CharField(max_length=16, choices=ScopeStatus.choices)
     effective_from = models.DateField(_("effective from"))
     created_at = models.DateTimeField(auto_now_add=True)
-    decision = models.ForeignKey(
-        "Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="scope_changes"
-    )
 
     class Meta:
         ordering = ["element", "effective_from", "created_at", "pk"]
 
 
+# The audit log's action codes of this app (registered in ``wagtail_hooks``; entries are
+# written by ``lms.audit.record``, decisions through ``services.record_decision``).
 DECISION_ACTIONS = {
-    "application.rejected": _("Application rejected"),
-    "evidence.accepted": _("Evidence accepted"),
-    "evidence.rejected": _("Evidence rejected"),
+    "accreditation.application.rejected": _("Application rejected"),
+    "accreditation.evidence.accepted": _("Evidence accepted"),
+    "accreditation.evidence.rejected": _("Evidence rejected"),
     "accreditation.granted": _("Accreditation granted"),
     "accreditation.suspended": _("Accreditation suspended"),
     "accreditation.reinstated": _("Accreditation reinstated"),
@@ -526,56 +533,18 @@ DECISION_ACTIONS = {
     "accreditation.renewed": _("Accreditation renewed"),
     "accreditation.expired": _("Accreditation expired"),
     "accreditation.imported": _("Accreditation imported"),
-    "firm.granted": _("Firm accreditation granted"),
-    "firm.renewed": _("Firm accreditation renewed"),
-    "firm.suspended": _("Firm accreditation suspended"),
-    "firm.reinstated": _("Firm accreditation reinstated"),
-    "firm.withdrawn": _("Firm accreditation withdrawn"),
+    "accreditation.firm.granted": _("Firm accreditation granted"),
+    "accreditation.firm.renewed": _("Firm accreditation renewed"),
+    "accreditation.firm.suspended": _("Firm accreditation suspended"),
+    "accreditation.firm.reinstated": _("Firm accreditation reinstated"),
+    "accreditation.firm.withdrawn": _("Firm accreditation withdrawn"),
 }
-
-
-class Decision(models.Model):
-    """Append-only log of every decision a person makes: who, when, what, why.
-
-    Automatic events (expiry, import) are logged too, with no actor.
-    """
-
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    action = models.CharField(_("action"), max_length=64)  # e.g. "accreditation.scope.reduced"
-    reason = models.TextField(_("reason"))
-    payload = models.JSONField(default=dict, blank=True)
-    accreditation = models.ForeignKey(
-        Accreditation, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
-    )
-    application = models.ForeignKey(
-        Application, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
-    )
-    firm = models.ForeignKey(
-        AuditFirm, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
-    )
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        verbose_name = _("decision")
-        verbose_name_plural = _("decisions log")
-
-    def __str__(self) -> str:
-        return f"{self.action_title} ({self.at:%Y-%m-%d})" if self.at else self.action_title
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("The decisions log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("The decisions log is append-only.")
-
-    @property
-    def action_title(self) -> str:
-        return str(DECISION_ACTIONS.get(self.action, self.action))
+# What people do that is not a decision about them, logged all the same.
+EVENT_ACTIONS = {
+    "accreditation.application.submitted": _("Application submitted"),
+    "accreditation.evidence.uploaded": _("Evidence uploaded"),
+    "accreditation.auditor.consent_changed": _("Consent to be named on the register changed"),
+}
 
 
 class ReminderSent(models.Model):

@@ -1,8 +1,35 @@
-"""Who may do what in the accreditation app. Views ask these; they never build checks."""
+"""Who may do what in the accreditation app: one check per kind of action.
+
+Views declare the check they need with ``@requires(check)`` (or ask a check about one
+object); they never build a check of their own.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+
 from lms import permissions as lms_permissions
+
+
+def requires(check: Callable[[object], bool]):
+    """A view decorator: 403 unless ``check(request.user)`` holds."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not check(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+# --- Staff: review and decide ------------------------------------------------------------
 
 
 def can_decide(user) -> bool:
@@ -22,6 +49,18 @@ def can_review_application(user) -> bool:
     )
 
 
+def can_view_decisions_log(user) -> bool:
+    """Staff who may read the decisions log (the admin's "Decisions log" report)."""
+    return bool(
+        user.is_authenticated
+        and lms_permissions.can_access_admin(user)
+        and user.has_perm("accreditation.view_accreditation")
+    )
+
+
+# --- Auditors: apply, their own applications and evidence --------------------------------
+
+
 def can_apply(user) -> bool:
     """Anyone signed in may start as an auditor (a profile is created on first apply)."""
     return bool(user.is_authenticated)
@@ -29,6 +68,11 @@ def can_apply(user) -> bool:
 
 def owns_application(user, application) -> bool:
     return bool(user.is_authenticated and application.auditor.user_id == user.pk)
+
+
+def can_download_evidence(user, evidence) -> bool:
+    """Evidence (CVs, certificates) is private: the auditor who uploaded it and reviewers."""
+    return owns_application(user, evidence.application) or can_review_application(user)
 
 
 # --- Public side: certificates and the firm admin's page -------------------------------

@@ -3,49 +3,54 @@ and the firm admin's page (/verify/<code>/ is courses' shared page)."""
 
 from django.urls import path
 
-from accreditation import views_auditor, views_firm, views_public
+from accreditation.views import auditor, fees, firm, public
 
 app_name = "accreditation"
 
 urlpatterns = [
-    path("accreditation/", views_auditor.my_accreditation, name="mine"),
-    path("accreditation/apply/", views_auditor.apply_choose, name="apply_choose"),
-    path("accreditation/apply/<int:version_pk>/", views_auditor.apply, name="apply"),
+    path("accreditation/", auditor.my_accreditation, name="mine"),
+    path("accreditation/apply/", auditor.apply_choose, name="apply_choose"),
+    path("accreditation/apply/<int:version_pk>/", auditor.apply, name="apply"),
     path(
         "accreditation/applications/<int:pk>/",
-        views_auditor.application_detail,
+        auditor.application_detail,
         name="application",
     ),
     path(
         "accreditation/applications/<int:pk>/submit/",
-        views_auditor.application_submit,
+        auditor.application_submit,
         name="application_submit",
     ),
     path(
         "accreditation/applications/<int:pk>/delete/",
-        views_auditor.application_delete,
+        auditor.application_delete,
         name="application_delete",
     ),
     path(
         "accreditation/applications/<int:pk>/evidence/",
-        views_auditor.evidence_upload,
+        auditor.evidence_upload,
         name="evidence_upload",
     ),
     path(
         "accreditation/evidence/<int:pk>/file/",
-        views_auditor.evidence_file,
+        auditor.evidence_file,
         name="evidence_file",
     ),
-    path("accreditation/profile/", views_auditor.profile, name="profile"),
-    path("accreditation/firm/", views_firm.firm_admin, name="firm_admin"),
+    path("accreditation/profile/", auditor.profile, name="profile"),
+    path("accreditation/firm/", firm.firm_admin, name="firm_admin"),
+    path(
+        "accreditation/firm/<int:firm_pk>/fees/<str:kind>/",
+        fees.firm_fee,
+        name="firm_fee",
+    ),
     path(
         "accreditation/certificates/<str:code>.pdf",
-        views_public.certificate_pdf,
+        public.certificate_pdf,
         name="certificate_pdf",
     ),
-    path("auditors/", views_public.auditor_list, name="register"),
-    path("auditors/export.csv", views_public.export_csv, name="register_csv"),
-    path("auditors/firms/", views_public.firm_list, name="register_firms"),
-    path("auditors/firms/<slug:slug>/", views_public.firm_detail, name="register_firm"),
-    path("auditors/<int:pk>/", views_public.auditor_detail, name="register_auditor"),
+    path("auditors/", public.auditor_list, name="register"),
+    path("auditors/export.csv", public.export_csv, name="register_csv"),
+    path("auditors/firms/", public.firm_list, name="register_firms"),
+    path("auditors/firms/<slug:slug>/", public.firm_detail, name="register_firm"),
+    path("auditors/<int:pk>/", public.auditor_detail, name="register_auditor"),
 ]

@@ -2,13 +2,15 @@
 
 Reference data, programmes (with their requirements inline), firms (with their scope inline)
 and auditor profiles are edited with plain forms. Applications, accreditations and firms'
-own accreditation change only through decision screens (views_admin) that call the services:
-their "edit" URLs open those screens. The decisions log is read-only.
+own accreditation change only through decision screens (``views/admin.py``) that call the
+services: their "edit" URLs open those screens. Every decision and event of this app is an
+entry of Wagtail's audit log, with its action registered here (``register_log_actions``);
+the "Decisions log" report lists them, read-only.
 
 Also what accreditation plugs into the apps below it: the learner dashboard's panel
 (``dashboard_panel``, see ``courses/dashboard.py``), accreditation certificates on
 /verify/<code>/ (``verify_certificate``, see ``courses/verification.py``), and the firms and
-auditors of firm admins for payments (``payments_firms_for_admin``,
+auditors of firm admins for payments (``payments_firm_fee_pages``,
 ``payments_sitting_candidates``, see ``courses/payments/firms.py``).
 """
 
@@ -20,29 +22,34 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import CreateView, EditView
+from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.log_actions import LogFormatter
 
-from accreditation import selectors, services, verification, views_admin
-from accreditation.dashboard import render_panel
+from accreditation import permissions, selectors, services
 from accreditation.models import (
+    DECISION_ACTIONS,
+    EVENT_ACTIONS,
     Accreditation,
     Affiliation,
     Application,
     AuditFirm,
     AuditorProfile,
-    Decision,
     Programme,
     Sector,
     Standard,
     StandardVersion,
 )
-from courses.payments.firms import FirmRef
+from accreditation.views import admin as admin_views
+from accreditation.views.auditor import dashboard_panel
 
 
 class LinkColumn(Column):
@@ -197,7 +204,7 @@ class AuditFirmViewSet(ModelViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
-            path("decisions/<int:pk>/", views_admin.firm_decisions, name="decisions"),
+            path("decisions/<int:pk>/", admin_views.firm_decisions, name="decisions"),
         ]
 
 
@@ -255,8 +262,8 @@ class ApplicationViewSet(ModelViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
-            path("review/<int:pk>/", views_admin.application_review, name="review"),
-            path("evidence/<int:pk>/", views_admin.evidence_review, name="evidence_review"),
+            path("review/<int:pk>/", admin_views.application_review, name="review"),
+            path("evidence/<int:pk>/", admin_views.evidence_review, name="evidence_review"),
         ]
 
 
@@ -295,26 +302,34 @@ class AccreditationViewSet(ModelViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
-            path("detail/<int:pk>/", views_admin.accreditation_detail, name="detail"),
+            path("detail/<int:pk>/", admin_views.accreditation_detail, name="detail"),
         ]
 
 
-class DecisionViewSet(ModelViewSet):
-    """The append-only decisions log: list and inspect only."""
+class DecisionsLogViewSet(ViewSet):
+    """The "Decisions log" menu item: this app's entries of the audit log, as a report with
+    filters (``views.admin.DecisionsLogView``). Site history lists them too."""
 
-    model = Decision
     icon = "history"
     menu_label = _("Decisions log")
-    inspect_view_enabled = True
-    copy_view_enabled = False
-    form_fields = ["reason"]
-    list_display = ["at", "action", "actor", "reason", "accreditation", "application", "firm"]
-    list_filter = ["action"]
-    search_fields = ["reason", "action"]
 
-    @property
-    def edit_view(self):
-        return lambda request, pk: redirect("accreditation_decision:inspect", pk=pk)
+    @cached_property
+    def menu_item_class(self):
+        class DecisionsLogMenuItem(MenuItem):
+            def is_shown(self, request):
+                return permissions.can_view_decisions_log(request.user)
+
+        return DecisionsLogMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", admin_views.DecisionsLogView.as_view(), name="index"),
+            path(
+                "results/",
+                admin_views.DecisionsLogView.as_view(results_only=True),
+                name="index_results",
+            ),
+        ]
 
 
 class AccreditationGroup(ModelViewSetGroup):
@@ -332,7 +347,7 @@ class AccreditationGroup(ModelViewSetGroup):
         StandardViewSet("accreditation_standard", url_prefix="accreditation/standards"),
         StandardVersionViewSet("accreditation_version", url_prefix="accreditation/versions"),
         SectorViewSet("accreditation_sector", url_prefix="accreditation/sectors"),
-        DecisionViewSet("accreditation_decision", url_prefix="accreditation/decisions"),
+        DecisionsLogViewSet("accreditation_decision", url_prefix="accreditation/decisions"),
     ]
 
 
@@ -341,18 +356,33 @@ def register_viewset():
     return AccreditationGroup()
 
 
-hooks.register("dashboard_panel", render_panel, order=20)
-hooks.register("verify_certificate", verification.find_accreditation_certificate)
+hooks.register("dashboard_panel", dashboard_panel, order=20)
+hooks.register("verify_certificate", selectors.find_accreditation_certificate)
 
 
-@hooks.register("payments_firms_for_admin")
-def firms_administered_by(user) -> list[FirmRef]:
-    """The audit firms ``user`` administers, as payments refers to them."""
-    if not user.is_authenticated:
-        return []
+class _ReasonFormatter(LogFormatter):
+    """An entry's comment is its reason (shown in the admin's history and exports)."""
+
+    def format_comment(self, log_entry):
+        return (log_entry.data or {}).get("reason", "")
+
+
+@hooks.register("register_log_actions")
+def register_accreditation_log_actions(actions):
+    """Every action code this app writes into the audit log (``lms.audit.record`` refuses
+    any other): the decisions, and the events that are not decisions."""
+    for code, label in {**DECISION_ACTIONS, **EVENT_ACTIONS}.items():
+        attributes = {"label": label, "message": label}
+        actions.register_action(code)(type("AccreditationLog", (_ReasonFormatter,), attributes))
+
+
+@hooks.register("payments_firm_fee_pages")
+def firm_fee_pages(user, kind: str) -> list[tuple[str, str]]:
+    """Where ``user`` pays a firm fee of ``kind``: the fee page of each audit firm they
+    administer (that page checks it again and hands the firm to payments)."""
     return [
-        FirmRef("accreditation.auditfirm", str(firm.pk), firm.name)
-        for firm in user.administered_firms.all()
+        (firm.name, reverse("accreditation:firm_fee", kwargs={"firm_pk": firm.pk, "kind": kind}))
+        for firm in user.administered_firms.order_by("name")
     ]
 
 

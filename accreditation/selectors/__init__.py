@@ -1,37 +1,40 @@
 """Reads of the accreditation app (re-exported from the modules of this package).
 
-See ``eligibility`` for the rules of ``check_eligibility``."""
+- ``eligibility``: the eligibility engine (``check_eligibility``; its rules are written out in
+  the module docstring) and what it stands on: statuses on a date, requirements, the one
+  prefetched accreditation queryset (``accreditations_with_scope``);
+- ``applications``: what an application still needs, the auditor's pages and dashboard panel;
+- ``verification``: what a certificate says today (the /verify/ page and the PDF);
+- ``firm_overview``: the firm admin's page;
+- ``decisions``: the decisions log, read from Wagtail's audit log.
+"""
 
 from accreditation.selectors.applications import (
     ElementView,
     RequirementStatus,
-    _requirement_url,
     accreditation_status_on,
     accreditation_valid_until,
     accreditations_of,
     all_requirements_met,
     applicable_requirements,
     applications_of,
-    decisions_for,
+    auditor_dashboard,
     firm_periods,
     is_applicable_auditor,
     requirements_status,
     scope_on,
 )
+from accreditation.selectors.decisions import DecisionRecord, decision_of, decisions_about
 from accreditation.selectors.eligibility import (
     Eligibility,
-    _accreditation_queryset,
-    _applies_to_sector,
-    _as_date,
-    _country_name,
-    _not_met_text,
-    _requirements_of,
+    accreditations_with_scope,
     add_months,
     affiliation_problem_on,
     check_accreditation_on,
     check_eligibility,
     current_versions,
     element_active_on,
+    element_label,
     element_problem_on,
     element_status_on,
     firm_accredited_on,
@@ -41,38 +44,53 @@ from accreditation.selectors.eligibility import (
     months_between,
     requirement_met_on,
     requirement_problem_on,
+    requirements_of,
     resolve_sector,
     resolve_standard,
     version_in_force,
 )
+from accreditation.selectors.firm_overview import EXPIRY_WINDOW_DAYS, FirmOverview, firm_overview
+from accreditation.selectors.verification import (
+    CurrentStatus,
+    ScopeLine,
+    accreditation_by_code,
+    current_status,
+    find_accreditation_certificate,
+)
 
 __all__ = [
+    "EXPIRY_WINDOW_DAYS",
+    "CurrentStatus",
+    "DecisionRecord",
     "ElementView",
     "Eligibility",
+    "FirmOverview",
     "RequirementStatus",
-    "_accreditation_queryset",
-    "_applies_to_sector",
-    "_as_date",
-    "_country_name",
-    "_not_met_text",
-    "_requirement_url",
-    "_requirements_of",
+    "ScopeLine",
+    "accreditation_by_code",
     "accreditation_status_on",
     "accreditation_valid_until",
     "accreditations_of",
+    "accreditations_with_scope",
     "add_months",
     "affiliation_problem_on",
     "all_requirements_met",
     "applicable_requirements",
     "applications_of",
+    "auditor_dashboard",
     "check_accreditation_on",
     "check_eligibility",
+    "current_status",
     "current_versions",
-    "decisions_for",
+    "decision_of",
+    "decisions_about",
     "element_active_on",
+    "element_label",
     "element_problem_on",
     "element_status_on",
+    "find_accreditation_certificate",
     "firm_accredited_on",
+    "firm_overview",
     "firm_periods",
     "firm_problem_on",
     "firm_scope_problem_on",
@@ -81,6 +99,7 @@ __all__ = [
     "months_between",
     "requirement_met_on",
     "requirement_problem_on",
+    "requirements_of",
     "requirements_status",
     "resolve_sector",
     "resolve_standard",

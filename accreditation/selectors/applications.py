@@ -16,7 +16,6 @@ from accreditation.models import (
     Application,
     AuditFirm,
     AuditorProfile,
-    Decision,
     Evidence,
     FirmAccreditationPeriod,
     Requirement,
@@ -24,12 +23,11 @@ from accreditation.models import (
     ScopeStatus,
 )
 from accreditation.selectors.eligibility import (
-    _accreditation_queryset,
-    _applies_to_sector,
-    _requirements_of,
+    accreditations_with_scope,
     add_months,
     element_status_on,
     requirement_problem_on,
+    requirements_of,
 )
 
 # --- applications and what is missing ------------------------------------------------
@@ -72,11 +70,7 @@ def _requirement_url(requirement: Requirement, application: Application) -> str 
 def applicable_requirements(application: Application) -> list[Requirement]:
     """The programme's requirements that apply to the sectors the application asks for."""
     sector_ids = set(application.sectors.values_list("pk", flat=True))
-    return [
-        r
-        for r in _requirements_of(application.standard_version)
-        if _applies_to_sector(r, sector_ids)
-    ]
+    return requirements_of(version=application.standard_version, sector_ids=sector_ids)
 
 
 def requirements_status(
@@ -128,7 +122,7 @@ def applications_of(*, user) -> QuerySet[Application]:
 
 
 def accreditations_of(*, user) -> list[Accreditation]:
-    return list(_accreditation_queryset().filter(auditor__user=user))
+    return list(accreditations_with_scope().filter(auditor__user=user))
 
 
 def accreditation_valid_until(accreditation: Accreditation) -> datetime.date | None:
@@ -175,13 +169,35 @@ def accreditation_status_on(accreditation: Accreditation, on: datetime.date | No
     return "pending"
 
 
-def decisions_for(*, accreditation: Accreditation) -> QuerySet[Decision]:
-    return Decision.objects.filter(accreditation=accreditation).select_related("actor")
-
-
 def firm_periods(firm: AuditFirm) -> QuerySet[FirmAccreditationPeriod]:
     return firm.periods.order_by("valid_from")
 
 
 def is_applicable_auditor(user) -> bool:
     return AuditorProfile.objects.filter(user=user).exists()
+
+
+def auditor_dashboard(*, user) -> dict | None:
+    """What the learner dashboard's "Accreditation" panel shows a person with an auditor
+    profile (None for anyone else): each application, each accreditation with its status
+    and end date, and the next date an active one expires."""
+    if not user.is_authenticated or not is_applicable_auditor(user):
+        return None
+    accreditations = [
+        {
+            "accreditation": accreditation,
+            "status": accreditation_status_on(accreditation),
+            "valid_until": accreditation_valid_until(accreditation),
+        }
+        for accreditation in accreditations_of(user=user)
+    ]
+    upcoming = [
+        row["valid_until"]
+        for row in accreditations
+        if row["status"] == ScopeStatus.ACTIVE and row["valid_until"]
+    ]
+    return {
+        "applications": applications_of(user=user),
+        "accreditations": accreditations,
+        "next_expiry": min(upcoming) if upcoming else None,
+    }

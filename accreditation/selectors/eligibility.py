@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from accreditation.models import (
     Accreditation,
@@ -79,9 +80,12 @@ def _as_date(value) -> datetime.date | None:
 
 
 def _country_name(code: str) -> str:
-    from django_countries import countries
-
     return str(countries.name(code) or code)
+
+
+def element_label(*, sector: Sector, country: str) -> str:
+    """A scope element in words, as decisions, e-mails and forms show it: "Casthouse — China"."""
+    return f"{sector.name} — {_country_name(country)}"
 
 
 # --- reference data -------------------------------------------------------------------
@@ -370,15 +374,18 @@ def _applies_to_sector(requirement: Requirement, sector_ids: set[int]) -> bool:
     return requirement.sector_id is None or requirement.sector_id in sector_ids
 
 
-def _requirements_of(version: StandardVersion) -> list[Requirement]:
+def requirements_of(
+    *, version: StandardVersion, sector_ids: set[int] | None = None
+) -> list[Requirement]:
+    """The requirements of the version's programme (none without a programme), in order;
+    with ``sector_ids``, only those for every sector or for one of these sectors."""
     programme = getattr(version, "programme", None)
     if programme is None:
         return []
-    return list(
-        programme.requirements.select_related(
-            "course", "refresher_course", "quiz", "assignment", "sector"
-        )
+    requirements = programme.requirements.select_related(
+        "course", "refresher_course", "quiz", "assignment", "sector"
     )
+    return [r for r in requirements if sector_ids is None or _applies_to_sector(r, sector_ids)]
 
 
 # --- the eligibility engine -----------------------------------------------------------
@@ -402,13 +409,17 @@ class Eligibility:
         return self.eligible
 
 
-def _accreditation_queryset() -> QuerySet[Accreditation]:
+def accreditations_with_scope() -> QuerySet[Accreditation]:
+    """Accreditations with everything their status on any date needs, prefetched: scope
+    elements (with sector and standard) and their status changes in order, and the firm's
+    periods, status changes and own scope. The one queryset the eligibility engine, the
+    decision screens, the verification page and the firm overview read."""
     return Accreditation.objects.select_related(
         "firm", "standard_version__standard", "auditor__user"
     ).prefetch_related(
         Prefetch(
             "scope",
-            queryset=ScopeElement.objects.select_related("sector").prefetch_related(
+            queryset=ScopeElement.objects.select_related("sector__standard").prefetch_related(
                 Prefetch(
                     "changes",
                     queryset=ScopeStatusChange.objects.order_by(
@@ -467,8 +478,10 @@ def check_accreditation_on(
     if imported:
         return reasons, element
     user = accreditation.auditor.user
-    for requirement in _requirements_of(accreditation.standard_version):
-        if requirement.is_transition or not _applies_to_sector(requirement, {sector.pk}):
+    for requirement in requirements_of(
+        version=accreditation.standard_version, sector_ids={sector.pk}
+    ):
+        if requirement.is_transition:
             continue
         problem, _met = requirement_problem_on(user, requirement, on)
         if problem:
@@ -476,8 +489,8 @@ def check_accreditation_on(
     if version is None:
         version = version_in_force(standard, on)
     if version is not None and version.transition_deadline and on > version.transition_deadline:
-        for requirement in _requirements_of(version):
-            if not requirement.is_transition or not _applies_to_sector(requirement, {sector.pk}):
+        for requirement in requirements_of(version=version, sector_ids={sector.pk}):
+            if not requirement.is_transition:
                 continue
             problem, _met = requirement_problem_on(
                 user, requirement, on, deadline=version.transition_deadline
@@ -524,7 +537,7 @@ def check_eligibility(
         answer.reasons.append(_("the person has no auditor profile"))
         return answer
     candidates = list(
-        _accreditation_queryset().filter(auditor=profile, standard_version__standard=standard_obj)
+        accreditations_with_scope().filter(auditor=profile, standard_version__standard=standard_obj)
     )
     if not candidates:
         answer.reasons.append(

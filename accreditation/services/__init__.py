@@ -1,12 +1,18 @@
 """Writes of the accreditation app.
 
-Every service is keyword-only, checks state, writes inside ``transaction.atomic()``, logs
-each human decision in the append-only ``Decision`` log (who, when, action code, reason,
-payload), and after commit sends its e-mail. The public register's cache purges itself on
-every save of a model it shows (``accreditation/cache.py``).
+Every service is keyword-only, checks state, writes inside ``transaction.atomic()``, records
+each decision with ``record_decision`` (one entry of Wagtail's audit log through
+``lms.audit.record``: who, when, action code, reason, payload), and after commit sends its
+e-mail. Refusals are ``AccreditationError`` (a ``lms.errors.ServiceError``). The public
+register's cache purges itself on every save of a model it shows (``accreditation/cache.py``).
+
+Modules: ``accreditations`` (scope decisions, expiry), ``applications`` (profiles, applications,
+evidence), ``firms`` (the firms' own accreditation), ``emails`` (decision e-mails, reminders'
+sending), ``daily`` (the daily run: expiry, application moves, reminders), ``base`` (the error,
+the reason rule, ``record_decision``).
 
 Status workflows:
-- applications: ``APPLICATION_TRANSITIONS`` (one service, ``_application_move``, moves a status
+- applications: ``APPLICATION_TRANSITIONS`` (one service, ``application_move``, moves a status
   and records the move as an ``ApplicationStatusChange`` row);
 - scope elements: ``SCOPE_TRANSITIONS``; a change is a ``ScopeStatusChange`` row effective from
   a date, never an overwrite, so past dates keep their answers;
@@ -26,10 +32,9 @@ from accreditation.services.accreditations import (
 )
 from accreditation.services.applications import (
     APPLICATION_TRANSITIONS,
-    OPEN_STATUSES,
-    S,
     affiliation_add,
     application_create,
+    application_move,
     application_refresh_status,
     application_reject,
     application_submit,
@@ -41,13 +46,10 @@ from accreditation.services.applications import (
     auditor_profile_update,
     evidence_review,
     evidence_upload,
+    lock_application,
 )
-from accreditation.services.base import (
-    AccreditationError,
-    _decide,
-    _element_label,
-    _reason,
-)
+from accreditation.services.base import AccreditationError, clean_reason, record_decision
+from accreditation.services.daily import run_daily
 from accreditation.services.firms import (
     firm_accreditation_grant,
     firm_accreditation_reinstate,
@@ -58,13 +60,8 @@ from accreditation.services.firms import (
 
 __all__ = [
     "APPLICATION_TRANSITIONS",
-    "OPEN_STATUSES",
     "SCOPE_TRANSITIONS",
     "AccreditationError",
-    "S",
-    "_decide",
-    "_element_label",
-    "_reason",
     "accreditation_grant",
     "accreditation_reduce_scope",
     "accreditation_reinstate",
@@ -73,6 +70,7 @@ __all__ = [
     "accreditation_withdraw",
     "affiliation_add",
     "application_create",
+    "application_move",
     "application_refresh_status",
     "application_reject",
     "application_submit",
@@ -82,6 +80,7 @@ __all__ = [
     "applications_refresh_for_version",
     "auditor_profile_ensure",
     "auditor_profile_update",
+    "clean_reason",
     "evidence_review",
     "evidence_upload",
     "expire_due",
@@ -90,4 +89,7 @@ __all__ = [
     "firm_accreditation_renew",
     "firm_accreditation_suspend",
     "firm_accreditation_withdraw",
+    "lock_application",
+    "record_decision",
+    "run_daily",
 ]

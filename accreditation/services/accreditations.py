@@ -9,33 +9,20 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_countries import countries as country_registry
+from wagtail.models import ModelLogEntry
 
 from accreditation import selectors
 from accreditation.models import (
     Accreditation,
     Application,
-    Decision,
     ScopeElement,
     ScopeStatus,
     ScopeStatusChange,
     Sector,
     StandardVersion,
 )
-from accreditation.services.applications import (  # noqa: F401
-    APPLICATION_TRANSITIONS,
-    OPEN_STATUSES,
-    S,
-    _application_move,
-    _lock_application,
-)
-from accreditation.services.base import (  # noqa: F401
-    AccreditationError,
-    _decide,
-    _element_label,
-    _reason,
-    _today,
-)
+from accreditation.services.applications import application_move, lock_application
+from accreditation.services.base import AccreditationError, clean_reason, record_decision, today
 
 # --- accreditations -------------------------------------------------------------------
 
@@ -60,7 +47,9 @@ SCOPE_TRANSITIONS: dict[str, set[str]] = {
 
 def _locked(accreditation: Accreditation) -> Accreditation:
     return (
-        selectors._accreditation_queryset().select_for_update(of=("self",)).get(pk=accreditation.pk)
+        selectors.accreditations_with_scope()
+        .select_for_update(of=("self",))
+        .get(pk=accreditation.pk)
     )
 
 
@@ -79,6 +68,10 @@ def _pick_elements(
     return picked
 
 
+def _label(element: ScopeElement) -> str:
+    return selectors.element_label(sector=element.sector, country=element.country)
+
+
 def _effective_status(element: ScopeElement, on: datetime.date) -> str | None:
     status, _since = selectors.element_status_on(element, on)
     if status == ScopeStatus.ACTIVE and on > element.valid_until:
@@ -95,9 +88,9 @@ def _change_scope(
     actor,
     reason: str,
     effective: datetime.date | None,
-) -> Decision:
-    reason = _reason(reason)
-    effective = effective or _today()
+) -> ModelLogEntry:
+    reason = clean_reason(reason)
+    effective = effective or today()
     accreditation = _locked(accreditation)
     picked = _pick_elements(accreditation, elements)
     movable = [
@@ -108,21 +101,19 @@ def _change_scope(
             _("None of the chosen scope elements can become “%(status)s” on %(date)s.")
             % {"status": ScopeStatus(to).label, "date": effective.isoformat()}
         )
-    decision = _decide(
+    decision = record_decision(
         action=action,
-        actor=actor,
+        user=actor,
         reason=reason,
         accreditation=accreditation,
-        payload={
+        data={
             "effective_from": effective.isoformat(),
             "element_ids": [e.pk for e in movable],
-            "elements": [_element_label(e) for e in movable],
+            "elements": [_label(e) for e in movable],
         },
     )
     for element in movable:
-        ScopeStatusChange.objects.create(
-            element=element, status=to, effective_from=effective, decision=decision
-        )
+        ScopeStatusChange.objects.create(element=element, status=to, effective_from=effective)
     return decision
 
 
@@ -147,29 +138,15 @@ def accreditation_grant(
     ``scope``: (sector, country) pairs, each among those requested. Each becomes a scope
     element with its own status history, starting "active" on ``valid_from``.
     """
-    reason = _reason(reason)
-    application = _lock_application(application)
-    if application.status != S.READY_FOR_REVIEW:
+    reason = clean_reason(reason)
+    application = lock_application(application=application)
+    if application.status != Application.Status.READY_FOR_REVIEW:
         raise AccreditationError(
             _("Only an application that is ready for review can be granted (this one is “%(s)s”).")
             % {"s": application.get_status_display()}
         )
-    requested_sectors = {s.slug: s for s in application.sectors.all()}
-    requested_countries = set(application.countries)
-    pairs: list[tuple[Sector, str]] = []
-    for sector, country in scope:
-        slug = sector.slug if isinstance(sector, Sector) else sector
-        country = country.upper()
-        if slug not in requested_sectors or country not in requested_countries:
-            raise AccreditationError(
-                _("%(sector)s in %(country)s was not requested.")
-                % {"sector": slug, "country": country}
-            )
-        if (requested_sectors[slug], country) not in pairs:
-            pairs.append((requested_sectors[slug], country))
-    if not pairs:
-        raise AccreditationError(_("Grant at least one sector in one country."))
-    valid_from = valid_from or _today()
+    pairs = _granted_pairs(application, scope)
+    valid_from = valid_from or today()
     valid_until = valid_until or _default_valid_until(application.standard_version, valid_from)
     if valid_until < valid_from:
         raise AccreditationError(_("The end date must not be before the start date."))
@@ -191,32 +168,59 @@ def accreditation_grant(
         )
         for sector, country in pairs
     ]
-    not_granted = [
-        f"{s.name} — {country_registry.name(c) or c}"
-        for s in requested_sectors.values()
-        for c in sorted(requested_countries)
-        if (s, c) not in pairs
-    ]
-    decision = _decide(
+    record_decision(
         action="accreditation.granted",
-        actor=actor,
+        user=actor,
         reason=reason,
         accreditation=accreditation,
         application=application,
-        payload={
+        data={
             "valid_from": valid_from.isoformat(),
             "valid_until": valid_until.isoformat(),
             "element_ids": [e.pk for e in elements],
-            "elements": [_element_label(e) for e in elements],
-            "not_granted": not_granted,
+            "elements": [_label(e) for e in elements],
+            "not_granted": _not_granted(application, pairs),
         },
     )
     for element in elements:
         ScopeStatusChange.objects.create(
-            element=element, status=ScopeStatus.ACTIVE, effective_from=valid_from, decision=decision
+            element=element, status=ScopeStatus.ACTIVE, effective_from=valid_from
         )
-    _application_move(application, S.GRANTED, by=actor, note=reason)
+    application_move(application=application, to=Application.Status.GRANTED, by=actor, note=reason)
     return accreditation
+
+
+def _granted_pairs(
+    application: Application, scope: Iterable[tuple[Sector | str, str]]
+) -> list[tuple[Sector, str]]:
+    """The (sector, country) pairs to grant, each among those the application requested,
+    in the order given, without repeats; at least one."""
+    requested_sectors = {s.slug: s for s in application.sectors.all()}
+    requested_countries = set(application.countries)
+    pairs: list[tuple[Sector, str]] = []
+    for sector, country in scope:
+        slug = sector.slug if isinstance(sector, Sector) else sector
+        country = country.upper()
+        if slug not in requested_sectors or country not in requested_countries:
+            raise AccreditationError(
+                _("%(sector)s in %(country)s was not requested.")
+                % {"sector": slug, "country": country}
+            )
+        if (requested_sectors[slug], country) not in pairs:
+            pairs.append((requested_sectors[slug], country))
+    if not pairs:
+        raise AccreditationError(_("Grant at least one sector in one country."))
+    return pairs
+
+
+def _not_granted(application: Application, pairs: list[tuple[Sector, str]]) -> list[str]:
+    """What the application requested and the grant leaves out, in words."""
+    return [
+        selectors.element_label(sector=sector, country=country)
+        for sector in application.sectors.all()
+        for country in sorted(set(application.countries))
+        if (sector, country) not in pairs
+    ]
 
 
 def accreditation_suspend(
@@ -226,7 +230,7 @@ def accreditation_suspend(
     reason: str,
     elements: Iterable[ScopeElement | int] | None = None,
     effective: datetime.date | None = None,
-) -> Decision:
+) -> ModelLogEntry:
     """Suspends the whole accreditation, or only ``elements``, from ``effective`` (today)."""
     with transaction.atomic():
         return _change_scope(
@@ -247,11 +251,11 @@ def accreditation_reinstate(
     reason: str,
     elements: Iterable[ScopeElement | int] | None = None,
     effective: datetime.date | None = None,
-) -> Decision:
+) -> ModelLogEntry:
     """Lifts a suspension (of the whole accreditation, or of ``elements``)."""
     with transaction.atomic():
         accreditation = _locked(accreditation)
-        on = effective or _today()
+        on = effective or today()
         picked = _pick_elements(accreditation, elements)
         suspended = [e for e in picked if _effective_status(e, on) == ScopeStatus.SUSPENDED]
         if not suspended:
@@ -274,7 +278,7 @@ def accreditation_withdraw(
     reason: str,
     elements: Iterable[ScopeElement | int] | None = None,
     effective: datetime.date | None = None,
-) -> Decision:
+) -> ModelLogEntry:
     """Withdraws the whole accreditation, or only ``elements``, for good."""
     with transaction.atomic():
         return _change_scope(
@@ -295,7 +299,7 @@ def accreditation_reduce_scope(
     actor,
     reason: str,
     effective: datetime.date | None = None,
-) -> Decision:
+) -> ModelLogEntry:
     """Removes some (sector, country) elements from the scope; the rest is untouched."""
     if elements is None:
         raise AccreditationError(_("Choose the scope elements to remove."))
@@ -320,15 +324,15 @@ def accreditation_renew(
     valid_until: datetime.date | None = None,
     elements: Iterable[ScopeElement | int] | None = None,
     on: datetime.date | None = None,
-) -> Decision:
+) -> ModelLogEntry:
     """Extends the validity of active or expired elements to ``valid_until`` (default: one
     programme validity period after the current end date, or after ``on`` if lapsed).
 
     A lapsed element gets an "expired" row from its old end date (if the daily run had not
     written it yet) and an "active" row from ``on``: the gap stays in the history.
     """
-    reason = _reason(reason)
-    on = on or _today()
+    reason = clean_reason(reason)
+    on = on or today()
     accreditation = _locked(accreditation)
     picked = _pick_elements(accreditation, elements)
     renewable = [
@@ -347,15 +351,15 @@ def accreditation_renew(
                 % {"date": element.valid_until.isoformat()}
             )
         changes.append((element, lapsed, element.valid_until, new_until))
-    decision = _decide(
+    decision = record_decision(
         action="accreditation.renewed",
-        actor=actor,
+        user=actor,
         reason=reason,
         accreditation=accreditation,
-        payload={
+        data={
             "valid_until": max(c[3] for c in changes).isoformat(),
             "element_ids": [c[0].pk for c in changes],
-            "elements": [_element_label(c[0]) for c in changes],
+            "elements": [_label(c[0]) for c in changes],
             "previous_valid_until": {str(c[0].pk): c[2].isoformat() for c in changes},
         },
     )
@@ -369,7 +373,7 @@ def accreditation_renew(
                     element=element, status=ScopeStatus.EXPIRED, effective_from=expired_from
                 )
             ScopeStatusChange.objects.create(
-                element=element, status=ScopeStatus.ACTIVE, effective_from=on, decision=decision
+                element=element, status=ScopeStatus.ACTIVE, effective_from=on
             )
         element.valid_until = new_until
         element.save(update_fields=["valid_until"])
@@ -379,7 +383,7 @@ def accreditation_renew(
 def expire_due(*, on: datetime.date | None = None) -> int:
     """Writes an "expired" row for every active or suspended element whose end date has
     passed. Returns how many elements expired. Safe to run twice."""
-    on = on or _today()
+    on = on or today()
     count = 0
     candidates = (
         ScopeElement.objects.filter(valid_until__lt=on)
@@ -394,14 +398,14 @@ def expire_due(*, on: datetime.date | None = None) -> int:
     for elements in by_accreditation.values():
         with transaction.atomic():
             accreditation = elements[0].accreditation
-            decision = _decide(
+            record_decision(
                 action="accreditation.expired",
-                actor=None,
+                user=None,
                 reason=_("The validity period ended."),
                 accreditation=accreditation,
-                payload={
+                data={
                     "element_ids": [e.pk for e in elements],
-                    "elements": [_element_label(e) for e in elements],
+                    "elements": [_label(e) for e in elements],
                     "valid_until": max(e.valid_until for e in elements).isoformat(),
                 },
             )
@@ -410,7 +414,6 @@ def expire_due(*, on: datetime.date | None = None) -> int:
                     element=element,
                     status=ScopeStatus.EXPIRED,
                     effective_from=element.valid_until + datetime.timedelta(days=1),
-                    decision=decision,
                 )
                 count += 1
     return count

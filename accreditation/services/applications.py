@@ -13,6 +13,7 @@ from django_countries import countries as country_registry
 
 from accreditation import selectors
 from accreditation.models import (
+    OPEN_APPLICATION_STATUSES,
     Affiliation,
     Application,
     ApplicationStatusChange,
@@ -23,14 +24,8 @@ from accreditation.models import (
     Sector,
     StandardVersion,
 )
-from accreditation.services.base import (  # noqa: F401
-    AccreditationError,
-    _decide,
-    _element_label,
-    _reason,
-    _today,
-)
-from lms import roles
+from accreditation.services.base import AccreditationError, clean_reason, record_decision
+from lms import audit, roles
 
 # --- auditor profiles -----------------------------------------------------------------
 
@@ -63,6 +58,13 @@ def auditor_profile_update(
             fields.append(name)
     if fields:
         profile.save(update_fields=fields)
+    if "listed_consent" in fields:
+        audit.record(
+            "accreditation.auditor.consent_changed",
+            instance=profile,
+            user=profile.user,
+            data={"listed_consent": profile.listed_consent},
+        )
     return profile
 
 
@@ -86,10 +88,12 @@ APPLICATION_TRANSITIONS: dict[str, set[str]] = {
     S.GRANTED: set(),
     S.REJECTED: set(),
 }
-OPEN_STATUSES = (S.SUBMITTED, S.IN_TRAINING, S.READY_FOR_REVIEW)
 
 
-def _application_move(application: Application, to: str, *, by=None, note: str = "") -> Application:
+def application_move(*, application: Application, to: str, by=None, note: str = "") -> Application:
+    """Moves the application to status ``to`` if ``APPLICATION_TRANSITIONS`` allows it and
+    records the move as an ``ApplicationStatusChange`` row (by whom, with a note). The one
+    place a status changes; the caller holds the row lock (``lock_application``)."""
     if to not in APPLICATION_TRANSITIONS[application.status]:
         raise AccreditationError(
             _("An application cannot move from “%(from)s” to “%(to)s”.")
@@ -110,7 +114,7 @@ def _application_move(application: Application, to: str, *, by=None, note: str =
     return application
 
 
-def _lock_application(application: Application) -> Application:
+def lock_application(*, application: Application) -> Application:
     """Locks the row and refreshes the caller's instance (so callers see the new status)."""
     list(Application.objects.select_for_update().filter(pk=application.pk).values("pk"))
     application.refresh_from_db()
@@ -190,8 +194,9 @@ def application_update(
 @transaction.atomic
 def application_submit(*, application: Application, by) -> Application:
     """Draft -> submitted, then on to "in training" or "ready for review"."""
-    application = _lock_application(application)
-    _application_move(application, S.SUBMITTED, by=by)
+    application = lock_application(application=application)
+    application_move(application=application, to=S.SUBMITTED, by=by)
+    audit.record("accreditation.application.submitted", instance=application, user=by)
     return application_refresh_status(application=application)
 
 
@@ -207,16 +212,18 @@ def application_refresh_status(
     learner's record changing (``applications_refresh_for_user``: a course completed, a quiz
     or exam finalised, an assignment accepted), a programme's requirements edited
     (``applications_refresh_for_version``) and the daily run (recency windows lapse)."""
-    if application.status not in OPEN_STATUSES:
+    if application.status not in OPEN_APPLICATION_STATUSES:
         return application
-    application = _lock_application(application)
-    if application.status not in OPEN_STATUSES:
+    application = lock_application(application=application)
+    if application.status not in OPEN_APPLICATION_STATUSES:
         return application
     met = selectors.all_requirements_met(application=application, on=on)
     if met and application.status != S.READY_FOR_REVIEW:
-        _application_move(application, S.READY_FOR_REVIEW, note="every requirement is met")
+        application_move(
+            application=application, to=S.READY_FOR_REVIEW, note="every requirement is met"
+        )
     elif not met and application.status in (S.SUBMITTED, S.READY_FOR_REVIEW):
-        _application_move(application, S.IN_TRAINING, note="requirements missing")
+        application_move(application=application, to=S.IN_TRAINING, note="requirements missing")
     return application
 
 
@@ -224,14 +231,18 @@ def applications_refresh_for_user(*, user) -> int:
     """Re-checks the person's open applications after their learning record changed (the
     ``courses_learning_record_changed`` and ``quiz_attempt_finalised`` hooks in
     ``accreditation.wagtail_hooks``). Returns how many moved."""
-    return _refresh_each(Application.objects.filter(auditor__user=user, status__in=OPEN_STATUSES))
+    return _refresh_each(
+        Application.objects.filter(auditor__user=user, status__in=OPEN_APPLICATION_STATUSES)
+    )
 
 
 def applications_refresh_for_version(*, standard_version: StandardVersion) -> int:
     """Re-checks the open applications for a standard version after its programme's
     requirements were edited. Returns how many moved."""
     return _refresh_each(
-        Application.objects.filter(standard_version=standard_version, status__in=OPEN_STATUSES)
+        Application.objects.filter(
+            standard_version=standard_version, status__in=OPEN_APPLICATION_STATUSES
+        )
     )
 
 
@@ -246,10 +257,15 @@ def _refresh_each(applications) -> int:
 
 @transaction.atomic
 def application_reject(*, application: Application, actor, reason: str) -> Application:
-    reason = _reason(reason)
-    application = _lock_application(application)
-    _application_move(application, S.REJECTED, by=actor, note=reason)
-    _decide(action="application.rejected", actor=actor, reason=reason, application=application)
+    reason = clean_reason(reason)
+    application = lock_application(application=application)
+    application_move(application=application, to=S.REJECTED, by=actor, note=reason)
+    record_decision(
+        action="accreditation.application.rejected",
+        user=actor,
+        reason=reason,
+        application=application,
+    )
     return application
 
 
@@ -282,13 +298,24 @@ def evidence_upload(
             raise AccreditationError(_("That requirement is not part of this programme."))
         if requirement.kind != Requirement.Kind.EVIDENCE_ACCEPTED:
             raise AccreditationError(_("That requirement does not ask for evidence."))
-    return Evidence.objects.create(
+    evidence = Evidence.objects.create(
         application=application,
         requirement=requirement,
         description=description.strip() or (requirement.title if requirement else ""),
         file=file,
         original_filename=_download_name(getattr(file, "name", "") or ""),
     )
+    audit.record(
+        "accreditation.evidence.uploaded",
+        instance=application,
+        user=application.auditor.user,
+        data={
+            "evidence": evidence.pk,
+            "description": evidence.description,
+            "requirement": evidence.requirement_id,
+        },
+    )
+    return evidence
 
 
 def _download_name(filename: str) -> str:
@@ -300,7 +327,7 @@ def _download_name(filename: str) -> str:
 def evidence_review(*, evidence: Evidence, actor, accept: bool, reason: str) -> Evidence:
     """Staff accept or reject a document; an accepted one meets its requirement from the
     review date on. The application then moves by itself if everything is met."""
-    reason = _reason(reason)
+    reason = clean_reason(reason)
     evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
     if evidence.status != Evidence.Status.PENDING:
         raise AccreditationError(_("This evidence was already reviewed."))
@@ -309,12 +336,12 @@ def evidence_review(*, evidence: Evidence, actor, accept: bool, reason: str) -> 
     evidence.reviewed_at = timezone.now()
     evidence.review_note = reason
     evidence.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
-    _decide(
-        action="evidence.accepted" if accept else "evidence.rejected",
-        actor=actor,
+    record_decision(
+        action="accreditation.evidence.accepted" if accept else "accreditation.evidence.rejected",
+        user=actor,
         reason=reason,
         application=evidence.application,
-        payload={
+        data={
             "evidence": evidence.pk,
             "description": evidence.description,
             "requirement": evidence.requirement_id,

@@ -6,21 +6,11 @@ import datetime
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from wagtail.models import ModelLogEntry
 
 from accreditation import selectors
-from accreditation.models import (
-    AuditFirm,
-    Decision,
-    FirmAccreditationPeriod,
-    FirmStatusChange,
-)
-from accreditation.services.base import (  # noqa: F401
-    AccreditationError,
-    _decide,
-    _element_label,
-    _reason,
-    _today,
-)
+from accreditation.models import AuditFirm, FirmAccreditationPeriod, FirmStatusChange
+from accreditation.services.base import AccreditationError, clean_reason, record_decision, today
 
 # --- firms ----------------------------------------------------------------------------
 
@@ -43,9 +33,9 @@ def firm_accreditation_grant(
     valid_until: datetime.date | None = None,
 ) -> FirmAccreditationPeriod:
     """Grants the firm's own accreditation for a period (one year by default)."""
-    reason = _reason(reason)
+    reason = clean_reason(reason)
     firm = AuditFirm.objects.select_for_update().get(pk=firm.pk)
-    valid_from = valid_from or _today()
+    valid_from = valid_from or today()
     valid_until = valid_until or selectors.add_months(valid_from, 12) - datetime.timedelta(days=1)
     if valid_until < valid_from:
         raise AccreditationError(_("The end date must not be before the start date."))
@@ -55,12 +45,12 @@ def firm_accreditation_grant(
     status, _since = selectors.firm_status_on(firm, valid_from)
     if status != FirmStatusChange.Status.ACTIVE:
         _firm_status_change(firm, FirmStatusChange.Status.ACTIVE, valid_from, reason, actor)
-    _decide(
-        action="firm.granted",
-        actor=actor,
+    record_decision(
+        action="accreditation.firm.granted",
+        user=actor,
         reason=reason,
         firm=firm,
-        payload={"valid_from": valid_from.isoformat(), "valid_until": valid_until.isoformat()},
+        data={"valid_from": valid_from.isoformat(), "valid_until": valid_until.isoformat()},
     )
     return period
 
@@ -71,14 +61,14 @@ def firm_accreditation_renew(
 ) -> FirmAccreditationPeriod:
     """Yearly renewal: a new period from the day after the last one ends (or from today when
     the accreditation had lapsed)."""
-    reason = _reason(reason)
+    reason = clean_reason(reason)
     firm = AuditFirm.objects.select_for_update().get(pk=firm.pk)
     last = firm.periods.order_by("-valid_until").first()
-    today = _today()
+    on = today()
     start = (
         last.valid_until + datetime.timedelta(days=1)
-        if last and last.valid_until >= today - datetime.timedelta(days=1)
-        else today
+        if last and last.valid_until >= on - datetime.timedelta(days=1)
+        else on
     )
     valid_until = valid_until or selectors.add_months(start, 12) - datetime.timedelta(days=1)
     if valid_until < start:
@@ -88,12 +78,12 @@ def firm_accreditation_renew(
     period = FirmAccreditationPeriod.objects.create(
         firm=firm, valid_from=start, valid_until=valid_until, source="renewed"
     )
-    _decide(
-        action="firm.renewed",
-        actor=actor,
+    record_decision(
+        action="accreditation.firm.renewed",
+        user=actor,
         reason=reason,
         firm=firm,
-        payload={"valid_from": start.isoformat(), "valid_until": valid_until.isoformat()},
+        data={"valid_from": start.isoformat(), "valid_until": valid_until.isoformat()},
     )
     return period
 
@@ -107,9 +97,9 @@ def _firm_status_decision(
     allowed_from: set[str],
     action: str,
     effective: datetime.date | None,
-) -> Decision:
-    reason = _reason(reason)
-    effective = effective or _today()
+) -> ModelLogEntry:
+    reason = clean_reason(reason)
+    effective = effective or today()
     with transaction.atomic():
         firm = AuditFirm.objects.select_for_update().get(pk=firm.pk)
         status, _since = selectors.firm_status_on(firm, effective)
@@ -119,19 +109,18 @@ def _firm_status_decision(
                 % {"status": FirmStatusChange.Status(status).label}
             )
         _firm_status_change(firm, to, effective, reason, actor)
-        decision = _decide(
+        return record_decision(
             action=action,
-            actor=actor,
+            user=actor,
             reason=reason,
             firm=firm,
-            payload={"effective_from": effective.isoformat()},
+            data={"effective_from": effective.isoformat()},
         )
-        return decision
 
 
 def firm_accreditation_suspend(
     *, firm: AuditFirm, actor, reason: str, effective: datetime.date | None = None
-) -> Decision:
+) -> ModelLogEntry:
     """From ``effective`` on, the firm's auditors are not eligible through it."""
     return _firm_status_decision(
         firm=firm,
@@ -139,34 +128,34 @@ def firm_accreditation_suspend(
         reason=reason,
         to=FirmStatusChange.Status.SUSPENDED,
         allowed_from={FirmStatusChange.Status.ACTIVE},
-        action="firm.suspended",
+        action="accreditation.firm.suspended",
         effective=effective,
     )
 
 
 def firm_accreditation_reinstate(
     *, firm: AuditFirm, actor, reason: str, effective: datetime.date | None = None
-) -> Decision:
+) -> ModelLogEntry:
     return _firm_status_decision(
         firm=firm,
         actor=actor,
         reason=reason,
         to=FirmStatusChange.Status.ACTIVE,
         allowed_from={FirmStatusChange.Status.SUSPENDED},
-        action="firm.reinstated",
+        action="accreditation.firm.reinstated",
         effective=effective,
     )
 
 
 def firm_accreditation_withdraw(
     *, firm: AuditFirm, actor, reason: str, effective: datetime.date | None = None
-) -> Decision:
+) -> ModelLogEntry:
     return _firm_status_decision(
         firm=firm,
         actor=actor,
         reason=reason,
         to=FirmStatusChange.Status.WITHDRAWN,
         allowed_from={FirmStatusChange.Status.ACTIVE, FirmStatusChange.Status.SUSPENDED},
-        action="firm.withdrawn",
+        action="accreditation.firm.withdrawn",
         effective=effective,
     )

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accreditation import services
 from accreditation.models import Application, ApplicationStatusChange, AuditorProfile, Requirement
-from accreditation.reminders import run_daily
+from accreditation.services import run_daily
 from courses import services as course_services
 from courses.models import Lesson
 from tests.accreditation.factories import ApplicationFactory, ProgrammeFactory, RequirementFactory

@@ -133,16 +133,16 @@ def test_my_page_shows_accreditations_and_consent_can_be_given(auditor_client):
 
 
 def test_dashboard_panel_shows_status_and_next_expiry(rf):
-    from accreditation.dashboard import render_panel
+    from accreditation.views.auditor import dashboard_panel
 
     accreditation = AccreditationFactory()
     request = rf.get("/dashboard/")
     request.user = accreditation.auditor.user
-    html = render_panel(request)
+    html = dashboard_panel(request)
     assert "2030-12-31" in html
     assert "Active" in html
     request.user = UserFactory()
-    assert render_panel(request) is None
+    assert dashboard_panel(request) is None
 
 
 def test_evidence_files_are_private_to_the_auditor_and_reviewers(auditor_client, staff_client):

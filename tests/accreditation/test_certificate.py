@@ -7,7 +7,7 @@ import zlib
 import pytest
 
 from accreditation import certificates, models
-from accreditation.verification import accreditation_by_code
+from accreditation.selectors import accreditation_by_code
 from tests.accreditation.factories import AccreditationFactory, AuditorFactory, FirmFactory
 from tests.accreditation.register_helpers import days_from_today
 from tests.factories import UserFactory

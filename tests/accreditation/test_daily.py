@@ -5,8 +5,9 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from wagtail.models import ModelLogEntry
 
-from accreditation.models import Decision, ReminderSent, Requirement, ScopeStatus
+from accreditation.models import ReminderSent, Requirement, ScopeStatus
 from accreditation.selectors import element_status_on
 from tests.accreditation.factories import (
     AccreditationFactory,
@@ -40,11 +41,12 @@ def test_daily_expires_due_elements_once_and_emails_the_auditor(daily):
     element = accreditation.scope.get()
     element.refresh_from_db()
     assert element_status_on(element, D(2025, 4, 1)) == (ScopeStatus.EXPIRED, D(2025, 4, 1))
-    assert Decision.objects.filter(action="accreditation.expired").count() == 1
+    expired = ModelLogEntry.objects.get(action="accreditation.expired")
+    assert (expired.object_id, expired.user) == (str(accreditation.pk), None)
     expired_mails = [m for m in mail.outbox if "Accreditation expired" in m.subject]
     assert [m.to for m in expired_mails] == [[accreditation.auditor.user.email]]
     daily("2025-04-01")
-    assert Decision.objects.filter(action="accreditation.expired").count() == 1
+    assert ModelLogEntry.objects.filter(action="accreditation.expired").count() == 1
     assert element.changes.count() == 2
 
 

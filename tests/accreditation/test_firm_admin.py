@@ -129,7 +129,7 @@ def test_group_member_without_a_firm_sees_an_explanation(client):
 
 @pytest.mark.django_db
 def test_payments_sees_the_firms_an_admin_runs_and_only_their_own_auditors_get_sittings():
-    from courses.payments.firms import firms_for_admin, may_assign_sitting, sitting_candidates
+    from courses.payments.firms import firm_fee_pages, may_assign_sitting, sitting_candidates
     from tests.accreditation.factories import AffiliationFactory, AuditorFactory, FirmFactory
     from tests.factories import UserFactory
 
@@ -140,8 +140,10 @@ def test_payments_sees_the_firms_an_admin_runs_and_only_their_own_auditors_get_s
     AffiliationFactory(auditor=own, firm=firm)
     stranger = AuditorFactory()
 
-    assert [ref.name for ref in firms_for_admin(admin)] == [firm.name]
-    assert firms_for_admin(UserFactory()) == []
+    pages = firm_fee_pages(admin, kind="firm_renewal")
+    assert [page.firm_name for page in pages] == [firm.name]
+    assert pages[0].url == f"/accreditation/firm/{firm.pk}/fees/firm_renewal/"
+    assert firm_fee_pages(UserFactory(), kind="firm_renewal") == []
     assert list(sitting_candidates(admin)) == [own.user]
     assert may_assign_sitting(admin, own.user) is True
     assert may_assign_sitting(admin, stranger.user) is False

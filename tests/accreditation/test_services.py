@@ -1,16 +1,16 @@
-"""Points 5, 6 and the decisions log: the application workflow and staff decisions."""
+"""The application workflow, staff decisions and the decisions log they write."""
 
 import datetime
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from wagtail.models import ModelLogEntry
 
 from accreditation import cache as register_cache
 from accreditation import services
 from accreditation.models import (
     Application,
-    Decision,
     Evidence,
     Requirement,
     ScopeStatus,
@@ -95,8 +95,9 @@ def test_application_moves_by_itself_to_ready_for_review_when_all_is_met(
         "in_training",
         "ready_for_review",
     ]
-    decision = Decision.objects.get(action="evidence.accepted")
-    assert (decision.actor, decision.reason) == (staff, "Enough days")
+    decision = ModelLogEntry.objects.get(action="accreditation.evidence.accepted")
+    assert (decision.user, decision.data["reason"]) == (staff, "Enough days")
+    assert decision.object_id == str(application.pk)
     assert mail.outbox[-1].to == [auditor.user.email]
 
 
@@ -144,9 +145,13 @@ def test_grant_of_part_of_the_requested_scope_creates_elements_and_a_decision(
     ]
     application.refresh_from_db()
     assert application.status == Application.Status.GRANTED
-    decision = Decision.objects.get(action="accreditation.granted")
-    assert decision.actor == staff and decision.accreditation == accreditation
-    assert len(decision.payload["not_granted"]) == 2
+    decision = ModelLogEntry.objects.get(action="accreditation.granted")
+    assert decision.user == staff and decision.object_id == str(accreditation.pk)
+    assert (decision.data["accreditation"], decision.data["application"]) == (
+        accreditation.pk,
+        application.pk,
+    )
+    assert len(decision.data["not_granted"]) == 2
     assert register_cache.generation() != generation  # the register is purged after commit
     assert mail.outbox[-1].subject == "[ASI Learning] Accreditation granted"
     user = application.auditor.user
@@ -190,7 +195,8 @@ def test_reject_needs_a_reason_and_is_logged(staff, django_capture_on_commit_cal
     with django_capture_on_commit_callbacks(execute=True):
         services.application_reject(application=application, actor=staff, reason="No CV")
     assert application.status == Application.Status.REJECTED
-    assert Decision.objects.get(action="application.rejected").reason == "No CV"
+    decision = ModelLogEntry.objects.get(action="accreditation.application.rejected")
+    assert decision.data["reason"] == "No CV"
     assert mail.outbox[-1].subject == "[ASI Learning] Application rejected"
 
 
@@ -232,8 +238,8 @@ def test_renew_before_expiry_extends_without_a_gap(staff):
     )
     element = accreditation.scope.get()
     assert element.valid_until == D(2028, 12, 31)
-    decision = Decision.objects.get(action="accreditation.renewed")
-    assert decision.payload["previous_valid_until"] == {str(element.pk): "2025-12-31"}
+    decision = ModelLogEntry.objects.get(action="accreditation.renewed")
+    assert decision.data["previous_valid_until"] == {str(element.pk): "2025-12-31"}
     assert check_eligibility(
         accreditation.auditor.user, "PS", "casthouse", "DE", D(2026, 1, 1)
     ).eligible
@@ -248,14 +254,17 @@ def test_every_decision_needs_a_reason_and_the_log_is_append_only(staff):
     ):
         with pytest.raises(services.AccreditationError, match="reason"):
             service(accreditation=accreditation, actor=staff, reason="")
-    decision = services.accreditation_suspend(
+    assert not ModelLogEntry.objects.exists()
+    suspended = services.accreditation_suspend(
         accreditation=accreditation, actor=staff, reason="Complaint"
     )
-    decision.reason = "rewritten"
-    with pytest.raises(ValueError, match="append-only"):
-        decision.save()
-    with pytest.raises(ValueError, match="append-only"):
-        decision.delete()
+    services.accreditation_reinstate(accreditation=accreditation, actor=staff, reason="Cleared")
+    entries = ModelLogEntry.objects.order_by("pk")
+    assert [(e.action, e.data["reason"]) for e in entries] == [
+        ("accreditation.suspended", "Complaint"),
+        ("accreditation.reinstated", "Cleared"),
+    ]
+    assert entries[0].pk == suspended.pk and entries[0].timestamp == suspended.timestamp
 
 
 def test_firm_decisions_are_logged_and_mailed_to_firm_admins(
@@ -274,8 +283,15 @@ def test_firm_decisions_are_logged_and_mailed_to_firm_admins(
     services.firm_accreditation_reinstate(firm=firm, actor=staff, reason="Paid")
     services.firm_accreditation_withdraw(firm=firm, actor=staff, reason="Closed")
     assert list(
-        Decision.objects.filter(firm=firm).order_by("pk").values_list("action", flat=True)
-    ) == ["firm.granted", "firm.suspended", "firm.reinstated", "firm.withdrawn"]
+        ModelLogEntry.objects.filter(data__firm=firm.pk)
+        .order_by("pk")
+        .values_list("action", flat=True)
+    ) == [
+        "accreditation.firm.granted",
+        "accreditation.firm.suspended",
+        "accreditation.firm.reinstated",
+        "accreditation.firm.withdrawn",
+    ]
     assert mail.outbox[0].to == [admin.email]
 
 
@@ -286,7 +302,9 @@ def test_firm_yearly_renewal_continues_the_last_period(staff):
     )
     period = services.firm_accreditation_renew(firm=firm, actor=staff, reason="Fee paid")
     assert period.valid_from == today + datetime.timedelta(days=65)
-    assert Decision.objects.filter(firm=firm, action="firm.renewed").exists()
+    assert ModelLogEntry.objects.filter(
+        data__firm=firm.pk, action="accreditation.firm.renewed"
+    ).exists()
 
 
 def test_evidence_rejection_is_logged_and_keeps_the_requirement_unmet(staff):

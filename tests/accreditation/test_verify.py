@@ -2,7 +2,7 @@
 
 import pytest
 
-from accreditation import models, verification
+from accreditation import models, selectors
 from courses.verification import verify_code
 from tests.accreditation.factories import AccreditationFactory, AuditorFactory, FirmFactory
 from tests.accreditation.register_helpers import days_from_today
@@ -86,4 +86,4 @@ def test_suspended_firm_makes_the_accreditation_not_valid(accreditation):
 
 
 def test_unknown_code_is_not_an_accreditation(db):
-    assert verification.find_accreditation_certificate("no-such-code") is None
+    assert selectors.find_accreditation_certificate("no-such-code") is None

@@ -4,7 +4,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accreditation.reminders import run_daily
+from accreditation.services import run_daily
 
 
 class Command(BaseCommand):

@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django_countries import countries
 
-from accreditation import certificates, permissions, register
+from accreditation import certificates, permissions, register, selectors
 from accreditation.cache import cached_register_view
-from accreditation.verification import accreditation_by_code
 from lms import safe_csv
 
 
@@ -131,7 +130,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 @login_required
 def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
     """The accreditation certificate, drawn now with today's status (holder and staff only)."""
-    accreditation = accreditation_by_code(code)
+    accreditation = selectors.accreditation_by_code(code)
     if accreditation is None:
         raise Http404
     if not permissions.can_download_certificate(request.user, accreditation):

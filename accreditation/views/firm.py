@@ -3,31 +3,33 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from accreditation import permissions
-from accreditation.firm_overview import EXPIRY_WINDOW_DAYS, firm_overview
+from accreditation import permissions, selectors
+from courses.payments import selectors as payments
+from courses.payments.models import FIRM_KINDS
 
 
 @login_required
+@permissions.requires(permissions.can_view_firm_admin_page)
 def firm_admin(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_view_firm_admin_page(request.user):
-        raise PermissionDenied
-    overviews = [firm_overview(firm) for firm in permissions.administered_firms(request.user)]
+    overviews = [
+        selectors.firm_overview(firm) for firm in permissions.administered_firms(request.user)
+    ]
     return render(
         request,
         "accreditation/firm/overview.html",
-        {"overviews": overviews, "window_days": EXPIRY_WINDOW_DAYS, **_purchases(request.user)},
+        {
+            "overviews": overviews,
+            "window_days": selectors.EXPIRY_WINDOW_DAYS,
+            **_purchases(request.user),
+        },
     )
 
 
 def _purchases(user) -> dict:
     """What a firm admin can pay for from this page: firm fees, sittings for auditors."""
-    from courses.payments import selectors as payments
-    from courses.payments.models import FIRM_KINDS
-
     return {
         "fee_items": [
             item for kind in FIRM_KINDS if (item := payments.item_for_firm_fee(kind=kind))

@@ -13,8 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accreditation import selectors
 from accreditation.models import (
+    OPEN_APPLICATION_STATUSES,
     Accreditation,
     Affiliation,
     Application,
@@ -25,7 +25,9 @@ from accreditation.models import (
 )
 from accreditation.register import attach_firm_data
 from accreditation.register.queries import with_firm_status
-from accreditation.verification import CurrentStatus, accreditations_with_history, current_status
+from accreditation.selectors.applications import requirements_status
+from accreditation.selectors.eligibility import accreditations_with_scope, check_accreditation_on
+from accreditation.selectors.verification import CurrentStatus, current_status
 
 EXPIRY_WINDOW_DAYS = 90
 
@@ -79,7 +81,7 @@ def _training_problems(accreditation: Accreditation, state: CurrentStatus, on) -
         if line.status != ScopeStatus.ACTIVE:
             continue
         element = line.element
-        reasons, _element = selectors.check_accreditation_on(
+        reasons, _element = check_accreditation_on(
             accreditation, element.sector, element.country, on
         )
         for reason in reasons:
@@ -89,13 +91,32 @@ def _training_problems(accreditation: Accreditation, state: CurrentStatus, on) -
 
 
 def firm_overview(firm: AuditFirm, on: datetime.date | None = None) -> FirmOverview:
+    """The firm admin's view of ``firm`` on ``on`` (today): the firm with its register data,
+    its current auditors with their accreditations, open applications and training problems,
+    and what expires within ``EXPIRY_WINDOW_DAYS``, soonest first."""
     on = on or timezone.localdate()
     horizon = on + datetime.timedelta(days=EXPIRY_WINDOW_DAYS)
     firm = attach_firm_data([with_firm_status(AuditFirm.objects.filter(pk=firm.pk), on).get()], on)[
         0
     ]
-    expiring: list[Expiring] = []
+    expiring = _firm_expiring(firm, on, horizon)
+    affiliations = (
+        Affiliation.objects.filter(firm=firm)
+        .filter(Q(until__isnull=True) | Q(until__gte=on))
+        .select_related("auditor__user")
+        .order_by("auditor__user__full_name")
+    )
+    rows = {a.auditor_id: AuditorRow(auditor=a.auditor, affiliation=a) for a in affiliations}
+    expiring += _add_accreditations(rows, firm, on, horizon)
+    _add_open_applications(rows, firm, on)
+    expiring.sort(key=lambda item: (item.on, item.who, item.what))
+    return FirmOverview(firm=firm, auditors=list(rows.values()), expiring=expiring)
 
+
+def _firm_expiring(firm: AuditFirm, on: datetime.date, horizon: datetime.date) -> list[Expiring]:
+    """The firm's own accreditation (unless already renewed) and scope ending by
+    ``horizon``."""
+    expiring: list[Expiring] = []
     current = (
         FirmAccreditationPeriod.objects.filter(firm=firm, valid_from__lte=on, valid_until__gte=on)
         .order_by("-valid_until")
@@ -120,15 +141,16 @@ def firm_overview(firm: AuditFirm, on: datetime.date | None = None) -> FirmOverv
                     },
                 )
             )
+    return expiring
 
-    affiliations = (
-        Affiliation.objects.filter(firm=firm)
-        .filter(Q(until__isnull=True) | Q(until__gte=on))
-        .select_related("auditor__user")
-        .order_by("auditor__user__full_name")
-    )
-    rows = {a.auditor_id: AuditorRow(auditor=a.auditor, affiliation=a) for a in affiliations}
-    accreditations = accreditations_with_history().filter(firm=firm, auditor_id__in=list(rows))
+
+def _add_accreditations(
+    rows: dict[int, AuditorRow], firm: AuditFirm, on: datetime.date, horizon: datetime.date
+) -> list[Expiring]:
+    """Puts each auditor's accreditations through the firm (with status and training
+    problems) on their row; returns their active scope ending by ``horizon``."""
+    expiring: list[Expiring] = []
+    accreditations = accreditations_with_scope().filter(firm=firm, auditor_id__in=list(rows))
     for accreditation in accreditations:
         row = rows[accreditation.auditor_id]
         state = current_status(accreditation, on)
@@ -140,18 +162,21 @@ def firm_overview(firm: AuditFirm, on: datetime.date | None = None) -> FirmOverv
             until = line.element.valid_until
             if line.status == ScopeStatus.ACTIVE and on <= until <= horizon:
                 expiring.append(Expiring(on=until, what=line.text, who=row.auditor.user.full_name))
-    open_statuses = [
-        Application.Status.SUBMITTED,
-        Application.Status.IN_TRAINING,
-        Application.Status.READY_FOR_REVIEW,
-    ]
+    return expiring
+
+
+def _add_open_applications(rows: dict[int, AuditorRow], firm: AuditFirm, on: datetime.date):
+    """Puts each auditor's open applications through the firm, with how many requirements
+    are met, on their row."""
     applications = (
-        Application.objects.filter(firm=firm, auditor_id__in=list(rows), status__in=open_statuses)
+        Application.objects.filter(
+            firm=firm, auditor_id__in=list(rows), status__in=OPEN_APPLICATION_STATUSES
+        )
         .select_related("auditor__user", "standard_version__standard")
         .prefetch_related("sectors")
     )
     for application in applications:
-        statuses = selectors.requirements_status(application=application, on=on)
+        statuses = requirements_status(application=application, on=on)
         rows[application.auditor_id].applications.append(
             ApplicationRow(
                 application=application,
@@ -159,5 +184,3 @@ def firm_overview(firm: AuditFirm, on: datetime.date | None = None) -> FirmOverv
                 total=len(statuses),
             )
         )
-    expiring.sort(key=lambda item: (item.on, item.who, item.what))
-    return FirmOverview(firm=firm, auditors=list(rows.values()), expiring=expiring)

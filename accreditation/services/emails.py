@@ -12,6 +12,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
+from wagtail.models import ModelLogEntry
+
+from accreditation.selectors import DecisionRecord, decision_of
 
 
 @task()
@@ -37,19 +40,22 @@ def send_after_commit(*, template: str, context: dict, recipients: list[str], la
     )
 
 
-def decision_recipients(decision) -> list[str]:
+def decision_recipients(decision: DecisionRecord) -> list[str]:
     """The auditor concerned and, for firm decisions, the firm's admins."""
     emails: list[str] = []
-    if decision.accreditation_id:
+    if decision.accreditation is not None:
         emails.append(decision.accreditation.auditor.user.email)
-    if decision.application_id:
+    if decision.application is not None:
         emails.append(decision.application.auditor.user.email)
-    if decision.firm_id:
+    if decision.firm is not None:
         emails.extend(decision.firm.admins.values_list("email", flat=True))
     return emails
 
 
-def send_decision_email(decision) -> None:
+def send_decision_email(entry: ModelLogEntry) -> None:
+    """The e-mail about the decision that ``entry`` (a decisions-log entry) records, to the
+    people concerned, after commit."""
+    decision = decision_of(entry=entry)
     send_after_commit(
         template="decision",
         context={"decision": decision},

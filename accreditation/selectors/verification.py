@@ -1,5 +1,5 @@
-"""Accreditation certificates on the public /verify/<code>/ page (courses' ``verify_certificate``
-hook, registered in ``accreditation/wagtail_hooks.py``).
+"""What an accreditation certificate says today: the public /verify/<code>/ page (courses'
+``verify_certificate`` hook, registered in ``accreditation/wagtail_hooks.py``) and the PDF.
 
 The page shows the accreditation's status *today* and every scope element's status, so a
 suspended or withdrawn accreditation verifies as such. Statuses come from the eligibility
@@ -11,50 +11,18 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accreditation import selectors
-from accreditation.models import (
-    Accreditation,
-    FirmScopeElement,
-    FirmStatusChange,
-    ScopeElement,
-    ScopeStatus,
-    ScopeStatusChange,
-)
+from accreditation.models import Accreditation, ScopeElement, ScopeStatus
+from accreditation.selectors.applications import accreditation_status_on, scope_on
+from accreditation.selectors.eligibility import accreditations_with_scope, firm_problem_on
 from courses.verification import VerificationResult
-
-
-def accreditations_with_history() -> QuerySet[Accreditation]:
-    """Accreditations with what their status on any date needs, prefetched."""
-    return Accreditation.objects.select_related(
-        "firm", "standard_version__standard", "auditor__user"
-    ).prefetch_related(
-        Prefetch(
-            "scope",
-            queryset=ScopeElement.objects.select_related("sector__standard").prefetch_related(
-                Prefetch(
-                    "changes",
-                    queryset=ScopeStatusChange.objects.order_by(
-                        "effective_from", "created_at", "pk"
-                    ),
-                )
-            ),
-        ),
-        "firm__periods",
-        Prefetch(
-            "firm__status_changes",
-            queryset=FirmStatusChange.objects.order_by("effective_from", "created_at", "pk"),
-        ),
-        Prefetch("firm__scope", queryset=FirmScopeElement.objects.select_related("sector")),
-    )
 
 
 def accreditation_by_code(code: str) -> Accreditation | None:
     """The accreditation with this certificate code, with its history prefetched."""
-    return accreditations_with_history().filter(code=code).first()
+    return accreditations_with_scope().filter(code=code).first()
 
 
 @dataclass(frozen=True)
@@ -103,15 +71,15 @@ def current_status(accreditation: Accreditation, on: datetime.date | None = None
     """Status and scope on ``on`` (today): valid when an element is active and the firm is
     accredited (an imported accreditation's own dates count as the firm's)."""
     on = on or timezone.localdate()
-    views = selectors.scope_on(accreditation, on)
-    status = selectors.accreditation_status_on(accreditation, on)
+    views = scope_on(accreditation, on)
+    status = accreditation_status_on(accreditation, on)
     elements = [view.element for view in views]
     valid_from = min((e.valid_from for e in elements), default=None)
     valid_until = max((e.valid_until for e in elements), default=None)
     own_dates = None
     if accreditation.source == Accreditation.Source.IMPORTED and valid_from and valid_until:
         own_dates = (valid_from, valid_until)
-    firm_problem = selectors.firm_problem_on(accreditation.firm, on, own_dates=own_dates)
+    firm_problem = firm_problem_on(accreditation.firm, on, own_dates=own_dates)
     valid = status == ScopeStatus.ACTIVE and firm_problem is None
     label = dict(ScopeStatus.choices).get(status, _("Not yet active"))
     if status == ScopeStatus.ACTIVE and firm_problem:

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accreditation import emails, selectors, services
+from accreditation import selectors
 from accreditation.models import (
+    OPEN_APPLICATION_STATUSES,
     Accreditation,
     Application,
     AuditFirm,
@@ -25,6 +26,9 @@ from accreditation.models import (
     ScopeStatus,
     StandardVersion,
 )
+from accreditation.services import emails
+from accreditation.services.accreditations import expire_due
+from accreditation.services.applications import application_refresh_status
 
 THRESHOLDS = (90, 30, 7)
 
@@ -83,7 +87,9 @@ def _scope_reminders(today: datetime.date, report: DailyReport) -> None:
                     "days": (valid_until - today).days,
                     "accreditation": accreditation,
                     "valid_until": valid_until.isoformat(),
-                    "elements": [services._element_label(e) for e in items],
+                    "elements": [
+                        selectors.element_label(sector=e.sector, country=e.country) for e in items
+                    ],
                 },
                 recipients=[user.email],
                 language=getattr(user, "preferred_language", None),
@@ -137,10 +143,10 @@ def _transition_reminders(today: datetime.date, report: DailyReport) -> None:
         threshold = _threshold((version.transition_deadline - today).days)
         if threshold is None:
             continue
-        requirements = [r for r in selectors._requirements_of(version) if r.is_transition]
+        requirements = [r for r in selectors.requirements_of(version=version) if r.is_transition]
         if not requirements:
             continue
-        accreditations = selectors._accreditation_queryset().filter(
+        accreditations = selectors.accreditations_with_scope().filter(
             standard_version__standard=version.standard,
             source=Accreditation.Source.GRANTED,
         )
@@ -179,10 +185,10 @@ def _transition_reminders(today: datetime.date, report: DailyReport) -> None:
 def run_daily(*, on: datetime.date | None = None) -> DailyReport:
     today = on or timezone.localdate()
     report = DailyReport()
-    report.expired = services.expire_due(on=today)
-    for application in Application.objects.filter(status__in=services.OPEN_STATUSES):
+    report.expired = expire_due(on=today)
+    for application in Application.objects.filter(status__in=OPEN_APPLICATION_STATUSES):
         before = application.status
-        services.application_refresh_status(application=application, on=today)
+        application_refresh_status(application=application, on=today)
         if application.status != before:
             report.applications_moved += 1
     with transaction.atomic():

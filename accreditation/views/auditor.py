@@ -1,5 +1,7 @@
 """The auditor's pages: my applications and accreditations, apply, what is missing,
-upload evidence, register consent. Thin views: each calls one service or selector."""
+upload evidence, register consent, and the "Accreditation" panel of the learner dashboard.
+Thin views: each calls one service or selector; a refusal is shown with
+``lms.errors.show_refusal``."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +23,7 @@ from accreditation.models import (
     Requirement,
     StandardVersion,
 )
+from lms.errors import show_refusal
 from lms.storage import safe_extension
 
 
@@ -81,9 +85,8 @@ def apply_choose(request):
 
 
 @login_required
+@permissions.requires(permissions.can_apply)
 def apply(request, version_pk: int):
-    if not permissions.can_apply(request.user):
-        raise PermissionDenied
     version = get_object_or_404(
         StandardVersion.objects.select_related("standard"),
         pk=version_pk,
@@ -99,8 +102,8 @@ def apply(request, version_pk: int):
                 sectors=form.cleaned_data["sectors"],
                 countries=form.cleaned_data["countries"],
             )
-        except services.AccreditationError as exc:
-            form.add_error(None, exc)
+        except services.AccreditationError as error:
+            show_refusal(request, error, form=form)
         else:
             messages.success(
                 request, _("Your application is saved as a draft. Submit it when it is ready.")
@@ -120,7 +123,7 @@ def application_detail(request, pk: int):
             "requirements": selectors.requirements_status(application=application),
             "evidence": application.evidence.select_related("requirement").order_by("-uploaded_at"),
             "history": application.history.all(),
-            "decisions": application.decisions.order_by("-at"),
+            "decisions": selectors.decisions_about(application=application),
         },
     )
 
@@ -131,8 +134,8 @@ def application_submit(request, pk: int):
     application = _own_application(request, pk)
     try:
         services.application_submit(application=application, by=request.user)
-    except services.AccreditationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except services.AccreditationError as error:
+        show_refusal(request, error)
     else:
         messages.success(request, _("Your application is submitted."))
     return redirect("accreditation:application", pk=application.pk)
@@ -144,8 +147,8 @@ def application_delete(request, pk: int):
     application = _own_application(request, pk)
     try:
         services.application_withdraw_draft(application=application)
-    except services.AccreditationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except services.AccreditationError as error:
+        show_refusal(request, error)
         return redirect("accreditation:application", pk=pk)
     messages.success(request, _("The draft is deleted."))
     return redirect("accreditation:mine")
@@ -171,8 +174,8 @@ def evidence_upload(request, pk: int):
                 file=form.cleaned_data["file"],
                 description=form.cleaned_data["description"],
             )
-        except services.AccreditationError as exc:
-            form.add_error(None, exc)
+        except services.AccreditationError as error:
+            show_refusal(request, error, form=form)
         else:
             messages.success(request, _("Thank you: staff will review your document."))
             return redirect("accreditation:application", pk=application.pk)
@@ -205,10 +208,7 @@ def profile(request):
 def evidence_file(request, pk: int):
     """Evidence documents (CVs, certificates) are private: the auditor and reviewers only."""
     evidence = get_object_or_404(Evidence.objects.select_related("application__auditor"), pk=pk)
-    if not (
-        permissions.owns_application(request.user, evidence.application)
-        or permissions.can_review_application(request.user)
-    ):
+    if not permissions.can_download_evidence(request.user, evidence):
         raise PermissionDenied
     try:
         handle = evidence.file.open("rb")
@@ -220,3 +220,12 @@ def evidence_file(request, pk: int):
     response = FileResponse(handle, as_attachment=True, filename=name)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def dashboard_panel(request) -> str | None:
+    """The "Accreditation" panel of the learner dashboard (courses' ``dashboard_panel``
+    hook): shown to people with an auditor profile only."""
+    context = selectors.auditor_dashboard(user=request.user)
+    if context is None:
+        return None
+    return render_to_string("accreditation/dashboard_panel.html", context, request=request)
