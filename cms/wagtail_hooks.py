@@ -69,3 +69,12 @@ def refuse_documents_to_outsiders(document, request):
 
 
 hooks.register("dashboard_panel", render_progress_panel, order=30)
+
+
+@hooks.register("organisation_learning_summary")
+def organisation_module_learning(*, user_ids):
+    """Learning modules started and completed by a member organisation's people (for its
+    managers; see lms/members/learning.py)."""
+    from cms.members import organisation_learning_summary
+
+    return organisation_learning_summary(user_ids=user_ids)

@@ -11,7 +11,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
 
 from lms import roles
-from lms.models import MembershipClass, Organisation, User
+from lms.models import MembershipClass, Organisation, OrganisationRole, User
 
 # Shown in the README so that a newcomer can sign in to the back office at once:
 # `oathtool --totp -b JBSWY3DPEHPK3PXP` prints the current code.
@@ -23,11 +23,18 @@ DEMO_ACCOUNTS = [
     ("member@example.org", "demo-member-2026", "Maria Member", roles.MEMBER),
     ("auditor@example.org", "demo-auditor-2026", "Ade Auditor", roles.AUDITOR),
     ("firmadmin@example.org", "demo-firmadmin-2026", "Fiona Firm-Admin", roles.FIRM_ADMIN),
+    ("manager@example.org", "demo-manager-2026", "Magnus Manager", roles.MEMBER),
 ]
+
+# The demo organisation's manager (above) and, besides the member account, a colleague
+# whose account was made by an import: no password until they answer their invitation.
+MANAGER_EMAIL = "manager@example.org"
+COLLEAGUE = ("colleague@example.org", "Camille Colleague")
 
 
 def seed(stdout=None) -> dict[str, User]:
-    """Creates (once) the demo organisation and one account per role."""
+    """Creates (once) the demo organisations, one account per role, and the member
+    organisation's manager with two colleagues."""
     organisation, _ = Organisation.objects.get_or_create(
         name="Nordic Aluminium AS",
         defaults={
@@ -59,7 +66,20 @@ def seed(stdout=None) -> dict[str, User]:
         EmailAddress.objects.get_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
-        users[group_name] = user
+        users.setdefault(group_name, user)
+
+    manager = User.objects.get(email=MANAGER_EMAIL)
+    if manager.organisation_role != OrganisationRole.MANAGER:
+        manager.organisation_role = OrganisationRole.MANAGER
+        manager.save(update_fields=["organisation_role"])
+    email, full_name = COLLEAGUE
+    if not User.objects.filter(email=email).exists():
+        colleague = User.objects.create_user(
+            email=email, password=None, full_name=full_name, organisation=organisation
+        )
+        colleague.groups.add(Group.objects.get(name=roles.MEMBER))
+        if stdout:
+            stdout.write(f"  created {email} (colleague without a password yet)")
 
     staff = users[roles.SECRETARIAT]
     if not Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).exists():
