@@ -18,6 +18,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", api.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("", include("lms.members.urls")),
     path("", include("courses.quiz.urls")),
     path("", include("courses.urls")),
     path("", include("accreditation.urls")),
@@ -29,3 +31,5 @@ urlpatterns = [
 urlpatterns += public_media_urlpatterns()
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+handler500 = "lms.views.server_error"  # a database outage is a 503 (lms/resilience.py)

@@ -61,3 +61,29 @@ class MemberFactory(UserFactory):
 
 class SecretariatFactory(UserFactory):
     role = _default_role(roles.SECRETARIAT)
+
+
+# Member organisations' managers and invitations (lms.members).
+from django.utils import timezone  # noqa: E402
+
+from lms.models import Invitation, OrganisationRole, hash_invitation_token  # noqa: E402
+
+
+class ManagerFactory(MemberFactory):
+    """A manager of a member organisation whose membership is active."""
+
+    organisation_role = OrganisationRole.MANAGER
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """An invitation whose link carries ``token`` (only its hash is stored)."""
+
+    class Meta:
+        model = Invitation
+        exclude = ("token",)
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.org")
+    token = factory.Sequence(lambda n: f"invitation-token-{n:04d}-abcdefghijklmnop")
+    token_hash = factory.LazyAttribute(lambda o: hash_invitation_token(o.token))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))
