@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -9,6 +12,16 @@ from django.utils.translation import gettext as _
 
 from lms.mfa import session_passed_second_factor
 from lms.permissions import has_mfa, holds_staff_powers
+from lms.resilience import (
+    CacheUnavailable,
+    database_unavailable,
+    enter_cache_required,
+    leave_cache_required,
+    login_paused_message,
+    unavailable_response,
+)
+
+logger = logging.getLogger(__name__)
 
 
 class StaffMFARequiredMiddleware:
@@ -94,3 +107,77 @@ class StaffMFARequiredMiddleware:
             )
             target = reverse("mfa_activate_totp")
         return redirect(f"{target}?{urlencode({'next': back})}")
+
+
+class ServiceUnavailableMiddleware:
+    """Outages of PostgreSQL or Redis answer with a 503, never a 500 (``lms.resilience``).
+
+    - A request that cannot reach the database, to load who is signed in or in its view,
+      gets a 503 with ``Retry-After`` (the 503 page, or JSON for the API and scripts).
+      Errors raised by other middlewares (saving the session after the view) reach the
+      site's ``handler500`` (``lms.views.server_error``), which answers the same way.
+    - Logins fail closed: a POST to a page that checks a password or a second factor
+      (``LOGIN_URL_NAMES``) runs under ``cache_required()``, so that the failed-login
+      counters are never skipped; with the cache unreachable the person is told that
+      signing in is paused for a moment (a 503). Every other use of the cache, other
+      rate limits included, treats an unreachable cache as an empty one.
+    """
+
+    LOGIN_URL_NAMES = frozenset(
+        {"account_login", "account_reauthenticate", "mfa_authenticate", "mfa_reauthenticate"}
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            return self.get_response(request)
+        finally:
+            token = request.__dict__.pop("_lms_cache_required", None)
+            if token is not None:
+                leave_cache_required(token)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        # Who is signed in is read here, before the middlewares after this one ask (the
+        # second-factor check does, for every request): a session that cannot be loaded is
+        # answered here, not logged as a server error with a traceback. (That traceback also
+        # shows "'SessionStore' object has no attribute '_session_cache'": not a second
+        # error, but the AttributeError that Django's session store catches to load the
+        # session lazily, shown as the context of the database error raised while loading.)
+        user = getattr(request, "user", None)
+        try:
+            if user is not None:
+                user.is_authenticated  # noqa: B018 - loads the session and the user
+        except DatabaseError as error:
+            if not database_unavailable(error):
+                raise
+            return self._database_unavailable(request, error)
+        match = request.resolver_match
+        if (
+            request.method == "POST"
+            and match is not None
+            and not match.namespace
+            and match.url_name in self.LOGIN_URL_NAMES
+        ):
+            request._lms_cache_required = enter_cache_required()
+        return None
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if isinstance(exception, CacheUnavailable):
+            logger.warning("Login refused on %s: the cache is unreachable.", request.path)
+            return unavailable_response(request, login_paused_message())
+        if database_unavailable(exception):
+            return self._database_unavailable(request, exception)
+        return None
+
+    @staticmethod
+    def _database_unavailable(request: HttpRequest, error: Exception) -> HttpResponse:
+        logger.warning(
+            "Database unavailable on %s %s: %s: %s",
+            request.method,
+            request.path,
+            type(error).__name__,
+            str(error).strip().splitlines()[-1] if str(error).strip() else "",
+        )
+        return unavailable_response(request)

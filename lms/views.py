@@ -1,15 +1,26 @@
+import sys
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.core.cache import cache
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 from lms.forms import ProfileForm
 from lms.redirects import is_safe_redirect
+from lms.resilience import (
+    CacheUnavailable,
+    cache_required,
+    database_unavailable,
+    login_paused_message,
+    unavailable_response,
+)
 from lms.services import user_update_profile
 
 
@@ -31,9 +42,60 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """Liveness: the process answers requests. Touches neither the database nor the cache,
+    so that an outage of either does not get healthy web processes restarted."""
     return JsonResponse({"status": "ok"})
+
+
+def _database_ready() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return False
+    return True
+
+
+def _cache_ready() -> bool:
+    try:
+        ping = getattr(cache, "ping", None)
+        if ping is not None:
+            ping()  # the Redis backend (lms.resilience.TolerantRedisCache)
+        else:
+            with cache_required():
+                cache.get("lms:readyz")
+    except (CacheUnavailable, DatabaseError):
+        return False
+    return True
+
+
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: whether this process can serve now, for a load balancer. 200 when the
+    database and the cache both answer, else 503; the JSON says which check failed."""
+    checks = {
+        "database": "ok" if _database_ready() else "unavailable",
+        "cache": "ok" if _cache_ready() else "unavailable",
+    }
+    ready = all(state == "ok" for state in checks.values())
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", "checks": checks},
+        status=200 if ready else 503,
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The site's ``handler500``: an error that says the database (or, during a login, the
+    cache) cannot be reached is a 503 with ``Retry-After`` (``lms.resilience``); anything
+    else is Django's 500 page. Reached for errors outside a view (saving the session after
+    it, say); loading the session and errors of a view are answered by
+    ``ServiceUnavailableMiddleware``."""
+    error = sys.exc_info()[1]
+    if isinstance(error, CacheUnavailable):
+        return unavailable_response(request, login_paused_message())
+    if error is not None and database_unavailable(error):
+        return unavailable_response(request)
+    return defaults.server_error(request)
 
 
 @never_cache

@@ -88,6 +88,8 @@ MIDDLEWARE = [
     # Before anything reads the session or the database: NUL bytes and oversized query
     # strings get a 400 here (lms/input_guard.py).
     "lms.input_guard.RejectMalformedInputMiddleware",
+    # Database or Redis outages: a 503 with Retry-After, logins fail closed (lms/resilience.py).
+    "lms.middleware.ServiceUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -134,20 +136,25 @@ DATABASES = {
         env="DATABASE_URL",
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(env("CONN_MAX_AGE", "0") or 0),
+        # A kept connection is checked before reuse (after a PostgreSQL restart, say).
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------
 # A real cache is required: allauth's rate limits and the public register cache live
-# here. REDIS_URL selects Redis; without it the database cache table is used.
+# here. REDIS_URL selects Redis; without it the database cache table is used. With Redis
+# unreachable the site serves uncached and logins are refused (lms/resilience.py): short
+# timeouts so that a Redis host that does not answer costs little.
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "lms.resilience.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "lms"),
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1, "DOWN_SECONDS": 5},
         }
     }
 else:
@@ -282,7 +289,7 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
 if TASKS_BACKEND == "database":
     INSTALLED_APPS.append("django_tasks_db")
 if TASKS_BACKEND == "rq":
-    INSTALLED_APPS.append("django_tasks_rq")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]  # django_rq: `manage.py rqworker`
     RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
 
 # --- Security headers -----------------------------------------------------------------
