@@ -6,12 +6,14 @@ import re
 
 import pytest
 
+from tests.e2e.axe import assert_every_page_checked, check_page, watch_errors
 from tests.e2e.conftest import screenshot
+from tests.e2e.steps import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_auditor_applies_uploads_evidence_and_submits(page, tmp_path):
+def test_auditor_applies_uploads_evidence_and_submits(page, tmp_path, live_server):
     from django.contrib.auth.models import Group
 
     from courses.models import Course
@@ -54,32 +56,43 @@ def test_auditor_applies_uploads_evidence_and_submits(page, tmp_path):
     )
     sector_for("CoC", "casthouse")
 
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill("ada@example.org")
-    page.get_by_label("Password").fill("password123!")
-    page.get_by_role("button", name="Sign In").click()
+    watch_errors(page)
+    sign_in(page, "ada@example.org")
+    check_page(page)
 
     page.goto("/accreditation/")
     page.get_by_role("heading", name="My accreditation").wait_for()
+    check_page(page)
     page.get_by_role("link", name="Apply for accreditation").click()
+    page.get_by_role("link", name="Chain of Custody Standard V2").wait_for()
+    check_page(page)
     page.get_by_role("link", name="Chain of Custody Standard V2").click()
+    page.get_by_label("Audit firm").wait_for()
+    check_page(page)
     page.get_by_label("Audit firm").select_option(label="Nordic Certification AS")
     page.get_by_label("Casthouse", exact=True).check()
     page.get_by_label("Countries").select_option(["NO", "SE"])
     page.get_by_role("button", name="Save draft").click()
     page.get_by_text("saved as a draft").wait_for()
     page.get_by_role("link", name=re.compile(r"Go to the course\W+Chain of Custody")).wait_for()
+    check_page(page)
     page.get_by_role("link", name=re.compile(r"Upload evidence\W+Lead-auditor")).click()
+    page.get_by_label("File").wait_for()
+    check_page(page)
     upload = tmp_path / "certificate.pdf"
     upload.write_bytes(b"%PDF-1.4 lead auditor course")
     page.get_by_label("File").set_input_files(str(upload))
     page.get_by_role("button", name="Upload").click()
     page.get_by_text("staff will review your document").wait_for()
+    check_page(page)
     page.get_by_role("button", name="Submit application").click()
     page.get_by_text("Your application is submitted").wait_for()
     assert page.get_by_text("In training").first.is_visible()
     assert page.get_by_text("Evidence uploaded; waiting for review by staff").is_visible()
+    check_page(page)
     screenshot(page, "accreditation-application")
     page.goto("/accreditation/")
     page.get_by_role("heading", name="Accreditations").wait_for()
+    check_page(page)
     screenshot(page, "accreditation-mine")
+    assert_every_page_checked(page, site=live_server.url)

@@ -3,19 +3,16 @@ exam sitting through the basket; staff record the bank transfer; access opens.""
 
 import pytest
 
+from tests.e2e.axe import assert_every_page_checked, check_page, watch_errors
 from tests.e2e.conftest import screenshot
+from tests.e2e.steps import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _sign_in(page, email):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("password123!")
-    page.get_by_role("button", name="Sign In").click()
-
-
-def test_learner_buys_a_course_by_invoice_and_gets_access_once_staff_mark_it_paid(page, settings):
+def test_learner_buys_a_course_by_invoice_and_gets_access_once_staff_mark_it_paid(
+    page, settings, live_server
+):
 
     from courses.models import Enrollment, EnrollmentStatus
     from courses.payments import services
@@ -32,11 +29,15 @@ def test_learner_buys_a_course_by_invoice_and_gets_access_once_staff_mark_it_pai
     )
     UserFactory(email="paul@example.org", full_name="Paul Purchaser")
 
-    _sign_in(page, "paul@example.org")
+    watch_errors(page)
+    sign_in(page, "paul@example.org")
+    check_page(page)
     page.goto("/courses/coc-suppliers/")
+    check_page(page)
     page.get_by_role("link", name="Buy the course").click()
     page.get_by_role("heading", name="Course: Chain of Custody for suppliers").wait_for()
     page.get_by_text("EUR 200.00").wait_for()
+    check_page(page)
     page.get_by_label("Pay by invoice").check()
     page.get_by_label("Name on the invoice").fill("Purchaser Metals GmbH")
     page.get_by_label("Billing address").fill("Hauptstrasse 1\n10115 Berlin")
@@ -47,6 +48,7 @@ def test_learner_buys_a_course_by_invoice_and_gets_access_once_staff_mark_it_pai
     order = Order.objects.get()
     page.get_by_text(f"Invoice {order.invoice.number}").first.wait_for()
     page.get_by_text("Pending").first.wait_for()
+    check_page(page)
     screenshot(page, "payments-order-pending-invoice")
     with page.expect_download() as pdf:
         page.get_by_role("link", name="Download the invoice (PDF)").click(modifiers=["Alt"])
@@ -58,12 +60,14 @@ def test_learner_buys_a_course_by_invoice_and_gets_access_once_staff_mark_it_pai
     page.reload()
     page.get_by_text("Paid", exact=True).first.wait_for()
     page.get_by_role("link", name="Download the receipt (PDF)").wait_for()
+    check_page(page)
     screenshot(page, "payments-order-paid")
     assert Enrollment.objects.get(course=course).status == EnrollmentStatus.ACTIVE
+    assert_every_page_checked(page, site=live_server.url)
 
 
 def test_an_auditor_buys_an_exam_sitting_through_the_basket_and_can_then_start_the_exam(
-    page, settings
+    page, settings, live_server
 ):
     from courses.payments import services
     from courses.payments.models import Order
@@ -83,18 +87,25 @@ def test_an_auditor_buys_an_exam_sitting_through_the_basket_and_can_then_start_t
     ExamItemFactory(quiz=exam, name="Exam sitting: Auditor exam", price=(15000, None))
     UserFactory(email="ada@example.org", full_name="Ada Auditor", role="Auditors")
 
-    _sign_in(page, "ada@example.org")
+    watch_errors(page)
+    sign_in(page, "ada@example.org")
+    check_page(page)
     page.goto("/quizzes/auditor-exam/")
     page.get_by_text("This exam needs a paid sitting").wait_for()
+    check_page(page)
     page.get_by_role("link", name="Buy a sitting (EUR 150.00)").click()
+    page.get_by_role("button", name="Add to basket").wait_for()
+    check_page(page)
     page.get_by_role("button", name="Add to basket").click()
 
     page.get_by_role("heading", name="Your basket").wait_for()
     page.get_by_role("link", name="Basket (1 item)").wait_for()
+    check_page(page)
     screenshot(page, "payments-basket")
     page.get_by_role("button", name="Order and pay EUR 150.00").click()
 
     page.get_by_role("heading", name="Order ORD-").wait_for()
+    check_page(page)
     order = Order.objects.get()
     assert order.total == 15000 and order.lines.count() == 1
     services.order_mark_paid(
@@ -104,3 +115,5 @@ def test_an_auditor_buys_an_exam_sitting_through_the_basket_and_can_then_start_t
     page.goto("/quizzes/auditor-exam/")
     page.get_by_role("button", name="Start the attempt").wait_for()
     assert page.get_by_role("link", name="Basket (1 item)").count() == 0
+    check_page(page)
+    assert_every_page_checked(page, site=live_server.url)

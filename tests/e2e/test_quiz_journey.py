@@ -6,6 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e import steps
+from tests.e2e.axe import assert_every_page_checked, check_page, watch_errors
 from tests.e2e.conftest import screenshot
 from tests.factories import UserFactory
 from tests.quiz.factories import quiz_with, single_choice
@@ -14,14 +16,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def sign_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill("password123!")
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(re.compile(r".*/(?!accounts/login).*"))
+    steps.sign_in(page, user.email)
+    check_page(page)
 
 
-def test_a_learner_takes_a_timed_quiz_with_the_keyboard(page):
+def test_a_learner_takes_a_timed_quiz_with_the_keyboard(page, live_server):
     learner = UserFactory(full_name="Kim Keyboard")
     quiz = quiz_with(
         single_choice(text="Which ore is aluminium made from?"),
@@ -31,12 +30,15 @@ def test_a_learner_takes_a_timed_quiz_with_the_keyboard(page):
         questions_per_page=1,
         pass_mark=50,
     )
+    watch_errors(page)
     sign_in(page, learner)
     page.goto(quiz.get_absolute_url())
+    check_page(page)
     screenshot(page, "quiz-intro")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Start the attempt").click()
     expect(page.locator("#quiz-timer")).to_contain_text(re.compile(r"\d+:\d\d"))
+    check_page(page)
 
     choice = page.get_by_label("Bauxite")
     choice.focus()
@@ -46,17 +48,22 @@ def test_a_learner_takes_a_timed_quiz_with_the_keyboard(page):
     expect(page.get_by_role("button", name="Flagged for review")).to_have_attribute(
         "aria-pressed", "true"
     )
+    check_page(page)
     screenshot(page, "quiz-attempt-question")
 
     page.reload()  # leaving and coming back keeps the answer (it was saved by the server)
     expect(page.get_by_label("Bauxite")).to_be_checked()
+    check_page(page)
     page.get_by_role("button", name="Next page").press("Enter")
+    page.get_by_label("Copper").wait_for()
+    check_page(page)
     page.get_by_label("Copper").focus()
     page.keyboard.press("Space")
     expect(page.get_by_text("Saved.")).to_be_visible()
     page.get_by_role("button", name="Review and submit").press("Enter")
     expect(page.get_by_role("heading", name="Review before submitting")).to_be_visible()
     expect(page.get_by_text("Flagged", exact=False).first).to_be_visible()
+    check_page(page)
     screenshot(page, "quiz-review-before-submit")
 
     page.once("dialog", lambda dialog: dialog.accept())
@@ -64,7 +71,9 @@ def test_a_learner_takes_a_timed_quiz_with_the_keyboard(page):
     expect(page.get_by_role("heading", name=re.compile("Result"))).to_be_visible()
     expect(page.locator(".quiz-score")).to_contain_text("50 %")
     expect(page.get_by_text("Passed", exact=True)).to_be_visible()
+    check_page(page)
     screenshot(page, "quiz-result")
+    assert_every_page_checked(page, site=live_server.url)
 
 
 def secretariat_member():
@@ -111,7 +120,9 @@ def test_staff_import_a_gift_file_with_a_preview_and_mark_an_essay(page, live_se
             }
         ]
     )
+    watch_errors(page)
     page.goto("/admin/quiz-engine/import/")
+    check_page(page)
     page.get_by_label("File").set_input_files(
         files=[
             {
@@ -128,9 +139,11 @@ def test_staff_import_a_gift_file_with_a_preview_and_mark_an_essay(page, live_se
     page.get_by_label("Question bank").fill("Sector questions")
     page.get_by_role("button", name="Preview").click()
     expect(page.get_by_text("2 questions will be imported")).to_be_visible()
+    check_page(page)
     screenshot(page, "quiz-admin-import-preview")
     page.get_by_role("button", name="Import these questions").click()
     expect(page.get_by_text("Imported 2 questions into Sector questions")).to_be_visible()
+    check_page(page)
 
     learner = UserFactory()
     attempt = services.attempt_start(user=learner, quiz=quiz_with(essay(), title="Essay quiz"))
@@ -139,12 +152,17 @@ def test_staff_import_a_gift_file_with_a_preview_and_mark_an_essay(page, live_se
     )
     services.attempt_submit(attempt=attempt)
     page.goto("/admin/quiz-engine/marking/")
+    check_page(page)
     screenshot(page, "quiz-admin-marking-queue")
     page.get_by_role("link", name="Mark", exact=True).click()
+    page.get_by_label("Mark", exact=True).wait_for()
+    check_page(page)
     page.get_by_label("Mark", exact=True).fill("1")
     page.get_by_label("Feedback to the learner").fill("Clear and correct.")
     screenshot(page, "quiz-admin-mark-essay")
     page.get_by_role("button", name="Save the mark").click()
     expect(page.get_by_text("No essays are waiting to be marked.")).to_be_visible()
+    check_page(page)
+    assert_every_page_checked(page, site=live_server.url)
     attempt.refresh_from_db()
     assert attempt.percent == 100
