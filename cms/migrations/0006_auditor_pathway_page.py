@@ -7,24 +7,222 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cms', '0005_index_pages_members_only'),
-        ('wagtailcore', '0098_apitoken'),
+        ("cms", "0005_index_pages_members_only"),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditorPathwayPage',
+            name="AuditorPathwayPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', models.TextField(blank=True, verbose_name='introduction')),
-                ('typical_duration', models.CharField(blank=True, help_text='E.g. "6 to 10 weeks from sign-up to accreditation".', max_length=200, verbose_name='typical duration')),
-                ('body', wagtail.fields.StreamField([('heading', 2), ('paragraph', 3), ('image', 6), ('quote', 9), ('document', 12), ('video', 18), ('call_to_action', 23), ('knowledge_check', 26)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'label': 'heading', 'max_length': 200}), 1: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('h2', 'Section (h2)'), ('h3', 'Subsection (h3)')], 'label': 'level'}), 2: ('wagtail.blocks.StructBlock', [[('text', 0), ('level', 1)]], {}), 3: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'document-link', 'ol', 'ul', 'h3', 'h4'], 'label': 'Rich text', 'template': 'cms/blocks/paragraph.html'}), 4: ('wagtail.images.blocks.ImageChooserBlock', (), {'label': 'image'}), 5: ('wagtail.blocks.CharBlock', (), {'label': 'caption', 'max_length': 300, 'required': False}), 6: ('wagtail.blocks.StructBlock', [[('image', 4), ('caption', 5)]], {}), 7: ('wagtail.blocks.TextBlock', (), {'label': 'quote'}), 8: ('wagtail.blocks.CharBlock', (), {'label': 'attribution', 'max_length': 200, 'required': False}), 9: ('wagtail.blocks.StructBlock', [[('quote', 7), ('attribution', 8)]], {}), 10: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'label': 'document'}), 11: ('wagtail.blocks.CharBlock', (), {'help_text': 'Defaults to the document title.', 'label': 'link text', 'required': False}), 12: ('wagtail.blocks.StructBlock', [[('document', 10), ('label', 11)]], {}), 13: ('wagtail.blocks.CharBlock', (), {'label': 'title', 'max_length': 200}), 14: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'help_text': 'An uploaded WebM or MP4 file, played on the page.', 'label': 'video file', 'required': False}), 15: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'help_text': 'A .vtt captions file.', 'label': 'captions (WebVTT)', 'required': False}), 16: ('wagtail.blocks.URLBlock', (), {'help_text': 'Shown as a link; nothing is embedded from other sites.', 'label': 'external link', 'required': False}), 17: ('wagtail.blocks.TextBlock', (), {'label': 'transcript', 'required': False}), 18: ('wagtail.blocks.StructBlock', [[('title', 13), ('video', 14), ('captions', 15), ('external_url', 16), ('transcript', 17)]], {}), 19: ('wagtail.blocks.TextBlock', (), {'label': 'text', 'required': False}), 20: ('wagtail.blocks.PageChooserBlock', (), {'label': 'page', 'required': False}), 21: ('wagtail.blocks.URLBlock', (), {'label': 'or URL', 'required': False}), 22: ('wagtail.blocks.CharBlock', (), {'label': 'button text', 'max_length': 60}), 23: ('wagtail.blocks.StructBlock', [[('title', 13), ('text', 19), ('link_page', 20), ('link_url', 21), ('button_text', 22)]], {}), 24: ('cms.blocks.QuizChooserBlock', (), {'label': 'quiz'}), 25: ('wagtail.blocks.TextBlock', (), {'help_text': "Defaults to the quiz's description.", 'label': 'introduction', 'required': False}), 26: ('wagtail.blocks.StructBlock', [[('quiz', 24), ('intro', 25)]], {})}, verbose_name='steps')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("intro", models.TextField(blank=True, verbose_name="introduction")),
+                (
+                    "typical_duration",
+                    models.CharField(
+                        blank=True,
+                        help_text='E.g. "6 to 10 weeks from sign-up to accreditation".',
+                        max_length=200,
+                        verbose_name="typical duration",
+                    ),
+                ),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [
+                            ("heading", 2),
+                            ("paragraph", 3),
+                            ("image", 6),
+                            ("quote", 9),
+                            ("document", 12),
+                            ("video", 18),
+                            ("call_to_action", 23),
+                            ("knowledge_check", 26),
+                        ],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "heading", "max_length": 200},
+                            ),
+                            1: (
+                                "wagtail.blocks.ChoiceBlock",
+                                [],
+                                {
+                                    "choices": [("h2", "Section (h2)"), ("h3", "Subsection (h3)")],
+                                    "label": "level",
+                                },
+                            ),
+                            2: ("wagtail.blocks.StructBlock", [[("text", 0), ("level", 1)]], {}),
+                            3: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": [
+                                        "bold",
+                                        "italic",
+                                        "link",
+                                        "document-link",
+                                        "ol",
+                                        "ul",
+                                        "h3",
+                                        "h4",
+                                    ],
+                                    "label": "Rich text",
+                                    "template": "cms/blocks/paragraph.html",
+                                },
+                            ),
+                            4: ("wagtail.images.blocks.ImageChooserBlock", (), {"label": "image"}),
+                            5: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "caption", "max_length": 300, "required": False},
+                            ),
+                            6: ("wagtail.blocks.StructBlock", [[("image", 4), ("caption", 5)]], {}),
+                            7: ("wagtail.blocks.TextBlock", (), {"label": "quote"}),
+                            8: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "attribution", "max_length": 200, "required": False},
+                            ),
+                            9: (
+                                "wagtail.blocks.StructBlock",
+                                [[("quote", 7), ("attribution", 8)]],
+                                {},
+                            ),
+                            10: (
+                                "wagtail.documents.blocks.DocumentChooserBlock",
+                                (),
+                                {"label": "document"},
+                            ),
+                            11: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "help_text": "Defaults to the document title.",
+                                    "label": "link text",
+                                    "required": False,
+                                },
+                            ),
+                            12: (
+                                "wagtail.blocks.StructBlock",
+                                [[("document", 10), ("label", 11)]],
+                                {},
+                            ),
+                            13: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "title", "max_length": 200},
+                            ),
+                            14: (
+                                "wagtail.documents.blocks.DocumentChooserBlock",
+                                (),
+                                {
+                                    "help_text": "An uploaded WebM or MP4 file, played on the page.",
+                                    "label": "video file",
+                                    "required": False,
+                                },
+                            ),
+                            15: (
+                                "wagtail.documents.blocks.DocumentChooserBlock",
+                                (),
+                                {
+                                    "help_text": "A .vtt captions file.",
+                                    "label": "captions (WebVTT)",
+                                    "required": False,
+                                },
+                            ),
+                            16: (
+                                "wagtail.blocks.URLBlock",
+                                (),
+                                {
+                                    "help_text": "Shown as a link; nothing is embedded from other sites.",
+                                    "label": "external link",
+                                    "required": False,
+                                },
+                            ),
+                            17: (
+                                "wagtail.blocks.TextBlock",
+                                (),
+                                {"label": "transcript", "required": False},
+                            ),
+                            18: (
+                                "wagtail.blocks.StructBlock",
+                                [
+                                    [
+                                        ("title", 13),
+                                        ("video", 14),
+                                        ("captions", 15),
+                                        ("external_url", 16),
+                                        ("transcript", 17),
+                                    ]
+                                ],
+                                {},
+                            ),
+                            19: (
+                                "wagtail.blocks.TextBlock",
+                                (),
+                                {"label": "text", "required": False},
+                            ),
+                            20: (
+                                "wagtail.blocks.PageChooserBlock",
+                                (),
+                                {"label": "page", "required": False},
+                            ),
+                            21: (
+                                "wagtail.blocks.URLBlock",
+                                (),
+                                {"label": "or URL", "required": False},
+                            ),
+                            22: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "button text", "max_length": 60},
+                            ),
+                            23: (
+                                "wagtail.blocks.StructBlock",
+                                [
+                                    [
+                                        ("title", 13),
+                                        ("text", 19),
+                                        ("link_page", 20),
+                                        ("link_url", 21),
+                                        ("button_text", 22),
+                                    ]
+                                ],
+                                {},
+                            ),
+                            24: ("cms.blocks.QuizChooserBlock", (), {"label": "quiz"}),
+                            25: (
+                                "wagtail.blocks.TextBlock",
+                                (),
+                                {
+                                    "help_text": "Defaults to the quiz's description.",
+                                    "label": "introduction",
+                                    "required": False,
+                                },
+                            ),
+                            26: ("wagtail.blocks.StructBlock", [[("quiz", 24), ("intro", 25)]], {}),
+                        },
+                        verbose_name="steps",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'auditor pathway page',
+                "verbose_name": "auditor pathway page",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
     ]
