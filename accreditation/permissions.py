@@ -1,33 +1,14 @@
 """Who may do what in the accreditation app: one check per kind of action.
 
-Views declare the check they need with ``@requires(check)`` (or ask a check about one
-object); they never build a check of their own.
+Views declare the check they need with ``@permissions.required(check)`` (the one decorator,
+from ``lms.permissions``) or ask a check about one object; they never build a check of
+their own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
-from django.core.exceptions import PermissionDenied
-
 from lms import permissions as lms_permissions
-
-
-def requires(check: Callable[[object], bool]):
-    """A view decorator: 403 unless ``check(request.user)`` holds."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not check(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
+from lms.permissions import required  # noqa: F401  (views: permissions.required)
 
 # --- Staff: review and decide ------------------------------------------------------------
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 
 from courses.models import Audience, EnrollmentStatus
-from courses.quiz.permissions import required  # the one way views apply these rules
 from lms.models import User
-from lms.permissions import is_auditor, is_member, is_secretariat
+from lms.permissions import (
+    is_auditor,
+    is_member,
+    is_secretariat,
+    required,  # noqa: F401  (the one way views apply these rules)
+)
 
 __all__ = [
     "audience_allows",

@@ -1,12 +1,35 @@
-"""Who may do what, in one place. Views ask these functions; they never build checks."""
+"""Who may do what, in one place. Views ask these functions; they never build checks.
+
+Each app keeps its rules in its own ``permissions`` module; a view declares the rule it
+needs with the one decorator, ``@required(rule)``, defined here.
+"""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from django.contrib.auth.models import AnonymousUser, Permission
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from lms import roles
 from lms.models import User
+
+
+def required(check: Callable[..., bool]):
+    """A view decorator: 403 unless ``check(request.user)`` (one of the rules) holds."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not check(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 def _in_group(user: User | AnonymousUser, group: str) -> bool:

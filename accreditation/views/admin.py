@@ -171,7 +171,7 @@ def _rejection(request, application, form):
     )
 
 
-@permissions.requires(permissions.can_review_application)
+@permissions.required(permissions.can_review_application)
 def application_review(request, pk: int):
     application = get_object_or_404(
         Application.objects.select_related("auditor__user", "firm", "standard_version__standard"),
@@ -215,7 +215,7 @@ def application_review(request, pk: int):
     )
 
 
-@permissions.requires(permissions.can_review_application)
+@permissions.required(permissions.can_review_application)
 def evidence_review(request, pk: int):
     evidence = get_object_or_404(Evidence.objects.select_related("application"), pk=pk)
     back = reverse("accreditation_application:review", args=[evidence.application_id])
@@ -291,7 +291,7 @@ def _renewal(request, accreditation, form):
     )
 
 
-@permissions.requires(permissions.can_decide)
+@permissions.required(permissions.can_decide)
 def accreditation_detail(request, pk: int):
     accreditation = get_object_or_404(selectors.accreditations_with_scope(), pk=pk)
     forms = {
@@ -351,7 +351,7 @@ def _firm_service(action: str, *, firm, actor, data):
     return service(**common, effective=data["effective"])
 
 
-@permissions.requires(permissions.can_decide)
+@permissions.required(permissions.can_decide)
 def firm_decisions(request, pk: int):
     firm = get_object_or_404(AuditFirm, pk=pk)
     form = FirmDecisionForm(prefix="firm")

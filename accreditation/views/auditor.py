@@ -85,7 +85,7 @@ def apply_choose(request):
 
 
 @login_required
-@permissions.requires(permissions.can_apply)
+@permissions.required(permissions.can_apply)
 def apply(request, version_pk: int):
     version = get_object_or_404(
         StandardVersion.objects.select_related("standard"),

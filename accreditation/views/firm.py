@@ -12,7 +12,7 @@ from courses.payments.models import FIRM_KINDS
 
 
 @login_required
-@permissions.requires(permissions.can_view_firm_admin_page)
+@permissions.required(permissions.can_view_firm_admin_page)
 def firm_admin(request: HttpRequest) -> HttpResponse:
     overviews = [
         selectors.firm_overview(firm) for firm in permissions.administered_firms(request.user)

@@ -2,27 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-
-from django.core.exceptions import PermissionDenied
-
-from lms.permissions import can_access_admin
-
-
-def required(check: Callable[..., bool]):
-    """A view decorator: 403 unless ``check`` (one of the rules below) allows the person."""
-
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not check(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
+from lms.permissions import can_access_admin, required  # noqa: F401  (views: permissions.required)
 
 
 def can_take_quizzes(user) -> bool:
