@@ -50,6 +50,10 @@ FIRM_ACTIONS = {
 
 
 def _render(request, template, context):
+    # Wagtail's generic template titles the browser tab with ``header_title``.
+    title = context.get("page_title", "")
+    subtitle = context.get("page_subtitle")
+    context = {"header_title": f"{title}: {subtitle}" if subtitle else title, **context}
     return TemplateResponse(request, f"accreditation/admin/{template}.html", context)
 
 

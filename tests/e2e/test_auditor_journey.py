@@ -9,18 +9,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.axe import TITLE_RULE, assert_every_page_checked, check_page, watch_errors
+from tests.e2e.axe import assert_every_page_checked, check_page, watch_errors
 from tests.e2e.conftest import screenshot
 from tests.e2e.steps import fake_stripe_checkout, pay_by_webhook, sign_up, staff_sign_in
 
 # serialized_rollback: role groups with their permissions, the standards, their sectors and
 # programmes, and the home page come from data migrations.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-# Known defect (reported, not fixed here): the accreditation admin screens pass
-# ``page_title`` but not ``header_title`` to Wagtail's generic template
-# (accreditation/views/admin.py ``_render``), so their <title> is " - Wagtail".
-ADMIN_TITLE_DEFECT = (TITLE_RULE,)
 
 NAME = "Ingrid Auditor"
 EMAIL = "ingrid@example.org"
@@ -241,15 +236,15 @@ def test_an_auditor_goes_from_sign_up_to_the_register(page, browser, live_server
         check_page(staff_page)
         staff_page.get_by_role("link", name="Review", exact=True).first.click()
         staff_page.get_by_role("heading", name="Requirements").wait_for()
-        check_page(staff_page, ignore=ADMIN_TITLE_DEFECT)
+        check_page(staff_page)
         grant = staff_page.locator("form", has=staff_page.locator("input[value=grant]"))
         grant.get_by_label("Reason").fill("Training, practice quiz and exam complete.")
         grant.get_by_role("button", name="Grant…").click()
         staff_page.get_by_role("button", name="Confirm").wait_for()
-        check_page(staff_page, ignore=ADMIN_TITLE_DEFECT)
+        check_page(staff_page)
         staff_page.get_by_role("button", name="Confirm").click()
         staff_page.get_by_text("The accreditation is granted.").wait_for()
-        check_page(staff_page, ignore=ADMIN_TITLE_DEFECT)
+        check_page(staff_page)
         screenshot(staff_page, "journey-staff-granted")
         assert_every_page_checked(staff_page, site=live_server.url)
     finally:
