@@ -79,11 +79,16 @@ def hostile_site(db, staff_user):
     from cms.models import ContentPage
     from courses.payments import services as payments
     from tests.accreditation.factories import AccreditationFactory
-    from tests.factories import UserFactory
+    from tests.factories import OrganisationFactory, UserFactory
     from tests.payments.factories import CourseItemFactory
     from tests.quiz.factories import QuizFactory
 
-    person = UserFactory(full_name=HYPERLINK, email="=cmd@example.org", is_superuser=True)
+    person = UserFactory(
+        full_name=HYPERLINK,
+        email="=cmd@example.org",
+        is_superuser=True,
+        organisation=OrganisationFactory(name=PLUS),
+    )
     AccreditationFactory(
         auditor=AuditorProfile.objects.create(user=person, listed_consent=True),
         scope=[("casthouse", "CN")],
@@ -112,6 +117,7 @@ def hostile_site(db, staff_user):
 # What each export shows of the hostile text above (at least one of these, quoted).
 EXPECTED = {
     "accreditation:register_csv": {HYPERLINK},
+    "members:learning_csv": {HYPERLINK, PLUS},
     "payments_orders:index": {MINUS, "=cmd@example.org"},
     "wagtailadmin_reports:site_history": {PLUS, HYPERLINK},
     "wagtailadmin_reports:aging_pages": {PLUS, HYPERLINK},

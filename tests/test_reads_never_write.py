@@ -85,6 +85,10 @@ def _own_urls(user: User) -> list[str]:
         "/payments/basket/",
         "/payments/sittings/",
         "/accounts/profile/",
+        "/organisation/",
+        "/organisation/invite/",
+        "/organisation/learning/",
+        "/organisation/learning.csv",
     ]
     for enrollment in Enrollment.objects.filter(user=user).select_related("course"):
         lessons = Lesson.objects.filter(module__course=enrollment.course)
@@ -135,6 +139,7 @@ PEOPLE = [
     "member@example.org",
     "auditor@example.org",
     "firmadmin@example.org",
+    "manager@example.org",
     "staff@example.org",
 ]
 

@@ -391,3 +391,14 @@ def test_the_manager_panel_on_the_dashboard(manager_client, organisation):
     html = manager_client.get("/dashboard/").content.decode()
     assert "You manage this organisation" in html
     assert reverse("members:organisation") in html
+
+
+def test_the_account_menu_leads_a_manager_to_their_organisation_and_no_one_else(
+    manager_client, colleague
+):
+    link = f'<a href="{reverse("members:organisation")}">My organisation</a>'
+    assert link in manager_client.get("/dashboard/").content.decode()
+
+    plain = Client()
+    plain.force_login(colleague)
+    assert link not in plain.get("/dashboard/").content.decode()
