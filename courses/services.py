@@ -210,7 +210,11 @@ def enrollment_revoke(*, enrollment: Enrollment, reason: str, actor: User | None
 
 def enrollment_self_enrol(*, user: User, course: Course) -> Enrollment:
     """The learner enrols themselves: only where the course is free for them, its
-    audience includes them and its prerequisites are completed."""
+    audience includes them and its prerequisites are completed. Enrolling again while
+    enrolled (a double click, a second tab) returns the one active enrolment."""
+    existing = selectors.open_enrollment(user=user, course=course)
+    if existing is not None and existing.status == EnrollmentStatus.ACTIVE:
+        return existing
     reasons = selectors.enrol_blockers(user=user, course=course)
     if reasons:
         raise EnrollmentNotAllowed(reasons)

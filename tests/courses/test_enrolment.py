@@ -28,6 +28,17 @@ def test_self_enrol_in_a_free_public_course(client, user, course):
     assert enrollment.status_changes.get().to_status == EnrollmentStatus.ACTIVE
 
 
+def test_enrolling_again_while_enrolled_returns_the_one_enrolment(user, course):
+    """A double click or a second tab (the parallel case is in test_enrolment_race)."""
+    first = services.enrollment_self_enrol(user=user, course=course)
+
+    again = services.enrollment_self_enrol(user=user, course=course)
+
+    assert again.pk == first.pk
+    assert Enrollment.objects.filter(user=user, course=course).count() == 1
+    assert first.status_changes.count() == 1
+
+
 def test_self_enrol_refused_outside_the_audience(user, member):
     course = CourseFactory(audience=Audience.MEMBERS)
     with pytest.raises(services.EnrollmentNotAllowed):
