@@ -4,6 +4,11 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 
+from lms.privacy import selectors as privacy_selectors
+from lms.privacy import services as privacy_services
+from lms.privacy.forms import accept_field
+from lms.privacy.models import ConsentSource
+
 
 class SignupForm(AllauthSignupForm):
     """allauth's sign-up plus the person's full name and preferred language."""
@@ -21,6 +26,13 @@ class SignupForm(AllauthSignupForm):
     )
     field_order = ["full_name", "email", "preferred_language", "password1", "password2"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Last: the box for the terms and the privacy notice in force, linked from it; the
+        # versions are recorded as accepted with the new account.
+        self.policy_versions = privacy_selectors.versions_in_force()
+        self.fields["accept_policies"] = accept_field(self.policy_versions)
+
     def clean_full_name(self) -> str:
         name = " ".join(self.cleaned_data["full_name"].split())
         if not name:
@@ -35,6 +47,15 @@ class SignupForm(AllauthSignupForm):
         if self.account_already_exists:
             make_password(self.cleaned_data.get("password1") or "")
         return super().try_save(request)
+
+    def save(self, request):
+        """The new account, with its acceptance of the versions in force (dated)."""
+        user = super().save(request)
+        if user is not None and self.policy_versions:
+            privacy_services.record_acceptance(
+                user=user, versions=self.policy_versions, source=ConsentSource.SIGNUP
+            )
+        return user
 
 
 class ProfileForm(forms.Form):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("_util/login/", views.login_elsewhere, name="wagtailcore_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/profile/", views.profile, name="account_profile"),
+    path("", include("lms.privacy.urls")),
     path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", api.urls),

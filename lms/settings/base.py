@@ -44,6 +44,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # ours
     "lms",
+    "lms.privacy",
     "courses.quiz",
     "courses",
     "courses.payments",
@@ -98,6 +99,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "lms.middleware.StaffMFARequiredMiddleware",
+    # After the second factor: signed-in people accept new versions of the notices first.
+    "lms.privacy.middleware.ConsentRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -362,6 +365,11 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 # --- Courses --------------------------------------------------------------------------
 # Learners' assignment files are in the private storage (PRIVATE_MEDIA_ROOT, above).
 COURSES_ASSIGNMENT_MAX_BYTES = int(env("COURSES_ASSIGNMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+
+# --- Privacy: the retention schedule (lms/privacy/retention.py, `apply_retention`) --------
+PRIVACY_UNVERIFIED_ACCOUNT_DAYS = int(env("PRIVACY_UNVERIFIED_ACCOUNT_DAYS", "30") or 30)
+PRIVACY_EVIDENCE_YEARS = int(env("PRIVACY_EVIDENCE_YEARS", "6") or 6)
+PRIVACY_ATTEMPT_TEXT_YEARS = int(env("PRIVACY_ATTEMPT_TEXT_YEARS", "6") or 6)
 
 LOGGING = {
     "version": 1,

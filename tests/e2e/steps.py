@@ -40,6 +40,7 @@ def sign_up(page, *, full_name: str, email: str, password: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_label("Password (again)").fill(password)
+    page.get_by_label("I accept the terms of use and the privacy notice").check()
     page.get_by_role("button", name="Sign Up").click()
     page.get_by_role("heading", name="Verify Your Email Address").wait_for()
     check_page(page)

@@ -20,11 +20,13 @@ def test_a_newcomer_signs_up_verifies_the_address_and_signs_in(page, live_server
     page.get_by_label("Email").fill("noor@example.org")
     page.get_by_label("Password", exact=True).fill("a-long-pass-phrase")
     page.get_by_label("Password (again)").fill("a-long-pass-phrase-typo")
+    page.get_by_label("I accept the terms of use and the privacy notice").check()
     page.get_by_role("button", name="Sign Up").click()
     # Bad input: a clear message next to the field, and what was typed is still there.
     page.get_by_text("You must type the same password each time.").wait_for()
     assert page.get_by_label("Full name").input_value() == "Noor Newcomer"
     assert page.get_by_label("Email").input_value() == "noor@example.org"
+    assert page.get_by_label("I accept the terms of use and the privacy notice").is_checked()
     check_page(page)
     screenshot(page, "signup-error")
 

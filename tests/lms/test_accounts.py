@@ -18,6 +18,7 @@ SIGNUP = {
     "preferred_language": "fr",
     "password1": "a-long-pass-phrase",
     "password2": "a-long-pass-phrase",
+    "accept_policies": "on",
 }
 
 

@@ -17,6 +17,7 @@ SIGNUP = {
     "preferred_language": "en",
     "password1": "a-long-pass-phrase",
     "password2": "a-long-pass-phrase",
+    "accept_policies": "on",
 }
 
 

@@ -63,6 +63,7 @@ def test_a_new_person_creates_the_account_with_the_address_filled_in_then_joins(
             "preferred_language": "en",
             "password1": "a long enough passphrase 42",
             "password2": "a long enough passphrase 42",
+            "accept_policies": "on",
         },
     )
     assert signed_up.status_code == 302
