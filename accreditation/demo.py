@@ -12,6 +12,8 @@ and the eligibility answers are worth looking at. Idempotent: running it twice c
 - Guinea Audit SARL (GN): firm suspended, so its auditor is not eligible through it.
   - Moussa Firm-Suspended: PS V3 bauxite-mining in GN.
 - Legacy Register GmbH (DE): an imported accreditation (source "imported").
+- Paula Pending asks to work under Nordic Certification AS: a request waiting for the firm
+  admin's confirmation (on "My firm").
 """
 
 from __future__ import annotations
@@ -118,7 +120,12 @@ def _accredit(
     ).first()
     if existing:
         return existing, False
-    Affiliation.objects.get_or_create(auditor=auditor, firm=firm)
+    Affiliation.objects.get_or_create(
+        auditor=auditor,
+        firm=firm,
+        until__isnull=True,
+        defaults={"status": Affiliation.Status.CONFIRMED},
+    )
     application = None
     if source == Accreditation.Source.GRANTED:
         application = Application.objects.create(
@@ -250,6 +257,7 @@ def seed(stdout=None) -> None:
     _seed_demo_auditor(firms, start, staff, stdout)
     _seed_people(firms, today, start, staff)
     _seed_legacy_import(firms, today, staff)
+    _seed_pending_affiliation(firms)
     for accreditation in Accreditation.objects.filter(
         source=Accreditation.Source.GRANTED,
         auditor__user__email__in=[p[0] for p in PEOPLE] + ["auditor@example.org"],
@@ -418,3 +426,14 @@ def _seed_legacy_import(firms, today: datetime.date, staff) -> None:
             valid_until=legacy_until,
             source="imported",
         )
+
+
+def _seed_pending_affiliation(firms) -> None:
+    """Paula Pending asks Nordic Certification to confirm that she audits for it (once: a
+    request the firm admin already decided is left as it is)."""
+    paula = _profile(
+        _person("paula.pending@example.org", "Paula Pending"), consent=True, lead=False
+    )
+    firm = firms["nordic-certification"]
+    if not Affiliation.objects.filter(auditor=paula, firm=firm).exists():
+        services.affiliation_request(auditor=paula, firm=firm, user=paula.user)

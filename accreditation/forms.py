@@ -41,7 +41,10 @@ class ApplicationForm(forms.Form):
     firm = forms.ModelChoiceField(
         label=_("Audit firm"),
         queryset=AuditFirm.objects.none(),
-        help_text=_("The certification body you audit for."),
+        help_text=_(
+            "The certification body you audit for. Its administrators are asked to confirm "
+            "it; your accreditation through the firm counts once they do."
+        ),
     )
     sectors = forms.ModelMultipleChoiceField(
         label=_("Sectors"),
@@ -221,6 +224,62 @@ class FirmDecisionForm(ReasonForm):
             if value and value.year < 2000:
                 self.add_error(name, _("Enter a date after 2000."))
         return cleaned
+
+
+# --- affiliations: firms confirm their auditors ----------------------------------------
+
+
+class AffiliationConfirmForm(forms.Form):
+    since = forms.DateField(
+        label=_("Works for the firm since"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Empty: today. An earlier date if the auditor joined the firm earlier."),
+    )
+
+    def clean_since(self):
+        since = self.cleaned_data.get("since")
+        if since and since.year < 2000:
+            raise forms.ValidationError(_("Enter a date after 2000."))
+        return since
+
+
+class AffiliationDeclineForm(ReasonForm):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent to the auditor and kept in the log."),
+    )
+
+
+class AffiliationEndForm(ReasonForm):
+    until = forms.DateField(
+        label=_("Last day with the firm"),
+        widget=DateInput(),
+        help_text=_("From the next day, accreditations through the firm no longer count."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent to the auditor and the firm's administrators, and kept in the log."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["until"].initial = timezone.localdate()
+
+    def clean_until(self):
+        until = self.cleaned_data["until"]
+        if until.year < 2000:
+            raise forms.ValidationError(_("Enter a date after 2000."))
+        return until
+
+
+AFFILIATION_FORMS = {
+    "confirm": AffiliationConfirmForm,
+    "decline": AffiliationDeclineForm,
+    "end": AffiliationEndForm,
+}
 
 
 def confirmed(data) -> bool:

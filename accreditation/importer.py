@@ -404,21 +404,38 @@ class _Import:
         AuditorProfile.objects.bulk_update(changed.values(), ["listed_consent"])
 
     def import_affiliations(self) -> None:
-        """The auditor works for the row's firm (no dates: the old register has none)."""
+        """The auditor works for the row's firm (no dates: the old register has none). The
+        body's register lists them, so the affiliation is confirmed: a new one is created
+        confirmed, and an open request still waiting (or declined) is confirmed by the
+        import. An auditor and firm with an affiliation already confirmed, or ended, keep it
+        as it is."""
         profile_ids = {profile.pk for profile in self.profiles.values()}
-        known = set(
-            Affiliation.objects.filter(auditor_id__in=profile_ids).values_list(
-                "auditor_id", "firm_id"
-            )
-        )
-        new = []
+        rows = Affiliation.objects.filter(auditor_id__in=profile_ids)
+        known = set(rows.values_list("auditor_id", "firm_id"))
+        waiting = {
+            (a.auditor_id, a.firm_id): a
+            for a in rows.filter(until__isnull=True).exclude(status=Affiliation.Status.CONFIRMED)
+        }
+        new, confirmed = [], []
+        now = timezone.now()
         for row in self.rows:
             profile, firm = self.profiles[row.line], self.firms[row.line]
-            if (profile.pk, firm.pk) not in known:
-                known.add((profile.pk, firm.pk))
-                new.append(Affiliation(auditor=profile, firm=firm))
+            key = (profile.pk, firm.pk)
+            if key in waiting:
+                affiliation = waiting.pop(key)
+                affiliation.status = Affiliation.Status.CONFIRMED
+                affiliation.decided_at = now
+                affiliation.decline_reason = ""
+                confirmed.append(affiliation)
+                self.report.count("affiliations", created=False)
+            elif key not in known:
+                known.add(key)
+                new.append(
+                    Affiliation(auditor=profile, firm=firm, status=Affiliation.Status.CONFIRMED)
+                )
                 self.report.count("affiliations")
         Affiliation.objects.bulk_create(new)
+        Affiliation.objects.bulk_update(confirmed, ["status", "decided_at", "decline_reason"])
 
     def import_accreditations(self) -> None:
         """One imported accreditation per auditor, firm and standard version."""

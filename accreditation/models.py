@@ -321,18 +321,82 @@ class AuditorProfile(ClusterableModel):
         return str(self.user)
 
 
+class AffiliationQuerySet(models.QuerySet):
+    def counting_on(self, on) -> AffiliationQuerySet:
+        """Affiliations that count on ``on``: confirmed by the firm, and ``on`` within
+        ``since`` .. ``until`` (an empty date is open)."""
+        return (
+            self.filter(status=Affiliation.Status.CONFIRMED)
+            .filter(Q(since__isnull=True) | Q(since__lte=on))
+            .filter(Q(until__isnull=True) | Q(until__gte=on))
+        )
+
+
 class Affiliation(models.Model):
-    """An auditor works for a firm (an auditor may work for more than one)."""
+    """An auditor works for a firm (an auditor may work for more than one).
+
+    The auditor asks (``pending``); the firm's admins, or staff on the firm's behalf,
+    confirm or decline it. Only a confirmed affiliation counts, and only from ``since`` to
+    ``until``: ending one sets ``until`` and keeps the row, so past dates keep their answers.
+    At most one row per auditor and firm is open (no ``until``); a declined one is asked
+    again by turning it pending, and after an end a new request is a new row.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the firm")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
 
     auditor = ParentalKey(AuditorProfile, on_delete=models.CASCADE, related_name="affiliations")
     firm = models.ForeignKey(AuditFirm, on_delete=models.CASCADE, related_name="affiliations")
     since = models.DateField(_("since"), null=True, blank=True)
     until = models.DateField(_("until"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    requested_at = models.DateTimeField(_("requested at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+
+    objects = AffiliationQuerySet.as_manager()
 
     class Meta:
+        ordering = ["auditor", "firm", "since", "pk"]
+        verbose_name = _("affiliation")
+        verbose_name_plural = _("affiliations")
         constraints = [
-            models.UniqueConstraint(fields=["auditor", "firm"], name="affiliation_unique")
+            models.UniqueConstraint(
+                fields=["auditor", "firm"],
+                condition=Q(until__isnull=True),
+                name="affiliation_open_unique",
+                violation_error_message=_(
+                    "This auditor already has an open affiliation with this firm."
+                ),
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.auditor} – {self.firm}"
+
+    def counts_on(self, on) -> bool:
+        """Confirmed, and ``on`` within its dates (see ``AffiliationQuerySet.counting_on``)."""
+        return (
+            self.status == self.Status.CONFIRMED
+            and (self.since is None or self.since <= on)
+            and (self.until is None or on <= self.until)
+        )
+
+    @property
+    def is_ended(self) -> bool:
+        return self.until is not None
 
 
 # --- Applications ---------------------------------------------------------------------
@@ -544,6 +608,10 @@ EVENT_ACTIONS = {
     "accreditation.application.submitted": _("Application submitted"),
     "accreditation.evidence.uploaded": _("Evidence uploaded"),
     "accreditation.auditor.consent_changed": _("Consent to be named on the register changed"),
+    "accreditation.affiliation.requested": _("Affiliation to a firm requested"),
+    "accreditation.affiliation.confirmed": _("Affiliation to a firm confirmed"),
+    "accreditation.affiliation.declined": _("Affiliation to a firm declined"),
+    "accreditation.affiliation.ended": _("Affiliation to a firm ended"),
 }
 
 

@@ -78,3 +78,36 @@ def administered_firms(user):
 def can_view_firm_admin_page(user) -> bool:
     """Firm admins: in the "Audit firm admins" group, or named admin of a firm."""
     return lms_permissions.is_firm_admin(user) or administered_firms(user).exists()
+
+
+# --- Affiliations: firms confirm their auditors ----------------------------------------
+
+
+def administers_firm(user, firm) -> bool:
+    """A named admin of this firm (an admin of another firm is not)."""
+    return bool(user.is_authenticated and firm.admins.filter(pk=user.pk).exists())
+
+
+def can_decide_affiliations_as_staff(user) -> bool:
+    """Secretariat staff who confirm, decline or end affiliations on a firm's behalf."""
+    return bool(
+        user.is_authenticated
+        and lms_permissions.can_access_admin(user)
+        and user.has_perm("accreditation.change_affiliation")
+    )
+
+
+def can_decide_affiliation(user, firm) -> bool:
+    """Confirm or decline an auditor's request to work under ``firm``, or end an
+    affiliation: the firm's own admins, and staff on its behalf."""
+    return administers_firm(user, firm) or can_decide_affiliations_as_staff(user)
+
+
+def can_end_affiliation(user, affiliation) -> bool:
+    """Those who decide for the firm, and the auditor who leaves."""
+    return bool(
+        user.is_authenticated
+        and (
+            affiliation.auditor.user_id == user.pk or can_decide_affiliation(user, affiliation.firm)
+        )
+    )

@@ -39,6 +39,16 @@ urlpatterns = [
     path("accreditation/profile/", auditor.profile, name="profile"),
     path("accreditation/firm/", firm.firm_admin, name="firm_admin"),
     path(
+        "accreditation/firm/<int:firm_pk>/affiliations/",
+        firm.affiliation_list,
+        name="firm_affiliations",
+    ),
+    path(
+        "accreditation/firm/<int:firm_pk>/affiliations/<int:pk>/<slug:action>/",
+        firm.affiliation_decide,
+        name="firm_affiliation_decide",
+    ),
+    path(
         "accreditation/firm/<int:firm_pk>/fees/<str:kind>/",
         fees.firm_fee,
         name="firm_fee",

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -34,6 +34,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.log_actions import LogFormatter
 
+import accreditation.privacy_rights  # noqa: F401  (its retention rule and log action)
 from accreditation import permissions, selectors, services
 from accreditation.models import (
     DECISION_ACTIONS,
@@ -49,6 +50,7 @@ from accreditation.models import (
     StandardVersion,
 )
 from accreditation.views import admin as admin_views
+from accreditation.views import admin_affiliations
 from accreditation.views.auditor import dashboard_panel
 
 
@@ -65,6 +67,23 @@ class LinkColumn(Column):
             '<a class="button button-small button-secondary" href="{}">{}</a>',
             reverse(self.url_name, args=[instance.pk]),
             self.text,
+        )
+
+
+class AffiliationsColumn(Column):
+    """A column linking to the affiliations screen filtered on the row's firm or auditor."""
+
+    def __init__(self, name, *, param: str, **kwargs):
+        super().__init__(name, **kwargs)
+        self.param = param
+
+    def get_value(self, instance):
+        return format_html(
+            '<a class="button button-small button-secondary" href="{}?{}={}&amp;status=all">{}</a>',
+            reverse("accreditation_affiliation:index"),
+            self.param,
+            instance.pk,
+            _("Affiliations"),
         )
 
 
@@ -200,6 +219,7 @@ class AuditFirmViewSet(ModelViewSet):
                 url_name="accreditation_firm:decisions",
                 text=_("Decisions"),
             ),
+            AffiliationsColumn("affiliations", label=_("Auditors"), param="firm"),
         ]
 
     def get_urlpatterns(self):
@@ -224,10 +244,23 @@ class AuditorProfileViewSet(ModelViewSet):
             "affiliations",
             heading=_("Firms"),
             label=_("Affiliation"),
-            panels=[FieldRowPanel([FieldPanel("firm"), FieldPanel("since"), FieldPanel("until")])],
+            help_text=_(
+                "A firm added here waits for confirmation like an auditor's own request: "
+                "confirm, decline or end it under Accreditation › Affiliations."
+            ),
+            panels=[
+                FieldRowPanel([FieldPanel("firm"), FieldPanel("since"), FieldPanel("until")]),
+                FieldPanel("status", read_only=True),
+            ],
         ),
     ]
-    list_display = ["user", "is_lead_auditor", "listed_consent", "languages"]
+    list_display = [
+        "user",
+        "is_lead_auditor",
+        "listed_consent",
+        "languages",
+        AffiliationsColumn("affiliations", label=_("Firms"), param="auditor"),
+    ]
     list_filter = ["is_lead_auditor", "listed_consent"]
     search_fields = ["user__full_name", "user__email"]
     copy_view_enabled = False
@@ -306,6 +339,30 @@ class AccreditationViewSet(ModelViewSet):
         ]
 
 
+class AffiliationViewSet(ViewSet):
+    """The "Affiliations" menu item: auditors' requests to work under a firm and the firms'
+    affiliations; staff confirm, decline or end them on a firm's behalf
+    (``views.admin_affiliations``)."""
+
+    icon = "group"
+    menu_label = _("Affiliations")
+
+    @cached_property
+    def menu_item_class(self):
+        class AffiliationsMenuItem(MenuItem):
+            def is_shown(self, request):
+                return permissions.can_decide_affiliations_as_staff(request.user)
+
+        return AffiliationsMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", admin_affiliations.affiliation_index, name="index"),
+            path("<int:pk>/", admin_affiliations.affiliation_detail, name="detail"),
+            path("<int:pk>/<slug:action>/", admin_affiliations.affiliation_decide, name="decide"),
+        ]
+
+
 class DecisionsLogViewSet(ViewSet):
     """The "Decisions log" menu item: this app's entries of the audit log, as a report with
     filters (``views.admin.DecisionsLogView``). Site history lists them too."""
@@ -343,6 +400,7 @@ class AccreditationGroup(ModelViewSetGroup):
         ),
         AuditFirmViewSet("accreditation_firm", url_prefix="accreditation/firms"),
         AuditorProfileViewSet("accreditation_auditor", url_prefix="accreditation/auditors"),
+        AffiliationViewSet("accreditation_affiliation", url_prefix="accreditation/affiliations"),
         ProgrammeViewSet("accreditation_programme", url_prefix="accreditation/programmes"),
         StandardViewSet("accreditation_standard", url_prefix="accreditation/standards"),
         StandardVersionViewSet("accreditation_version", url_prefix="accreditation/versions"),
@@ -388,13 +446,12 @@ def firm_fee_pages(user, kind: str) -> list[tuple[str, str]]:
 
 @hooks.register("payments_sitting_candidates")
 def firm_sitting_candidates(admin) -> QuerySet:
-    """The firm admin's own auditors (active accounts with a current affiliation to a firm
-    the admin runs): the only people a paid sitting may go to, and the only ones the
-    sittings page lists."""
+    """The firm admin's own auditors (active accounts with an affiliation to a firm the
+    admin runs, confirmed by the firm and current today): the only people a paid sitting
+    may go to, and the only ones the sittings page lists. A pending request, a declined one
+    or an ended affiliation does not count."""
     today = timezone.localdate()
-    affiliations = Affiliation.objects.filter(firm__admins=admin).filter(
-        Q(until__isnull=True) | Q(until__gte=today)
-    )
+    affiliations = Affiliation.objects.counting_on(today).filter(firm__admins=admin)
     return (
         get_user_model()
         .objects.filter(is_active=True, auditor_profile__affiliations__in=affiliations)

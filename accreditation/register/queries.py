@@ -4,7 +4,8 @@ What the register shows (the same for the HTML pages, the CSV export and the API
 
 * A scope element is *on the register* on a date when the eligibility engine's accreditation
   rules hold for it on that date, training requirements aside (see ``elements_on_register``):
-  within its dates with status ``active``, the auditor still with the firm, the firm
+  within its dates with status ``active``, the auditor with the firm (a confirmed
+  affiliation covering the date), the firm
   accredited and not suspended or withdrawn, the firm's own scope covering it. Suspended,
   withdrawn, reduced or expired elements are not shown as accredited (a suspended auditor is
   gone from the register); the verification page and the certificate show their true status.
@@ -102,16 +103,16 @@ def elements_on_register(on: datetime.date | None = None) -> QuerySet[ScopeEleme
 
     The SQL form of the eligibility engine's accreditation rules (``check_accreditation_on``
     in ``accreditation.selectors``) without the training requirements: the element is within
-    its dates with status active; the auditor has not left the firm (when the affiliation
-    has dates); the firm is not suspended or withdrawn and a firm period covers the date (an
+    its dates with status active; a confirmed affiliation of the auditor to the firm covers
+    the date; the firm is not suspended or withdrawn and a firm period covers the date (an
     imported accreditation's own dates count as the firm's); where the firm's own scope is
     recorded for the standard, it covers the element.
     """
     on = on or today()
     firm = "accreditation__firm"
-    left_firm = Affiliation.objects.filter(
+    works_for_firm = Affiliation.objects.counting_on(on).filter(
         auditor=OuterRef("accreditation__auditor"), firm=OuterRef(firm)
-    ).filter(Q(until__lt=on) | Q(since__gt=on))
+    )
     firm_scope_for_standard = FirmScopeElement.objects.filter(
         firm=OuterRef(firm), sector__standard=OuterRef("sector__standard")
     )
@@ -135,7 +136,7 @@ def elements_on_register(on: datetime.date | None = None) -> QuerySet[ScopeEleme
         .filter(
             firm_has_period_on(on, firm) | Q(accreditation__source=Accreditation.Source.IMPORTED)
         )
-        .exclude(Exists(left_firm))
+        .filter(Exists(works_for_firm))
         .filter(~Exists(firm_scope_for_standard) | Exists(firm_scope_covers))
         .order_by()
     )
@@ -194,12 +195,11 @@ def listed_auditors(f: RegisterFilter, on: datetime.date | None = None):
 
 
 def current_firm_names(auditor_ids: Iterable[int], on: datetime.date) -> dict[int, list[str]]:
-    """The firms each auditor works for on ``on`` (one query)."""
+    """The firms each auditor works for on ``on``, confirmed by the firm (one query)."""
     names: dict[int, list[str]] = defaultdict(list)
     affiliations = (
-        Affiliation.objects.filter(auditor_id__in=list(auditor_ids))
-        .filter(Q(since__isnull=True) | Q(since__lte=on))
-        .filter(Q(until__isnull=True) | Q(until__gte=on))
+        Affiliation.objects.counting_on(on)
+        .filter(auditor_id__in=list(auditor_ids))
         .values_list("auditor_id", "firm__name")
         .order_by("firm__name")
     )
@@ -211,9 +211,8 @@ def current_firm_names(auditor_ids: Iterable[int], on: datetime.date) -> dict[in
 def _all_current_firm_names(on: datetime.date) -> dict[int, list[str]]:
     names: dict[int, list[str]] = defaultdict(list)
     affiliations = (
-        Affiliation.objects.filter(auditor__listed_consent=True)
-        .filter(Q(since__isnull=True) | Q(since__lte=on))
-        .filter(Q(until__isnull=True) | Q(until__gte=on))
+        Affiliation.objects.counting_on(on)
+        .filter(auditor__listed_consent=True)
         .values_list("auditor_id", "firm__name")
         .order_by("firm__name")
     )

@@ -6,9 +6,18 @@
 - ``applications``: what an application still needs, the auditor's pages and dashboard panel;
 - ``verification``: what a certificate says today (the /verify/ page and the PDF);
 - ``firm_overview``: the firm admin's page;
+- ``affiliations``: requests to join a firm and the firm's affiliations (firm admins, staff),
+  an auditor's own;
 - ``decisions``: the decisions log, read from Wagtail's audit log.
 """
 
+from accreditation.selectors.affiliations import (
+    AFFILIATION_FILTERS,
+    AFFILIATION_PENDING,
+    affiliation_counts_today,
+    affiliations_of,
+    firm_affiliations,
+)
 from accreditation.selectors.applications import (
     ElementView,
     RequirementStatus,
@@ -59,6 +68,11 @@ from accreditation.selectors.verification import (
 )
 
 __all__ = [
+    "AFFILIATION_FILTERS",
+    "AFFILIATION_PENDING",
+    "affiliation_counts_today",
+    "affiliations_of",
+    "firm_affiliations",
     "EXPIRY_WINDOW_DAYS",
     "CurrentStatus",
     "DecisionRecord",

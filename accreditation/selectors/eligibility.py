@@ -8,7 +8,9 @@ The rules, in order:
 
 1. an accreditation for the standard (any version) whose scope holds the (sector, country)
    element, inside the element's dates and with status "active" on the date;
-2. the auditor still works for the firm on the date (when the affiliation has dates);
+2. the auditor works for the firm on the date: an affiliation the firm confirmed, with the
+   date between its ``since`` and ``until`` (a pending or declined request, or none, does
+   not count; an ended one counts up to its last day);
 3. the firm is accredited on the date: a firm period covers it and no suspension or
    withdrawal is in force. An imported accreditation counts its firm as accredited over
    the element's own dates, until staff record a suspension or withdrawal;
@@ -259,20 +261,33 @@ def firm_scope_problem_on(
 def affiliation_problem_on(
     auditor: AuditorProfile, firm: AuditFirm, on: datetime.date
 ) -> str | None:
-    affiliation = Affiliation.objects.filter(auditor=auditor, firm=firm).first()
-    if affiliation is None:
+    """Why the auditor does not count as working for ``firm`` on ``on``, or None when a
+    confirmed affiliation covers the date (the firm's confirmation is what counts; a
+    pending or declined request does not)."""
+    rows = list(Affiliation.objects.filter(auditor=auditor, firm=firm))
+    if any(row.counts_on(on) for row in rows):
         return None
-    if affiliation.until and on > affiliation.until:
+    confirmed = [row for row in rows if row.status == Affiliation.Status.CONFIRMED]
+    left = [row.until for row in confirmed if row.until and row.until < on]
+    if left:
         return _("the auditor left %(firm)s on %(date)s") % {
             "firm": firm.name,
-            "date": affiliation.until.isoformat(),
+            "date": max(left).isoformat(),
         }
-    if affiliation.since and on < affiliation.since:
+    joined = [row.since for row in confirmed if row.since and row.since > on]
+    if joined:
         return _("the auditor joined %(firm)s only on %(date)s") % {
             "firm": firm.name,
-            "date": affiliation.since.isoformat(),
+            "date": min(joined).isoformat(),
         }
-    return None
+    statuses = {row.status for row in rows}
+    if Affiliation.Status.PENDING in statuses:
+        return _("%(firm)s has not yet confirmed that the auditor works for it") % {
+            "firm": firm.name
+        }
+    if Affiliation.Status.DECLINED in statuses:
+        return _("%(firm)s declined the auditor's request to work for it") % {"firm": firm.name}
+    return _("the auditor does not work for %(firm)s") % {"firm": firm.name}
 
 
 # --- requirements ---------------------------------------------------------------------

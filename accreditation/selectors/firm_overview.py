@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,11 +24,13 @@ from accreditation.models import (
 )
 from accreditation.register import attach_firm_data
 from accreditation.register.queries import with_firm_status
+from accreditation.selectors.affiliations import AFFILIATION_PENDING, firm_affiliations
 from accreditation.selectors.applications import requirements_status
 from accreditation.selectors.eligibility import accreditations_with_scope, check_accreditation_on
 from accreditation.selectors.verification import CurrentStatus, current_status
 
 EXPIRY_WINDOW_DAYS = 90
+PENDING_SHOWN = 5  # requests to join on the overview; the rest on the firm's requests page
 
 
 @dataclass
@@ -70,6 +71,8 @@ class FirmOverview:
     firm: AuditFirm
     auditors: list[AuditorRow]
     expiring: list[Expiring]
+    pending: list[Affiliation] = field(default_factory=list)
+    pending_count: int = 0
 
 
 def _training_problems(accreditation: Accreditation, state: CurrentStatus, on) -> list[str]:
@@ -92,8 +95,9 @@ def _training_problems(accreditation: Accreditation, state: CurrentStatus, on) -
 
 def firm_overview(firm: AuditFirm, on: datetime.date | None = None) -> FirmOverview:
     """The firm admin's view of ``firm`` on ``on`` (today): the firm with its register data,
-    its current auditors with their accreditations, open applications and training problems,
-    and what expires within ``EXPIRY_WINDOW_DAYS``, soonest first."""
+    its current auditors (confirmed affiliations covering ``on``) with their accreditations,
+    open applications and training problems, the requests to join waiting for the firm, and
+    what expires within ``EXPIRY_WINDOW_DAYS``, soonest first."""
     on = on or timezone.localdate()
     horizon = on + datetime.timedelta(days=EXPIRY_WINDOW_DAYS)
     firm = attach_firm_data([with_firm_status(AuditFirm.objects.filter(pk=firm.pk), on).get()], on)[
@@ -101,8 +105,8 @@ def firm_overview(firm: AuditFirm, on: datetime.date | None = None) -> FirmOverv
     ]
     expiring = _firm_expiring(firm, on, horizon)
     affiliations = (
-        Affiliation.objects.filter(firm=firm)
-        .filter(Q(until__isnull=True) | Q(until__gte=on))
+        Affiliation.objects.counting_on(on)
+        .filter(firm=firm)
         .select_related("auditor__user")
         .order_by("auditor__user__full_name")
     )
@@ -110,7 +114,14 @@ def firm_overview(firm: AuditFirm, on: datetime.date | None = None) -> FirmOverv
     expiring += _add_accreditations(rows, firm, on, horizon)
     _add_open_applications(rows, firm, on)
     expiring.sort(key=lambda item: (item.on, item.who, item.what))
-    return FirmOverview(firm=firm, auditors=list(rows.values()), expiring=expiring)
+    pending = firm_affiliations(firm=firm, status=AFFILIATION_PENDING)
+    return FirmOverview(
+        firm=firm,
+        auditors=list(rows.values()),
+        expiring=expiring,
+        pending=list(pending[:PENDING_SHOWN]),
+        pending_count=pending.count(),
+    )
 
 
 def _firm_expiring(firm: AuditFirm, on: datetime.date, horizon: datetime.date) -> list[Expiring]:

@@ -6,10 +6,11 @@ each decision with ``record_decision`` (one entry of Wagtail's audit log through
 e-mail. Refusals are ``AccreditationError`` (a ``lms.errors.ServiceError``). The public
 register's cache purges itself on every save of a model it shows (``accreditation/cache.py``).
 
-Modules: ``accreditations`` (scope decisions, expiry), ``applications`` (profiles, applications,
-evidence), ``firms`` (the firms' own accreditation), ``emails`` (decision e-mails, reminders'
-sending), ``daily`` (the daily run: expiry, application moves, reminders), ``base`` (the error,
-the reason rule, ``record_decision``).
+Modules: ``accreditations`` (scope decisions, expiry), ``affiliations`` (an auditor asks to
+work under a firm; the firm confirms, declines or ends it), ``applications`` (profiles,
+applications, evidence), ``firms`` (the firms' own accreditation), ``emails`` (decision
+e-mails, reminders' sending), ``daily`` (the daily run: expiry, application moves,
+reminders), ``base`` (the error, the reason rule, ``record_decision``).
 
 Status workflows:
 - applications: ``APPLICATION_TRANSITIONS`` (one service, ``application_move``, moves a status
@@ -30,9 +31,14 @@ from accreditation.services.accreditations import (
     accreditation_withdraw,
     expire_due,
 )
+from accreditation.services.affiliations import (
+    affiliation_confirm,
+    affiliation_decline,
+    affiliation_end,
+    affiliation_request,
+)
 from accreditation.services.applications import (
     APPLICATION_TRANSITIONS,
-    affiliation_add,
     application_create,
     application_move,
     application_refresh_status,
@@ -68,7 +74,10 @@ __all__ = [
     "accreditation_renew",
     "accreditation_suspend",
     "accreditation_withdraw",
-    "affiliation_add",
+    "affiliation_confirm",
+    "affiliation_decline",
+    "affiliation_end",
+    "affiliation_request",
     "application_create",
     "application_move",
     "application_refresh_status",

@@ -1,4 +1,4 @@
-"""Auditor profiles, affiliations, applications and their evidence."""
+"""Auditor profiles, applications and their evidence (affiliations: ``affiliations``)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from django_countries import countries as country_registry
 from accreditation import selectors
 from accreditation.models import (
     OPEN_APPLICATION_STATUSES,
-    Affiliation,
     Application,
     ApplicationStatusChange,
     AuditFirm,
@@ -24,6 +23,7 @@ from accreditation.models import (
     Sector,
     StandardVersion,
 )
+from accreditation.services.affiliations import affiliation_request
 from accreditation.services.base import AccreditationError, clean_reason, record_decision
 from lms import audit, roles
 
@@ -66,15 +66,6 @@ def auditor_profile_update(
             data={"listed_consent": profile.listed_consent},
         )
     return profile
-
-
-def affiliation_add(
-    *, auditor: AuditorProfile, firm: AuditFirm, since: datetime.date | None = None
-) -> Affiliation:
-    affiliation, _created = Affiliation.objects.get_or_create(
-        auditor=auditor, firm=firm, defaults={"since": since}
-    )
-    return affiliation
 
 
 # --- applications ---------------------------------------------------------------------
@@ -154,10 +145,11 @@ def application_create(
     sectors: Iterable[Sector],
     countries: Iterable[str],
 ) -> Application:
-    """A draft application for a standard version through a firm the auditor works for
-    (the affiliation is recorded if it was not)."""
+    """A draft application for a standard version through a firm the auditor works for.
+    Naming a firm the auditor is not (or no longer) confirmed with asks the firm to confirm
+    them (``affiliation_request``); the accreditation counts only once it does."""
     sectors, countries = _validate_scope_request(standard_version, sectors, countries)
-    affiliation_add(auditor=auditor, firm=firm)
+    affiliation_request(auditor=auditor, firm=firm, user=auditor.user)
     application = Application.objects.create(
         auditor=auditor, firm=firm, standard_version=standard_version, countries=countries
     )
@@ -183,7 +175,7 @@ def application_update(
     application.countries = countries
     fields = ["countries"]
     if firm is not None and firm != application.firm:
-        affiliation_add(auditor=application.auditor, firm=firm)
+        affiliation_request(auditor=application.auditor, firm=firm, user=application.auditor.user)
         application.firm = firm
         fields.append("firm")
     application.save(update_fields=fields)

@@ -215,6 +215,9 @@ def application_review(request, pk: int):
             "history": application.history.select_related("by"),
             "decisions": selectors.decisions_about(application=application),
             "accreditation": getattr(application, "accreditation", None),
+            "affiliation_problem": selectors.affiliation_problem_on(
+                application.auditor, application.firm, timezone.localdate()
+            ),
         },
     )
 
@@ -446,6 +449,7 @@ class DecisionsLogView(ReportView):
         "application": "accreditation_application:review",
         "auditfirm": "accreditation_firm:decisions",
         "auditorprofile": "accreditation_auditor:edit",
+        "affiliation": "accreditation_affiliation:detail",
     }
 
     def decorate_paginated_queryset(self, object_list):

@@ -71,6 +71,7 @@ def my_accreditation(request):
             "applications": rows,
             "accreditations": accreditations,
             "versions": selectors.current_versions(),
+            "affiliations": selectors.affiliations_of(user=request.user),
         },
     )
 
@@ -108,8 +109,24 @@ def apply(request, version_pk: int):
             messages.success(
                 request, _("Your application is saved as a draft. Submit it when it is ready.")
             )
+            if not selectors.affiliation_counts_today(
+                auditor=application.auditor, firm=application.firm
+            ):
+                messages.info(
+                    request,
+                    _("%(firm)s is asked to confirm that you audit for it.")
+                    % {"firm": application.firm.name},
+                )
             return redirect("accreditation:application", pk=application.pk)
-    return render(request, "accreditation/apply.html", {"form": form, "version": version})
+    return render(
+        request,
+        "accreditation/apply.html",
+        {
+            "form": form,
+            "version": version,
+            "affiliations": selectors.affiliations_of(user=request.user),
+        },
+    )
 
 
 @login_required
@@ -210,6 +227,8 @@ def evidence_file(request, pk: int):
     evidence = get_object_or_404(Evidence.objects.select_related("application__auditor"), pk=pk)
     if not permissions.can_download_evidence(request.user, evidence):
         raise PermissionDenied
+    if not evidence.file:  # deleted under the retention schedule (privacy_rights.py)
+        raise Http404
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError as exc:

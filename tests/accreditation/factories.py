@@ -133,8 +133,8 @@ class FirmScopeElementFactory(factory.django.DjangoModelFactory):
 
 
 class AuditorFactory(factory.django.DjangoModelFactory):
-    """An auditor profile with its user (in the Auditors group). ``firm=`` adds an
-    affiliation."""
+    """An auditor profile with its user (in the Auditors group). ``firm=`` adds a
+    confirmed affiliation."""
 
     class Meta:
         model = models.AuditorProfile
@@ -148,18 +148,34 @@ class AuditorFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def firm(obj, create, extracted, **kwargs):
         if create and extracted:
-            models.Affiliation.objects.get_or_create(auditor=obj, firm=extracted)
+            confirmed_affiliation(auditor=obj, firm=extracted)
 
 
 AuditorProfileFactory = AuditorFactory
 
 
 class AffiliationFactory(factory.django.DjangoModelFactory):
+    """A confirmed affiliation (``status=...PENDING`` for a request waiting for the firm)."""
+
     class Meta:
         model = models.Affiliation
 
     auditor = factory.SubFactory(AuditorFactory)
     firm = factory.SubFactory(FirmFactory)
+    status = models.Affiliation.Status.CONFIRMED
+    requested_at = factory.LazyFunction(timezone.now)
+
+
+def confirmed_affiliation(*, auditor, firm) -> models.Affiliation:
+    """The auditor's open affiliation to the firm; created confirmed when missing (an
+    existing request is left as it is)."""
+    affiliation, _created = models.Affiliation.objects.get_or_create(
+        auditor=auditor,
+        firm=firm,
+        until__isnull=True,
+        defaults={"status": models.Affiliation.Status.CONFIRMED},
+    )
+    return affiliation
 
 
 class ApplicationFactory(factory.django.DjangoModelFactory):
@@ -189,7 +205,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def affiliate(obj, create, extracted, **kwargs):
         if create:
-            models.Affiliation.objects.get_or_create(auditor=obj.auditor, firm=obj.firm)
+            confirmed_affiliation(auditor=obj.auditor, firm=obj.firm)
 
 
 class AccreditationFactory(factory.django.DjangoModelFactory):
@@ -250,7 +266,7 @@ class AccreditationFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def affiliate(obj, create, extracted, **kwargs):
         if create and extracted is not False:
-            models.Affiliation.objects.get_or_create(auditor=obj.auditor, firm=obj.firm)
+            confirmed_affiliation(auditor=obj.auditor, firm=obj.firm)
 
 
 def sector_for(standard: models.Standard | str, slug: str) -> models.Sector:

@@ -51,7 +51,11 @@ def bulk_register(
         profiles = list(models.AuditorProfile.objects.filter(user__in=users).order_by("pk"))
     models.Affiliation.objects.bulk_create(
         [
-            models.Affiliation(auditor=profile, firm=firm_rows[i % firms])
+            models.Affiliation(
+                auditor=profile,
+                firm=firm_rows[i % firms],
+                status=models.Affiliation.Status.CONFIRMED,
+            )
             for i, profile in enumerate(profiles)
         ]
     )

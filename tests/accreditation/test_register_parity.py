@@ -4,8 +4,9 @@
 eligibility engine's accreditation rules; ``check_eligibility`` is the same rules in Python,
 per person, with the training requirements. Hypothesis builds random worlds (accreditations
 granted or imported, their scope elements with dates and status changes, affiliations with
-dates, firms with periods, suspensions / withdrawals / reinstatements and their own scope,
-training requirements met or not) and, for dates around the generated ones, compares:
+statuses (pending, confirmed, declined) and dates, firms with periods, suspensions /
+withdrawals / reinstatements and their own scope, training requirements met or not) and,
+for dates around the generated ones, compares:
 
 * the set of (auditor, standard, sector, country) the register lists, and
 * the set for which ``check_eligibility(...).eligible`` is true,
@@ -101,9 +102,16 @@ firm = st.fixed_dictionaries(
     }
 )
 
-affiliation = st.one_of(
-    st.none(),
-    st.tuples(st.one_of(st.none(), day), st.one_of(st.none(), day)),
+# An auditor's affiliations to one firm: none, or up to two rows (status, since, until);
+# only confirmed rows covering the date count. At most one row is open (no ``until``), as
+# the model's constraint wants: a second open row is left out.
+affiliation = st.lists(
+    st.tuples(
+        st.sampled_from(models.Affiliation.Status.values),
+        st.one_of(st.none(), day),
+        st.one_of(st.none(), day),
+    ),
+    max_size=2,
 )
 
 requirement = st.fixed_dictionaries(
@@ -158,13 +166,18 @@ def _build(spec: dict, training) -> tuple[list, list]:
                 valid_until=valid_until,
             )
         firms.append(firm_row)
-    for index, dates in enumerate(spec["affiliations"]):
-        if dates is not None:
+    for index, rows in enumerate(spec["affiliations"]):
+        has_open = False
+        for status, since, until in rows:
+            if until is None and has_open:
+                continue
+            has_open = has_open or until is None
             models.Affiliation.objects.create(
                 auditor=auditors[index // N_FIRMS],
                 firm=firms[index % N_FIRMS],
-                since=dates[0],
-                until=dates[1],
+                status=status,
+                since=since,
+                until=until,
             )
     for acc_spec in spec["accreditations"]:
         acc = models.Accreditation.objects.create(
