@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.models import Page
 
+from courses.quiz import origins
 from courses.quiz.models import Quiz
 
 
@@ -194,7 +196,9 @@ class QuizChooserBlock(blocks.ChooserBlock):
 
 
 class KnowledgeCheckBlock(blocks.StructBlock):
-    """Places a practice quiz inline: a card with a link where the learner starts it."""
+    """Places a practice quiz inline: a card with a link where the learner starts it. The
+    link carries the page as the quiz's origin (``page-<id>``), so the quiz, attempt and
+    result pages link back here (``knowledge_check_origin``)."""
 
     quiz = QuizChooserBlock(label=_("quiz"))
     intro = blocks.TextBlock(
@@ -203,10 +207,43 @@ class KnowledgeCheckBlock(blocks.StructBlock):
         help_text=_("Defaults to the quiz's description."),
     )
 
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        page = (parent_context or {}).get("page")
+        quiz = value.get("quiz")
+        url = quiz.get_absolute_url() if quiz else ""
+        if quiz and getattr(page, "pk", None):
+            url = origins.with_origin(url, f"page-{page.pk}")
+        context["quiz_url"] = url
+        return context
+
     class Meta:
         icon = "help"
         label = _("Knowledge check")
         template = "cms/blocks/knowledge_check.html"
+
+
+def knowledge_check_origin(quiz, origin: str) -> origins.QuizOrigin | None:
+    """The quiz engine's ``quiz_origin`` hook for ``page-<id>``: a live page whose body has
+    a knowledge check of ``quiz`` (a learning module, a content page)."""
+    parsed = origins.parse(origin)
+    if parsed is None or parsed[0] != "page":
+        return None
+    page = Page.objects.live().filter(pk=parsed[1]).specific().first()
+    raw = getattr(getattr(page, "body", None), "raw_data", None)
+    if not raw:
+        return None
+    uses_quiz = any(
+        block.get("type") == "knowledge_check"
+        and str((block.get("value") or {}).get("quiz")) == str(quiz.pk)
+        for block in raw
+    )
+    if not uses_quiz:
+        return None
+    parts = page.get_url_parts()
+    if not parts:
+        return None
+    return origins.QuizOrigin(token=origin, label=page.title, url=parts[2])
 
 
 class BodyBlock(blocks.StreamBlock):

@@ -19,6 +19,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
+from cms import demo_notices
 from cms.models import (
     Audience,
     AuditorPathwayPage,
@@ -35,6 +36,7 @@ from cms.models import (
     Standard,
     Visibility,
 )
+from courses.quiz import demo as quiz_demo
 from courses.quiz.models import Quiz
 
 DEMO_MEDIA = Path(__file__).resolve().parent / "demo_media"
@@ -144,6 +146,32 @@ def _stream(blocks: list[tuple[str, object]]) -> str:
 
 def _practice_quiz():
     return Quiz.objects.filter(is_exam=False).order_by("pk").first()
+
+
+def _knowledge_check_quiz(spec: dict, default):
+    """The quiz a module's knowledge check uses: the Chain of Custody module checks Chain of
+    Custody knowledge (its own quiz from the quiz demo), the others the practice quiz."""
+    if spec["standard"] == Standard.CHAIN_OF_CUSTODY:
+        return Quiz.objects.filter(slug=quiz_demo.COC_SLUG).first() or default
+    return default
+
+
+def _point_knowledge_checks_at(module, quiz) -> bool:
+    """Makes an existing module's knowledge checks use ``quiz`` (a demo seeded before the
+    Chain of Custody module had its own quiz); True when the module changed (a new revision
+    is published)."""
+    if quiz is None:
+        return False
+    changed = False
+    raw = list(module.body.raw_data)
+    for block in raw:
+        if block["type"] == "knowledge_check" and block["value"].get("quiz") != quiz.pk:
+            block["value"] = {**block["value"], "quiz": quiz.pk}
+            changed = True
+    if changed:
+        module.body = _stream([(block["type"], block["value"]) for block in raw])
+        module.save_revision().publish()
+    return changed
 
 
 MODULES = [
@@ -369,6 +397,7 @@ def seed(stdout=None) -> None:
     )
     if created:
         _say(stdout, "page /about/")
+    demo_notices.seed(home, _child, stdout)  # terms, privacy, cookies, accessibility
 
     steps = [
         ("Create your account", "Sign up with your work e-mail and confirm it."),
@@ -460,10 +489,17 @@ def seed(stdout=None) -> None:
             sectors=spec["sectors"],
             estimated_minutes=spec["minutes"],
             body=_module_body(
-                spec, banner, video if spec is MODULES[0] else None, captions, quiz,
-                recordings_index,
+                spec, banner, video if spec is MODULES[0] else None, captions,
+                _knowledge_check_quiz(spec, quiz), recordings_index,
             ),
         )  # fmt: skip
+        coc = spec["standard"] == Standard.CHAIN_OF_CUSTODY
+        if (
+            coc
+            and not created
+            and _point_knowledge_checks_at(module, _knowledge_check_quiz(spec, quiz))
+        ):
+            _say(stdout, f"learning module {module.title}: knowledge check updated")
         if created:
             module.topics.add(*spec["topics"])
             module.save_revision().publish()

@@ -14,6 +14,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms import selectors
+from cms.blocks import knowledge_check_origin
 from cms.dashboard import render_progress_panel
 from cms.models import Person
 from cms.permissions import can_download_document, can_view_members_only
@@ -69,6 +70,8 @@ def refuse_documents_to_outsiders(document, request):
 
 
 hooks.register("dashboard_panel", render_progress_panel, order=30)
+# Quiz pages opened from a knowledge check link back to the page (courses/quiz/origins.py).
+hooks.register("quiz_origin", knowledge_check_origin)
 
 
 @hooks.register("organisation_learning_summary")

@@ -43,3 +43,29 @@ def on_attempt_finalised(*, attempt) -> None:
     ).distinct()
     for enrollment in enrollments:
         enrollment_refresh_completion(enrollment=enrollment)
+
+
+def quiz_origin(quiz, origin: str):
+    """The quiz engine's ``quiz_origin`` hook (``courses/quiz/origins.py``): ``lesson-<id>``
+    names a lesson of a published course that is this quiz, ``course-<id>`` a published
+    course with such a lesson; the quiz pages link back to it."""
+    from courses.models import Course, Lesson
+    from courses.quiz.origins import QuizOrigin, parse
+
+    parsed = parse(origin)
+    if parsed is None:
+        return None
+    kind, pk = parsed
+    if kind == "lesson":
+        lesson = (
+            Lesson.objects.filter(pk=pk, quiz=quiz, module__course__live=True)
+            .select_related("module__course")
+            .first()
+        )
+        if lesson is not None:
+            return QuizOrigin(token=origin, label=lesson.title, url=lesson.get_absolute_url())
+    if kind == "course":
+        course = Course.objects.published().filter(pk=pk, modules__lessons__quiz=quiz).first()
+        if course is not None:
+            return QuizOrigin(token=origin, label=course.title, url=course.get_absolute_url())
+    return None

@@ -7,7 +7,8 @@ import logging
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
+from django.utils import timezone
 
 from courses import permissions, pricing
 from courses.models import (
@@ -19,6 +20,7 @@ from courses.models import (
     Enrollment,
     EnrollmentStatus,
     Lesson,
+    LessonCompletion,
     LessonKind,
     Module,
     Submission,
@@ -26,7 +28,9 @@ from courses.models import (
 )
 from courses.models.learning import OPEN_STATUSES
 from courses.pricing import CoursePrice
+from courses.quiz import records as quiz_records
 from courses.quiz import selectors as quiz_selectors
+from courses.quiz.records import AttemptRecord
 from lms.models import User
 
 logger = logging.getLogger(__name__)
@@ -43,9 +47,15 @@ def quiz_passed_on(*, user: User, quiz) -> datetime.date | None:
     return result
 
 
-def quiz_results_for_user(*, user: User) -> list:
-    """The learner's quiz results from the quiz engine."""
-    return list(quiz_selectors.results_for_user(user=user))
+#: How many of the newest quiz and exam results the dashboard lists (the learner record
+#: lists them all).
+DASHBOARD_RESULTS = 10
+
+
+def quiz_results_for_user(*, user: User) -> list[AttemptRecord]:
+    """The learner's newest submitted quiz and exam attempts (waiting for marking or final),
+    within the quiz engine's release rules (``courses.quiz.records``)."""
+    return quiz_records.attempt_records(user=user, limit=DASHBOARD_RESULTS)
 
 
 # --- Catalogue ------------------------------------------------------------------------
@@ -212,14 +222,38 @@ def lesson_done_on(
     content: marked done; quiz: passed (per the quiz engine) since the enrolment began;
     assignment: a submission accepted since the enrolment began.
     """
+    passed = accepted = None
+    if lesson.pk not in completions:
+        if lesson.kind == LessonKind.QUIZ and lesson.quiz_id:
+            passed = quiz_passed_on(user=enrollment.user, quiz=lesson.quiz)
+        elif lesson.kind == LessonKind.ASSIGNMENT and lesson.assignment_id:
+            accepted = assignment_accepted_on(user=enrollment.user, assignment=lesson.assignment)
+    return _lesson_done_from(
+        lesson,
+        since=_since(enrollment),
+        completions=completions,
+        quiz_passed=passed,
+        assignment_accepted=accepted,
+    )
+
+
+def _lesson_done_from(
+    lesson: Lesson,
+    *,
+    since: datetime.date,
+    completions: dict[int, datetime.datetime],
+    quiz_passed: datetime.date | None,
+    assignment_accepted: datetime.date | None,
+) -> datetime.date | None:
+    """The rule of ``lesson_done_on``, given what was looked up: the lesson's completion
+    within the enrolment, the latest pass of its quiz, the latest acceptance of its
+    assignment (the last two count from ``since``, the day the enrolment began)."""
     if lesson.pk in completions:
         return completions[lesson.pk].date()
-    since = _since(enrollment)
     if lesson.kind == LessonKind.QUIZ and lesson.quiz_id:
-        passed = quiz_passed_on(user=enrollment.user, quiz=lesson.quiz)
-        return passed if passed and passed >= since else None
+        return quiz_passed if quiz_passed and quiz_passed >= since else None
     if lesson.kind == LessonKind.ASSIGNMENT and lesson.assignment_id:
-        accepted = assignment_accepted_on(user=enrollment.user, assignment=lesson.assignment)
+        accepted = assignment_accepted
         return accepted if accepted and accepted >= since else None
     return None
 
@@ -441,3 +475,137 @@ def learner_enrollments(*, user: User) -> list[Enrollment]:
         if kept is None or (enrollment.is_open and not kept.is_open):
             seen[enrollment.course_id] = enrollment
     return list(seen.values())
+
+
+# --- The learner record ---------------------------------------------------------------
+
+
+@dataclass
+class CourseRecord:
+    """One enrolment of the learner record: its status, the lessons done within it, and
+    the completion and certificate it led to."""
+
+    enrollment: Enrollment
+    lessons: list[LessonState] = field(default_factory=list)
+    completed_on: datetime.date | None = None
+    certificate: Certificate | None = None
+
+    @property
+    def course(self) -> Course:
+        return self.enrollment.course
+
+    @property
+    def status_label(self) -> str:
+        return self.enrollment.get_status_display()
+
+    @property
+    def total(self) -> int:
+        return len(self.lessons)
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for state in self.lessons if state.done)
+
+    @property
+    def done_lessons(self) -> list[LessonState]:
+        return [state for state in self.lessons if state.done]
+
+
+@dataclass
+class LearnerRecord:
+    """Everything one person has done and earned here, for their own record page and its
+    PDF: enrolments with lessons done, submitted quiz and exam attempts (scores and
+    feedback only where released), certificates. Built by ``learner_record``."""
+
+    user: User
+    generated_at: datetime.datetime
+    courses: list[CourseRecord] = field(default_factory=list)
+    attempts: list[AttemptRecord] = field(default_factory=list)
+    certificates: list[Certificate] = field(default_factory=list)
+
+    @property
+    def quizzes(self) -> list[AttemptRecord]:
+        return [a for a in self.attempts if not a.is_exam]
+
+    @property
+    def exams(self) -> list[AttemptRecord]:
+        return [a for a in self.attempts if a.is_exam]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.courses or self.attempts or self.certificates)
+
+
+def _latest_acceptances(*, user: User) -> dict[int, datetime.date]:
+    """``assignment_accepted_on`` for every assignment at once: assignment id -> the date
+    its latest accepted submission of the learner was reviewed."""
+    rows = (
+        Submission.objects.filter(user=user, status=SubmissionStatus.ACCEPTED)
+        .values("assignment_id")
+        .annotate(last=Max("reviewed_at"))
+        .order_by()
+    )
+    return {row["assignment_id"]: row["last"].date() for row in rows if row["last"]}
+
+
+def learner_record(*, user: User) -> LearnerRecord:
+    """The learner record (transcript) of ``user``, who must be signed in.
+
+    Enrolments (all but cancelled ones, newest first) with their lessons done by the same
+    rule as the course outline (``lesson_done_on``), completion date and certificate; every
+    submitted attempt from the quiz engine within its release rules; every certificate of
+    completion. A fixed number of queries, whatever the number of records.
+    """
+    enrollments = list(
+        Enrollment.objects.filter(user=user)
+        .exclude(status=EnrollmentStatus.CANCELLED)
+        .select_related("course", "completion")
+        .order_by("-created_at", "-id")
+    )
+    certificates = list(certificates_of(user=user).order_by("-issued_on", "-id"))
+    certificate_of = {c.completion_id: c for c in certificates}
+    lessons_of: dict[int, list[Lesson]] = {}
+    completions: dict[int, dict[int, datetime.datetime]] = {}
+    passes: dict[int, datetime.date] = {}
+    acceptances: dict[int, datetime.date] = {}
+    if enrollments:
+        lessons = Lesson.objects.filter(
+            module__course_id__in={e.course_id for e in enrollments}
+        ).order_by("module__course_id", "module__sort_order", "module_id", "sort_order", "id")
+        for lesson in lessons.select_related("module").defer("body"):
+            lessons_of.setdefault(lesson.module.course_id, []).append(lesson)
+        done = LessonCompletion.objects.filter(enrollment__in=enrollments).values_list(
+            "enrollment_id", "lesson_id", "completed_at"
+        )
+        for enrollment_id, lesson_id, completed_at in done:
+            completions.setdefault(enrollment_id, {})[lesson_id] = completed_at
+        passes = quiz_records.latest_passes(user=user)
+        acceptances = _latest_acceptances(user=user)
+    record = LearnerRecord(
+        user=user,
+        generated_at=timezone.now(),
+        attempts=quiz_records.attempt_records(user=user),
+        certificates=certificates,
+    )
+    for enrollment in enrollments:
+        completion = getattr(enrollment, "completion", None)
+        since = _since(enrollment)
+        states = []
+        for lesson in lessons_of.get(enrollment.course_id, []):
+            done_on = _lesson_done_from(
+                lesson,
+                since=since,
+                completions=completions.get(enrollment.pk, {}),
+                quiz_passed=passes.get(lesson.quiz_id),
+                assignment_accepted=acceptances.get(lesson.assignment_id),
+            )
+            states.append(LessonState(lesson=lesson, done=done_on is not None, done_on=done_on))
+        record.courses.append(
+            CourseRecord(
+                enrollment=enrollment,
+                lessons=states,
+                completed_on=completion.completed_on if completion else None,
+                certificate=certificate_of.get(completion.pk) if completion else None,
+            )
+        )
+    return record

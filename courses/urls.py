@@ -27,5 +27,7 @@ urlpatterns = [
     path("submissions/<int:pk>/file/", views.submission_file, name="submission_file"),
     path("certificates/<str:code>.pdf", views.certificate_pdf, name="certificate_pdf"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/record/", views.learner_record, name="learner_record"),
+    path("dashboard/record.pdf", views.learner_record_pdf, name="learner_record_pdf"),
     path("verify/<str:code>/", views.verify, name="verify"),
 ]

@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +24,7 @@ from courses import permissions, pricing, selectors, services
 from courses.certificates import certificate_pdf as render_certificate_pdf
 from courses.dashboard import render_panels
 from courses.forms import SubmissionForm
+from courses.learner_record import learner_record_pdf as render_learner_record_pdf
 from courses.models import Certificate, Course, EnrollmentStatus, Lesson, LessonKind, Submission
 from courses.verification import verify_code
 from lms.errors import show_refusal
@@ -265,6 +267,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "panels": render_panels(request),
     }
     return render(request, "courses/dashboard.html", context)
+
+
+@login_required
+def learner_record(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's own learner record (there is no way to ask for another's)."""
+    record = selectors.learner_record(user=request.user)
+    return render(request, "courses/learner_record.html", {"record": record})
+
+
+@login_required
+def learner_record_pdf(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's own learner record as a PDF."""
+    record = selectors.learner_record(user=request.user)
+    response = HttpResponse(render_learner_record_pdf(record), content_type="application/pdf")
+    filename = f"learning-record-{timezone.localdate(record.generated_at).isoformat()}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def verify(request: HttpRequest, code: str) -> HttpResponse:

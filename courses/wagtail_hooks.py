@@ -215,6 +215,8 @@ def register_course_log_actions(actions):
 
 # An exam that is a lesson of a course is for the people enrolled on that course.
 hooks.register("quiz_start_refusal", receivers.quiz_start_gate)
+# Quiz pages opened from a lesson or a course link back to it.
+hooks.register("quiz_origin", receivers.quiz_origin)
 
 
 @hooks.register("quiz_attempt_finalised")

@@ -77,6 +77,8 @@ def _common_urls() -> list[str]:
 def _own_urls(user: User) -> list[str]:
     urls = [
         "/dashboard/",
+        "/dashboard/record/",
+        "/dashboard/record.pdf",
         "/accreditation/",
         "/accreditation/apply/",
         "/accreditation/profile/",

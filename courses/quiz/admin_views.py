@@ -14,7 +14,7 @@ from courses.quiz import formats, permissions, selectors, services, statistics
 from courses.quiz.admin_forms import ImportForm, MarkForm
 from courses.quiz.exceptions import QuizError
 from courses.quiz.models import Quiz, Response
-from courses.quiz.text import plain_text, render_text
+from courses.quiz.text import render_text
 from lms import safe_csv
 from lms.errors import show_refusal
 
@@ -55,15 +55,30 @@ def _import_preview(request: HttpRequest, data: dict) -> HttpResponse:
         _page(
             _("Check the import"),
             "upload",
-            questions=[
-                {"parsed": q, "text": plain_text(q.text, q.text_format)[:200]}
-                for q in data["questions"]
-            ],
+            questions=[_preview_row(q) for q in data["questions"]],
             bank=data["bank"],
             filename=data["file"].name,
             format=data["format"],
         ),
     )
+
+
+def _preview_row(question) -> dict:
+    """One parsed question as the preview shows it: its text and answers formatted as the
+    learner will see them (Markdown rendered, HTML sanitised)."""
+    fmt = question.text_format
+    return {
+        "parsed": question,
+        "text": render_text(question.text, fmt),
+        "answers": [
+            {
+                "text": render_text(a.text, fmt, inline=True),
+                "match_text": a.match_text,
+                "fraction": a.fraction,
+            }
+            for a in question.answers
+        ],
+    }
 
 
 def _confirm_import(request: HttpRequest) -> HttpResponse:

@@ -1,5 +1,6 @@
 """Demo content of the quiz engine: a question bank from the shipped GIFT file, a practice
-quiz (``ps-practice-quiz``) and a timed exam (``ps-auditor-exam``). Idempotent.
+quiz (``ps-practice-quiz``), a timed exam (``ps-auditor-exam``) and the Chain of Custody
+knowledge check (``coc-knowledge-check``). Idempotent.
 
 The courses helper's demo places both quizzes into a demo course.
 """
@@ -24,6 +25,8 @@ DEMO_FILE = Path(__file__).resolve().parent / "demo_data" / "asi_auditor_questio
 BANK = "ASI auditor training"
 PRACTICE_SLUG = "ps-practice-quiz"
 EXAM_SLUG = "ps-auditor-exam"
+COC_SLUG = "coc-knowledge-check"
+COC_CATEGORY = "ASI/Practice/Chain of Custody"
 EXAM_DRAWS = [("ASI/Exam/Standards", 4), ("ASI/Exam/Audit practice", 3), ("ASI/Exam/Written", 1)]
 
 
@@ -110,6 +113,36 @@ def seed_exam(bank: QuestionBank, stdout=None) -> Quiz:
     return exam
 
 
+def seed_coc_quiz(bank: QuestionBank, stdout=None) -> Quiz:
+    """The Chain of Custody knowledge check: every ``ASI/Practice/Chain of Custody``
+    question, untimed, full review afterwards (the CoC learning module places it)."""
+    quiz, created = Quiz.objects.get_or_create(
+        slug=COC_SLUG,
+        defaults={
+            "title": "Chain of Custody knowledge check",
+            "description": (
+                "Check your knowledge of the Chain of Custody Standard: its sectors, audit "
+                "firms and training. No time limit; you see the right answers afterwards."
+            ),
+            "pass_mark": Decimal("70"),
+            "shuffle_answers": True,
+            "review_level": ReviewLevel.FULL,
+        },
+    )
+    if created:
+        questions = Question.objects.filter(
+            category__bank=bank, category__name=COC_CATEGORY
+        ).order_by("pk")
+        for index, question in enumerate(questions):
+            QuizSlot.objects.create(quiz=quiz, question=question, sort_order=index)
+        _say(stdout, f"  created quiz {COC_SLUG}")
+    return quiz
+
+
 def seed(stdout=None) -> dict[str, Quiz]:
     bank = seed_bank(stdout)
-    return {"practice": seed_practice_quiz(bank, stdout), "exam": seed_exam(bank, stdout)}
+    return {
+        "practice": seed_practice_quiz(bank, stdout),
+        "exam": seed_exam(bank, stdout),
+        "coc": seed_coc_quiz(bank, stdout),
+    }

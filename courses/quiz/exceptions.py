@@ -41,7 +41,9 @@ class AttemptLimitReached(QuizError):
 class AttemptDelayNotElapsed(QuizError):
     default_message = _("You must wait before starting another attempt.")
 
-    def __init__(self, message: str | None = None, *, available_at: datetime.datetime):
+    def __init__(
+        self, message: str | None = None, *, available_at: datetime.datetime | None = None
+    ):
         self.available_at = available_at
         super().__init__(message)
 

@@ -1,8 +1,10 @@
 """How apps above the quiz engine take part in it without the engine importing them.
 
 Two Wagtail hooks (register with ``@hooks.register(name)`` in the higher app's
-``wagtail_hooks.py``); the engine's third hook, ``quiz_attempt_finalised``, is described in
-``courses/quiz/services/attempts.py``:
+``wagtail_hooks.py``); the engine's other hooks are ``quiz_attempt_finalised``, described in
+``courses/quiz/services/attempts.py``, and ``quiz_origin`` (where a quiz was opened from, for
+the links back), in ``courses/quiz/origins.py``. ``selectors.start_availability`` asks both of
+these before a start, so the quiz page shows what ``attempt_start`` would refuse:
 
 ``quiz_start_refusal``
     ``fn(user, quiz) -> str | None``: why this person may not start the quiz (plain

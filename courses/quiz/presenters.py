@@ -16,7 +16,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from courses.quiz import grading
+from courses.quiz import grading, tokens
 from courses.quiz.exceptions import InvalidAnswer
 from courses.quiz.models import QuestionType, Response
 from courses.quiz.selectors import ReviewOptions
@@ -130,6 +130,36 @@ def review_view(response: Response, options: ReviewOptions) -> QuestionView:
             render_text(snapshot["general_feedback"], fmt) if snapshot["general_feedback"] else ""
         )
         view.marker_feedback = response.marker_feedback
+    return view
+
+
+def question_preview(question) -> QuestionView:
+    """A bank question (saved or still being edited) as a learner will see it, with the
+    right answers, every answer's feedback and the general feedback: the admin preview."""
+    snapshot = grading.snapshot_question(question)
+    count = grading.choice_count(snapshot)
+    response = Response(
+        position=0,
+        page=0,
+        snapshot=snapshot,
+        choice_order=list(range(count)),
+        choice_tokens=tokens.new_tokens(count),
+        prompt_tokens=tokens.new_tokens(len(snapshot.get("prompts", []))),
+        version=0,
+        answer=None,
+    )
+    view = question_view(response)
+    fmt = snapshot.get("format", "plain")
+    plain = view.qtype in (QuestionType.MATCHING, QuestionType.NUMERICAL)
+    view.right_answers = [
+        text if plain else render_text(text, fmt, inline=True)
+        for text in grading.correct_answer_texts(snapshot)
+    ]
+    view.feedback = [
+        render_text(a["feedback"], fmt, inline=True) for a in snapshot["answers"] if a["feedback"]
+    ]
+    if snapshot["general_feedback"]:
+        view.general_feedback = render_text(snapshot["general_feedback"], fmt)
     return view
 
 

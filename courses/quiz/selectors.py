@@ -8,9 +8,12 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail.models import ModelLogEntry
 
+from courses.quiz import extensions
 from courses.quiz.models import (
     Attempt,
     AttemptStatus,
@@ -238,3 +241,199 @@ def log_entries(
     if action is not None:
         entries = entries.filter(action=action)
     return entries
+
+
+# --- may this person start an attempt now? ----------------------------------------------
+
+
+class StartBlock:
+    """Why a start is refused (``StartAvailability.reason``); the empty string: it is not."""
+
+    SIGN_IN = "sign_in"
+    IN_PROGRESS = "in_progress"
+    NOT_YET_OPEN = "not_yet_open"
+    CLOSED = "closed"
+    REFUSED = "refused"
+    MISCONFIGURED = "misconfigured"
+    LIMIT = "limit"
+    DELAY = "delay"
+    SITTING = "sitting"
+
+
+def duration_text(minutes: int) -> str:
+    """A delay in its largest whole unit: 1440 minutes is "1 day", 180 "3 hours", 90
+    "90 minutes"."""
+    if minutes and minutes % 1440 == 0:
+        days = minutes // 1440
+        return ngettext("%(n)s day", "%(n)s days", days) % {"n": days}
+    if minutes and minutes % 60 == 0:
+        hours = minutes // 60
+        return ngettext("%(n)s hour", "%(n)s hours", hours) % {"n": hours}
+    return ngettext("%(n)s minute", "%(n)s minutes", minutes) % {"n": minutes}
+
+
+def moment_text(moment: datetime.datetime) -> str:
+    """A date and time in the site's time zone and the active language's date format:
+    "7 December 2026 at 14:30"."""
+    local = timezone.localtime(moment)
+    return _("%(date)s at %(time)s") % {
+        "date": date_format(local, "j F Y"),
+        "time": time_format(local, "H:i"),
+    }
+
+
+@dataclass(frozen=True)
+class StartAvailability:
+    """Whether a person may start a new attempt of a quiz now and, if not, why: the one
+    answer the quiz page shows and ``services.attempt_start`` enforces.
+
+    ``reason`` is a ``StartBlock`` value (empty when ``can_start``), ``message`` the reason
+    in plain words; ``next_start_at`` is when a start becomes possible (the quiz opens, the
+    delay after the last attempt ends), if it will. The counts describe the rules before
+    any attempt: attempts used / allowed / left, the delay, the open and close dates, the
+    paid sittings and where to buy one."""
+
+    can_start: bool
+    reason: str
+    message: str
+    attempts_used: int
+    attempts_allowed: int | None
+    delay_minutes: int
+    open_at: datetime.datetime | None
+    close_at: datetime.datetime | None
+    next_start_at: datetime.datetime | None = None
+    in_progress: Attempt | None = None
+    refusals: tuple[str, ...] = ()
+    sitting_required: bool = False
+    sittings_available: int | None = None
+    sitting_offer: extensions.SittingOffer | None = None
+
+    @property
+    def attempts_left(self) -> int | None:
+        if self.attempts_allowed is None:
+            return None
+        return max(0, self.attempts_allowed - self.attempts_used)
+
+    @property
+    def delay_text(self) -> str:
+        return duration_text(self.delay_minutes) if self.delay_minutes else ""
+
+    @property
+    def next_start_text(self) -> str:
+        return moment_text(self.next_start_at) if self.next_start_at else ""
+
+
+def _last_submission(attempts: list[Attempt], now: datetime.datetime) -> datetime.datetime | None:
+    """When the user's latest attempt ended: its submission, or the deadline of one whose
+    time ran out while the learner was away (it is submitted at its deadline)."""
+    ends = [a.submitted_at for a in attempts if a.submitted_at]
+    ends += [
+        a.deadline
+        for a in attempts
+        if a.status == AttemptStatus.IN_PROGRESS and a.deadline and now >= a.deadline
+    ]
+    return max(ends) if ends else None
+
+
+def start_availability(
+    *, user, quiz: Quiz, now: datetime.datetime | None = None
+) -> StartAvailability:
+    """May ``user`` start a new attempt of ``quiz`` at ``now``? Reads only.
+
+    The rules, in the order they are checked (the first that fails is the reason):
+    signed in; no attempt in progress whose time lasts (it is continued, never restarted);
+    the quiz is open (``open_at`` <= now < ``close_at``); no app above the engine refuses
+    (``quiz_start_refusal`` hook, e.g. an exam of a course needs an enrolment); the
+    question pools can fill the quiz; attempts used < attempts allowed (with the person's
+    override); the delay after the last attempt has passed; a paid sitting is available
+    when the quiz needs one (the ``quiz_sitting_offer`` hook says where to buy one)."""
+    now = now or timezone.now()
+    base = {
+        "attempts_used": 0,
+        "attempts_allowed": quiz.max_attempts,
+        "delay_minutes": quiz.attempt_delay_minutes or 0,
+        "open_at": quiz.open_at,
+        "close_at": quiz.close_at,
+        "sitting_required": quiz.sitting_fee_required,
+    }
+
+    def refuse(reason: str, message: str, **extra) -> StartAvailability:
+        return StartAvailability(
+            can_start=False, reason=reason, message=str(message), **{**base, **extra}
+        )
+
+    dates = _date_block(quiz=quiz, now=now)
+    if not getattr(user, "is_authenticated", False):
+        if dates:
+            return refuse(*dates[:2], next_start_at=dates[2])
+        return refuse(StartBlock.SIGN_IN, _("Sign in to start."))
+    attempts = list(Attempt.objects.filter(user=user, quiz=quiz))
+    base["attempts_used"] = len(attempts)
+    base["attempts_allowed"] = attempts_allowed(user=user, quiz=quiz)
+    if quiz.sitting_fee_required:
+        base["sittings_available"] = available_sittings(user=user, quiz=quiz).count()
+        base["sitting_offer"] = extensions.sitting_offer(user=user, quiz=quiz)
+    running = next(
+        (
+            a
+            for a in attempts
+            if a.status == AttemptStatus.IN_PROGRESS and (a.deadline is None or now < a.deadline)
+        ),
+        None,
+    )
+    if running is not None:
+        return refuse(
+            StartBlock.IN_PROGRESS,
+            _("You have an attempt in progress: continue it."),
+            in_progress=running,
+        )
+    if dates:
+        return refuse(*dates[:2], next_start_at=dates[2])
+    refusals = tuple(extensions.start_refusals(user=user, quiz=quiz))
+    if refusals:
+        return refuse(StartBlock.REFUSED, " ".join(refusals), refusals=refusals)
+    errors = quiz_pool_errors(quiz=quiz)
+    if errors:
+        return refuse(StartBlock.MISCONFIGURED, " ".join(errors))
+    allowed = base["attempts_allowed"]
+    if allowed is not None and len(attempts) >= allowed:
+        return refuse(StartBlock.LIMIT, _("You have used all the attempts allowed for this quiz."))
+    last = _last_submission(attempts, now)
+    if last is not None and quiz.attempt_delay_minutes:
+        available_at = last + datetime.timedelta(minutes=quiz.attempt_delay_minutes)
+        if now < available_at:
+            if quiz.close_at and available_at >= quiz.close_at:
+                message = _(
+                    "You must wait %(delay)s between attempts, and the quiz closes before "
+                    "then: no further attempt is possible."
+                ) % {"delay": duration_text(quiz.attempt_delay_minutes)}
+                return refuse(StartBlock.DELAY, message)
+            message = _(
+                "You must wait %(delay)s between attempts. You can start again on %(when)s."
+            ) % {
+                "delay": duration_text(quiz.attempt_delay_minutes),
+                "when": moment_text(available_at),
+            }
+            return refuse(StartBlock.DELAY, message, next_start_at=available_at)
+    if quiz.sitting_fee_required and not base["sittings_available"]:
+        return refuse(
+            StartBlock.SITTING, _("This exam needs a paid sitting, and you have none available.")
+        )
+    return StartAvailability(can_start=True, reason="", message="", **base)
+
+
+def _date_block(*, quiz: Quiz, now: datetime.datetime):
+    """(reason, message, next start) when the quiz is not open at ``now``, else None."""
+    if quiz.open_at and now < quiz.open_at:
+        return (
+            StartBlock.NOT_YET_OPEN,
+            _("This quiz opens on %(when)s.") % {"when": moment_text(quiz.open_at)},
+            quiz.open_at,
+        )
+    if quiz.close_at and now >= quiz.close_at:
+        return (
+            StartBlock.CLOSED,
+            _("This quiz closed on %(when)s.") % {"when": moment_text(quiz.close_at)},
+            None,
+        )
+    return None

@@ -22,6 +22,7 @@ VOID_TAGS = {"br", "hr"}
 DROP_CONTENT = {"script", "style", "iframe", "object", "embed", "template", "svg", "math"}
 ALLOWED_ATTRS = {"a": {"href", "title"}, "th": {"scope"}, "td": {"colspan"}}
 BULLET = re.compile(r"^\s*[-*]\s+")
+NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+")
 SAFE_URL = re.compile(r"^(https?:|mailto:|/|#|[^:]*$)", re.IGNORECASE)
 
 
@@ -78,7 +79,8 @@ def sanitise_html(source: str) -> str:
 
 
 def _markdown(source: str) -> str:
-    """A deliberately small Markdown: paragraphs, **bold**, *emphasis*, `code`, lists."""
+    """A deliberately small Markdown: paragraphs, **bold**, *emphasis*, `code`, bulleted
+    and numbered lists. Everything else, HTML included, is shown as written (escaped)."""
     blocks = re.split(r"\n\s*\n", source.strip())
     out = []
     for block in blocks:
@@ -86,23 +88,46 @@ def _markdown(source: str) -> str:
         if all(BULLET.match(line) for line in lines):
             items = "".join(f"<li>{_inline(BULLET.sub('', x))}</li>" for x in lines)
             out.append(f"<ul>{items}</ul>")
+        elif all(NUMBERED.match(line) for line in lines):
+            items = "".join(f"<li>{_inline(NUMBERED.sub('', x))}</li>" for x in lines)
+            out.append(f"<ol>{items}</ol>")
         else:
             out.append("<p>" + "<br>".join(_inline(line) for line in lines) + "</p>")
     return "".join(out)
 
 
+CODE = re.compile(r"`([^`]+)`")
+STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+EMPHASIS = re.compile(r"(?<![*\w])\*(?=[^\s*])([^*]*?[^\s*])\*(?![*\w])")
+EMPHASIS_UNDERSCORE = re.compile(r"(?<![_\w])_(?=[^\s_])([^_]*?[^\s_])_(?![_\w])")
+
+
 def _inline(text: str) -> str:
-    text = escape(text)
-    text = re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
-    text = re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", text)
-    return re.sub(r"(?<![*\w])\*([^*]+)\*(?!\*)", r"<em>\1</em>", text)
+    """Escapes the text, then marks up `code` (left as written inside), **strong** and
+    *emphasis*; a lone asterisk (2 * 3) stays an asterisk."""
+    parts = CODE.split(text)
+    out = []
+    for index, part in enumerate(parts):
+        if index % 2:
+            out.append(f"<code>{escape(part)}</code>")
+            continue
+        part = escape(part)
+        part = STRONG.sub(r"<strong>\2</strong>", part)
+        part = EMPHASIS.sub(r"<em>\1</em>", part)
+        out.append(EMPHASIS_UNDERSCORE.sub(r"<em>\1</em>", part))
+    return "".join(out)
+
+
+#: Formats shown with the small Markdown: Markdown itself, and Moodle's auto-format (the
+#: default of GIFT files), whose authors write **bold** and *emphasis* the same way.
+MARKDOWN_FORMATS = {"markdown", "moodle"}
 
 
 def render_text(source: str, fmt: str = "plain", *, inline: bool = False) -> SafeString:
     """Safe HTML for a question, choice or feedback text in the given format."""
     if fmt == "html":
         rendered = sanitise_html(source)
-    elif fmt == "markdown":
+    elif fmt in MARKDOWN_FORMATS:
         rendered = _markdown(source)
         if inline and rendered.startswith("<p>") and rendered.count("<p>") == 1:
             rendered = rendered[3:-4]
@@ -117,4 +142,7 @@ def plain_text(source: str, fmt: str = "plain") -> str:
     """Text without markup (for admin tables and CSV)."""
     if fmt == "html":
         return html.unescape(re.sub(r"<[^>]+>", " ", source)).strip()
+    if fmt in MARKDOWN_FORMATS:
+        spaced = re.sub(r"<(br|/p|/li)>", " ", _markdown(source))
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", "", spaced)).split())
     return source.strip()

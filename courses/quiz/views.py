@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from courses.quiz import extensions, grading, selectors, services
+from courses.quiz import grading, origins, selectors, services
 from courses.quiz.exceptions import (
     AttemptClosed,
     DeadlinePassed,
@@ -31,6 +31,7 @@ from courses.quiz.exceptions import (
 )
 from courses.quiz.models import Attempt, AttemptStatus, Quiz
 from courses.quiz.presenters import answer_from_post, question_view, review_view
+from courses.quiz.records import essay_feedback
 from lms.errors import show_refusal
 
 
@@ -55,28 +56,23 @@ def _close_if_overdue(attempt: Attempt) -> Attempt:
 
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The quiz's start page: the rules before any attempt, and whether (and when) the
+    person may start one (``selectors.start_availability``, which the start obeys)."""
     quiz = get_object_or_404(Quiz, slug=slug)
+    availability = selectors.start_availability(user=request.user, quiz=quiz)
+    origin = origins.resolve(quiz=quiz, origin=request.GET.get("from"))
     context = {
         "quiz": quiz,
         "question_count": _question_count(quiz),
-        "is_open": selectors.quiz_is_available_to(user=request.user, quiz=quiz),
-        "attempts_allowed": quiz.max_attempts,
+        "availability": availability,
+        "origin": origin,
+        "start_url": reverse("quiz:start", args=[quiz.slug]),
     }
     if request.user.is_authenticated:
         attempts = list(Attempt.objects.filter(user=request.user, quiz=quiz).order_by("number"))
-        allowed = selectors.attempts_allowed(user=request.user, quiz=quiz)
         context.update(
             attempts=[(a, selectors.review_options(attempt=a)) for a in attempts],
-            attempts_used=len(attempts),
-            attempts_allowed=allowed,
-            attempts_left=None if allowed is None else max(0, allowed - len(attempts)),
-            in_progress=next((a for a in attempts if a.is_in_progress), None),
             override=selectors.user_override(user=request.user, quiz=quiz),
-            sittings_available=selectors.available_sittings(user=request.user, quiz=quiz).count()
-            if quiz.sitting_fee_required
-            else None,
-            refusals=extensions.start_refusals(user=request.user, quiz=quiz),
-            sitting_offer=extensions.sitting_offer(user=request.user, quiz=quiz),
         )
     return render(request, "quiz/detail.html", context)
 
@@ -89,12 +85,24 @@ def _question_count(quiz: Quiz) -> int:
 @require_POST
 def start(request: HttpRequest, slug: str) -> HttpResponse:
     quiz = get_object_or_404(Quiz, slug=slug)
+    origin = origins.resolve(quiz=quiz, origin=request.POST.get("from"))
     try:
-        attempt = services.attempt_start(user=request.user, quiz=quiz)
+        attempt = services.attempt_start(
+            user=request.user, quiz=quiz, origin=origin.token if origin else ""
+        )
     except QuizError as refusal:
         show_refusal(request, refusal)
-        return redirect(quiz.get_absolute_url())
+        return redirect(origins.with_origin(quiz.get_absolute_url(), origin))
     return redirect("quiz:attempt", pk=attempt.pk)
+
+
+def _origin_context(attempt: Attempt) -> dict:
+    """The link back to where the attempt was opened from, and to the quiz page with it."""
+    origin = origins.resolve(quiz=attempt.quiz, origin=attempt.origin)
+    return {
+        "origin": origin,
+        "quiz_url": origins.with_origin(attempt.quiz.get_absolute_url(), origin),
+    }
 
 
 def _page_number(request: HttpRequest, attempt: Attempt) -> int:
@@ -122,6 +130,7 @@ def attempt_page(request: HttpRequest, pk: int) -> HttpResponse:
             "navigation": [question_view(r) for r in responses],
             "pages": range(attempt.page_count),
             "remaining": selectors.remaining_seconds(attempt=attempt),
+            **_origin_context(attempt),
         },
     )
 
@@ -289,6 +298,7 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
             "questions": questions,
             "unanswered": sum(1 for q in questions if not q.answered),
             "remaining": selectors.remaining_seconds(attempt=attempt),
+            **_origin_context(attempt),
         },
     )
 
@@ -321,6 +331,8 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
             "quiz": attempt.quiz,
             "review": options,
             "questions": questions,
+            "essays": essay_feedback(attempt=attempt, options=options),
             "status": AttemptStatus,
+            **_origin_context(attempt),
         },
     )

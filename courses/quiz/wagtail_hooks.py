@@ -19,6 +19,7 @@ from wagtail.admin.panels import (
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+import courses.quiz.privacy_rights  # noqa: F401  (its retention rule and log action)
 from courses.quiz import admin_views, permissions
 from courses.quiz.admin_forms import QuestionForm, QuizForm
 from courses.quiz.models import (

@@ -33,7 +33,8 @@ def test_knowledge_check_shows_the_quiz_card_with_a_start_link(home, practice_qu
 
     assert "Check your knowledge: Chain of Custody basics" in html
     assert "Five quick questions." in html
-    assert f'href="{practice_quiz.get_absolute_url()}"' in html
+    # the link names the page, so the quiz pages link back to it
+    assert f'href="{practice_quiz.get_absolute_url()}?from=page-{page.pk}"' in html
 
 
 def test_an_exam_cannot_be_chosen_as_a_knowledge_check(exam, practice_quiz):

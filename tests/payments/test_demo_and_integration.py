@@ -122,9 +122,9 @@ def test_the_exam_page_offers_a_sitting_at_its_price_when_none_is_left(
 
 @pytest.mark.django_db
 def test_an_exam_with_no_sitting_on_sale_says_so(no_stripe, client, auditor):
-    from tests.quiz.factories import quiz_with, single_choice
+    from tests.quiz.factories import exam_of_one_question
 
-    exam = quiz_with(single_choice(), is_exam=True, sitting_fee_required=True)
+    exam = exam_of_one_question(sitting_fee_required=True)
     client.force_login(auditor)
     page = client.get(exam.get_absolute_url()).content.decode()
     assert "Sittings are not on sale at the moment" in page

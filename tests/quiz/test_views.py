@@ -235,7 +235,7 @@ def test_starting_is_a_post_and_the_detail_page_shows_attempts_left(member, memb
     quiz = quiz_with(single_choice(), max_attempts=2)
     assert member_client.get(reverse("quiz:start", args=[quiz.slug])).status_code == 405
     content = member_client.get(quiz.get_absolute_url()).content.decode()
-    assert "0 of 2 used, 2 left" in content
+    assert "You may take this quiz 2 times. 0 used, 2 left." in content
     anonymous = Client().get(quiz.get_absolute_url())
     assert anonymous.status_code == 200 and "Sign in to start" in anonymous.content.decode()
     assert "Unlimited" not in anonymous.content.decode()

@@ -49,6 +49,10 @@ class Attempt(models.Model):
         _("score (%)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     passed = models.BooleanField(null=True, blank=True)
+    #: Where the learner opened the quiz from (``courses.quiz.origins``: "module-12",
+    #: "lesson-3"), checked when the attempt started; the attempt and result pages link
+    #: back to it while that place still uses the quiz.
+    origin = models.CharField(_("opened from"), max_length=40, blank=True, default="")
 
     class Meta:
         ordering = ["-started_at", "-pk"]

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.models import Orderable
+from wagtail.models import Orderable, PreviewableMixin
 
 
 class QuestionBank(models.Model):
@@ -84,8 +84,9 @@ class TextFormat(models.TextChoices):
 FRACTION_VALIDATORS = [MinValueValidator(Decimal("-1")), MaxValueValidator(Decimal("1"))]
 
 
-class Question(ClusterableModel):
-    """A question of the bank. Attempts keep a snapshot, so editing never changes results."""
+class Question(PreviewableMixin, ClusterableModel):
+    """A question of the bank. Attempts keep a snapshot, so editing never changes results.
+    The admin's preview shows it as a learner will (``presenters.question_preview``)."""
 
     category = models.ForeignKey(
         QuestionCategory,
@@ -124,6 +125,14 @@ class Question(ClusterableModel):
     @property
     def is_manually_marked(self) -> bool:
         return self.qtype == QuestionType.ESSAY
+
+    def get_preview_template(self, request, mode_name):
+        return "quiz/admin/question_preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        from courses.quiz.presenters import question_preview
+
+        return {"object": self, "question": question_preview(self), "request": request}
 
 
 class Answer(Orderable):

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
-from courses.quiz import extensions, grading, selectors, tokens
+from courses.quiz import grading, origins, selectors, tokens
 from courses.quiz.exceptions import (
     AlreadyMarked,
     AttemptClosed,
@@ -140,28 +140,34 @@ def _running_attempt(*, user, quiz: Quiz, now: datetime.datetime) -> Attempt | N
     return None
 
 
+#: The refusal ``attempt_start`` raises for each reason ``selectors.start_availability``
+#: gives, with the selector's message: the page and the service say the same thing.
+_REFUSALS = {
+    selectors.StartBlock.SIGN_IN: StartRefused,
+    selectors.StartBlock.NOT_YET_OPEN: QuizNotAvailable,
+    selectors.StartBlock.CLOSED: QuizNotAvailable,
+    selectors.StartBlock.REFUSED: StartRefused,
+    selectors.StartBlock.MISCONFIGURED: QuizMisconfigured,
+    selectors.StartBlock.LIMIT: AttemptLimitReached,
+    selectors.StartBlock.SITTING: NoSittingAvailable,
+}
+
+
 def _check_start_allowed(*, user, quiz: Quiz, now: datetime.datetime) -> int:
-    """Refuses a start the rules forbid (closed quiz, an app's refusal, broken pools, the
-    attempt limit, the delay between attempts); else how many attempts the user has used."""
-    if not selectors.quiz_is_available_to(user=user, quiz=quiz, now=now):
-        raise QuizNotAvailable()
-    refusals = extensions.start_refusals(user=user, quiz=quiz)
-    if refusals:
-        raise StartRefused(" ".join(refusals))
-    errors = selectors.quiz_pool_errors(quiz=quiz)
-    if errors:
-        raise QuizMisconfigured(" ".join(errors))
-    previous = Attempt.objects.filter(user=user, quiz=quiz)
-    used = previous.count()
-    allowed = selectors.attempts_allowed(user=user, quiz=quiz)
-    if allowed is not None and used >= allowed:
-        raise AttemptLimitReached()
-    last = previous.exclude(submitted_at=None).order_by("-submitted_at").first()
-    if last and quiz.attempt_delay_minutes:
-        available_at = last.submitted_at + datetime.timedelta(minutes=quiz.attempt_delay_minutes)
-        if now < available_at:
-            raise AttemptDelayNotElapsed(available_at=available_at)
-    return used
+    """Refuses a start the rules forbid (``selectors.start_availability``: closed quiz, an
+    app's refusal, broken pools, the attempt limit, the delay between attempts, no paid
+    sitting), with the reason the quiz page shows; else how many attempts the user has
+    used. An attempt in progress found here was started by a concurrent request."""
+    availability = selectors.start_availability(user=user, quiz=quiz, now=now)
+    if availability.can_start:
+        return availability.attempts_used
+    if availability.reason == selectors.StartBlock.IN_PROGRESS:
+        raise AttemptLimitReached(
+            _("Another attempt was started at the same time. Reload the page.")
+        )
+    if availability.reason == selectors.StartBlock.DELAY:
+        raise AttemptDelayNotElapsed(availability.message, available_at=availability.next_start_at)
+    raise _REFUSALS[availability.reason](availability.message)
 
 
 def _reserve_sitting(*, user, quiz: Quiz) -> ExamSitting | None:
@@ -188,6 +194,7 @@ def _create_attempt(
     now: datetime.datetime,
     drawn: list[tuple[Question, Decimal]],
     per_page: int,
+    origin: str = "",
 ) -> Attempt:
     """The attempt row, with its deadline and pages frozen. A concurrent start that inserted
     first (the unique constraints) makes this one AttemptLimitReached."""
@@ -203,6 +210,7 @@ def _create_attempt(
                 pass_mark=quiz.pass_mark,
                 page_count=(len(drawn) + per_page - 1) // per_page,
                 max_marks=sum((mark for _q, mark in drawn), Decimal("0")),
+                origin=origin,
             )
     except IntegrityError as exc:
         raise AttemptLimitReached(
@@ -248,12 +256,20 @@ def _consume_sitting(*, sitting: ExamSitting, attempt: Attempt, now: datetime.da
 
 
 def attempt_start(
-    *, user, quiz: Quiz, now: datetime.datetime | None = None, seed: int | None = None
+    *,
+    user,
+    quiz: Quiz,
+    now: datetime.datetime | None = None,
+    seed: int | None = None,
+    origin: str = "",
 ) -> Attempt:
     """Starts an attempt, or returns the user's attempt in progress (the clock never resets).
 
-    Refuses when the quiz is closed, the attempt limit is reached, the delay between attempts
-    has not passed, or a paid sitting is required and none is available (one is consumed).
+    Refuses, for the reason ``selectors.start_availability`` gives, when the quiz is closed,
+    the attempt limit is reached, the delay between attempts has not passed, or a paid
+    sitting is required and none is available (one is consumed). ``origin`` is where the
+    learner opened the quiz (``courses.quiz.origins``); it is kept only when it names a
+    place that uses this quiz.
     """
     now = now or timezone.now()
     # The draw and the display order come from the OS's randomness; ``seed`` is for tests.
@@ -270,7 +286,13 @@ def attempt_start(
             rng.shuffle(drawn)
         per_page = quiz.questions_per_page or len(drawn)
         attempt = _create_attempt(
-            user=user, quiz=quiz, number=used + 1, now=now, drawn=drawn, per_page=per_page
+            user=user,
+            quiz=quiz,
+            number=used + 1,
+            now=now,
+            drawn=drawn,
+            per_page=per_page,
+            origin=origin if origins.resolve(quiz=quiz, origin=origin) else "",
         )
         _create_responses(attempt=attempt, drawn=drawn, per_page=per_page, rng=rng)
         if sitting is not None:
