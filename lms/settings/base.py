@@ -192,7 +192,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "courses:dashboard"  # or the page they came for (?next=)
 LOGOUT_REDIRECT_URL = "/"
 
 # allauth: e-mail is the login, verification is mandatory, answers never reveal

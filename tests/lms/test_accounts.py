@@ -174,3 +174,15 @@ def test_change_email_requires_verifying_the_new_address(client):
     new = EmailAddress.objects.get(email="new@example.org")
     assert not new.verified
     assert any("new@example.org" in message.to for message in mail.outbox)
+
+
+@pytest.mark.django_db
+def test_signing_in_lands_on_the_dashboard_or_on_the_page_asked_for(client):
+    user = UserFactory(email="lina@example.org")  # verified, password123!
+    data = {"login": user.email, "password": "password123!"}
+
+    assert client.post("/accounts/login/", data)["Location"] == "/dashboard/"
+
+    client.logout()
+    response = client.post("/accounts/login/?next=/courses/", data)
+    assert response["Location"] == "/courses/"
