@@ -52,6 +52,7 @@ from accreditation.models import (
 from accreditation.views import admin as admin_views
 from accreditation.views import admin_affiliations
 from accreditation.views.auditor import dashboard_panel
+from accreditation.work_queues import staff_work_queues
 
 
 class LinkColumn(Column):
@@ -416,6 +417,8 @@ def register_viewset():
 
 hooks.register("dashboard_panel", dashboard_panel, order=20)
 hooks.register("verify_certificate", selectors.find_accreditation_certificate)
+# What waits for staff, on the admin dashboard and in the daily digest (lms.work_queues).
+hooks.register("staff_work_queues", staff_work_queues, order=10)
 
 
 class _ReasonFormatter(LogFormatter):

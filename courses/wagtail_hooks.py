@@ -33,6 +33,7 @@ from courses.models import (
     Enrollment,
     Lesson,
 )
+from courses.work_queues import staff_work_queues
 
 
 class CourseViewSet(SnippetViewSet):
@@ -217,6 +218,8 @@ def register_course_log_actions(actions):
 hooks.register("quiz_start_refusal", receivers.quiz_start_gate)
 # Quiz pages opened from a lesson or a course link back to it.
 hooks.register("quiz_origin", receivers.quiz_origin)
+# What waits for staff, on the admin dashboard and in the daily digest (lms.work_queues).
+hooks.register("staff_work_queues", staff_work_queues, order=20)
 
 
 @hooks.register("quiz_attempt_finalised")

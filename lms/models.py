@@ -319,3 +319,19 @@ class Invitation(models.Model):
 
     def is_pending(self, now: datetime.datetime | None = None) -> bool:
         return self.is_open and self.expires_at > (now or timezone.now())
+
+
+class DigestSent(models.Model):
+    """A staff member's daily digest of work queues, already sent for ``day``
+    (``lms.work_queues.send_staff_digests``): a second run that day sends nothing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("staff digest sent")
+        verbose_name_plural = _("staff digests sent")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="digest_sent_once_a_day")
+        ]

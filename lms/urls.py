@@ -1,9 +1,9 @@
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
-from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from lms import views
+from lms.admin_access import admin_urlpatterns
 from lms.api import api
 from lms.media import public_media_urlpatterns
 
@@ -12,7 +12,8 @@ urlpatterns = [
     # allauth's login (second factor, rate limits) instead.
     path("admin/login/", views.login_elsewhere, name="wagtailadmin_login"),
     path("_util/login/", views.login_elsewhere, name="wagtailcore_login"),
-    path("admin/", include(wagtailadmin_urls)),
+    # Signed-in people without admin access get a 403 there, not a login loop.
+    path("admin/", include(admin_urlpatterns())),
     path("accounts/profile/", views.profile, name="account_profile"),
     path("", include("lms.privacy.urls")),
     path("accounts/", include("allauth.urls")),

@@ -2,7 +2,9 @@
 their people (link, unlink, roles, invitations), the memberships that lapse soon and the
 members CSV import, under one "Members" menu; the audit actions of ``lms.organisation.*``
 and ``lms.member.*``; and the manager's panel on the learner dashboard
-(``dashboard_panel``, see ``courses/dashboard.py``).
+(``dashboard_panel``, see ``courses/dashboard.py``); and, on the admin dashboard, the
+work queues that wait for staff (``lms.work_queues``, filled by each app's
+``staff_work_queues`` hook).
 
 Organisations change only through ``lms.members.services``, so each change writes one
 audit entry with its own action code (shown in the organisation's history).
@@ -31,6 +33,7 @@ from wagtail.admin.widgets import HeaderButton
 
 from lms.members import admin_views, permissions, selectors, services
 from lms.models import Organisation
+from lms.work_queues import work_queues
 
 MEMBERSHIP_FILTERS = [
     ("current", _("Current")),
@@ -304,3 +307,25 @@ def organisation_manager_panel(request) -> str | None:
         },
         request=request,
     )
+
+
+class WorkQueuesPanel(Component):
+    """On the admin dashboard: what waits for this person (``lms.work_queues``), each queue
+    with its count and a link to the list where they act on it."""
+
+    name = "work_queues"
+    template_name = "lms/admin/work_queues_panel.html"
+    order = 50
+
+    def __init__(self, items):
+        self.items = items
+
+    def get_context_data(self, parent_context):
+        return {"items": self.items, "waiting": any(item.count for item in self.items)}
+
+
+@hooks.register("construct_homepage_panels")
+def add_work_queues_panel(request, panels):
+    items = work_queues(request.user)
+    if items:  # staff without any queue they may act on see no panel
+        panels.append(WorkQueuesPanel(items))

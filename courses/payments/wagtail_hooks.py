@@ -29,6 +29,7 @@ from courses.payments.models import (
     PaymentMethod,
 )
 from courses.payments.panels import orders_panel
+from courses.payments.work_queues import staff_work_queues
 
 
 class CatalogueViewSet(ModelViewSet):
@@ -189,3 +190,5 @@ def register_payments_log_actions(actions):
 hooks.register("course_prices", selectors.course_prices)
 hooks.register("quiz_sitting_offer", selectors.sitting_offer)
 hooks.register("dashboard_panel", orders_panel, order=60)
+# What waits for staff, on the admin dashboard and in the daily digest (lms.work_queues).
+hooks.register("staff_work_queues", staff_work_queues, order=40)

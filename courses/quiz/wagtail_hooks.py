@@ -31,6 +31,7 @@ from courses.quiz.models import (
     Quiz,
     QuizOverride,
 )
+from courses.quiz.work_queues import staff_work_queues
 
 MENU_HOOK = "register_quiz_menu_item"
 
@@ -242,6 +243,9 @@ def menu_item_hook(label, url_name: str, icon: str, order: int, check):
 
 for item in CUSTOM_MENU_ITEMS:
     hooks.register(MENU_HOOK, menu_item_hook(*item))
+
+# What waits for staff, on the admin dashboard and in the daily digest (lms.work_queues).
+hooks.register("staff_work_queues", staff_work_queues, order=30)
 
 
 admin_urls = (
