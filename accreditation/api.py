@@ -94,7 +94,11 @@ class RegisterQuery(Schema):
     sector: QueryText | None = Field(None, description="Sector slug, e.g. casthouse")
     country: QueryText | None = Field(None, description="ISO 3166-1 alpha-2 country code, e.g. CN")
     firm: QueryText | None = Field(None, description="Firm slug (see /api/v1/firms)")
-    q: QueryText | None = Field(None, description="Part of the name")
+    q: QueryText | None = Field(
+        None,
+        description="Part of a name: for auditors, the auditor's or that of a firm they work "
+        "for today (as on the HTML register); for firms, the firm's",
+    )
     page: int = Field(
         1, ge=1, le=MAX_PAGE, description="Page number (25 items a page); past the end: empty"
     )

@@ -12,6 +12,7 @@ and the eligibility answers are worth looking at. Idempotent: running it twice c
 - Guinea Audit SARL (GN): firm suspended, so its auditor is not eligible through it.
   - Moussa Firm-Suspended: PS V3 bauxite-mining in GN.
 - Legacy Register GmbH (DE): an imported accreditation (source "imported").
+- Every firm has its own scope (``FIRM_SCOPE``), covering its auditors' scope.
 - Paula Pending asks to work under Nordic Certification AS: a request waiting for the firm
   admin's confirmation (on "My firm").
 """
@@ -32,6 +33,7 @@ from accreditation.models import (
     AuditorProfile,
     Evidence,
     FirmAccreditationPeriod,
+    FirmScopeElement,
     Programme,
     Requirement,
     ScopeElement,
@@ -306,7 +308,55 @@ def _seed_firms(today: datetime.date, staff, stdout) -> dict[str, AuditFirm]:
     firmadmin = User.objects.filter(email="firmadmin@example.org").first()
     if firmadmin:
         firms["nordic-certification"].admins.add(firmadmin)
+    _seed_firm_scope(firms, today)
     return firms
+
+
+# Each firm's own scope: (standard, sector, countries). It covers every demo accreditation
+# granted through the firm (the register shows an auditor's scope only where the firm's own
+# scope covers it) and the open demo application, and a little more, as a real firm's does.
+FIRM_SCOPE = {
+    "nordic-certification": [
+        ("CoC", "casthouse", ("NO", "SE", "DE", "FR", "PL", "IS")),
+        ("CoC", "post-casthouse", ("NO", "SE", "DE")),
+        ("PS", "aluminium-smelting", ("NO", "IS")),
+        ("PS", "casthouse", ("NO", "SE")),
+        ("PS", "semi-fabrication", ("NO", "SE")),
+    ],
+    "andes-assurance": [
+        ("PS", "bauxite-mining", ("BR", "GN", "PE")),
+        ("PS", "alumina-refining", ("BR",)),
+    ],
+    "guinea-audit": [
+        ("PS", "bauxite-mining", ("GN",)),
+        ("PS", "alumina-refining", ("GN",)),
+    ],
+    "legacy-register": [
+        ("CoC", "aluminium-remelting-refining", ("DE", "AT")),
+    ],
+}
+
+
+def _seed_firm_scope(firms: dict[str, AuditFirm], today: datetime.date) -> None:
+    """The firms' own scope, open-ended from the start of their first period (the legacy
+    firm's from its imported accreditation). Idempotent: an element the firm already has,
+    whatever its dates, is left as it is."""
+    for slug, lines in FIRM_SCOPE.items():
+        firm = firms[slug]
+        first_period = firm.periods.order_by("valid_from").first()
+        valid_from = (
+            first_period.valid_from
+            if first_period
+            else datetime.date(today.year - 1, 7, 1)  # the legacy import's start
+        )
+        existing = set(firm.scope.values_list("sector_id", "country"))
+        for code, slug_, countries in lines:
+            sector = _sector(code, slug_)
+            for country in countries:
+                if (sector.pk, country) not in existing:
+                    FirmScopeElement.objects.create(
+                        firm=firm, sector=sector, country=country, valid_from=valid_from
+                    )
 
 
 def _seed_demo_auditor(firms, start: datetime.date, staff, stdout) -> None:

@@ -60,6 +60,7 @@ urlpatterns = [
     ),
     path("auditors/", public.auditor_list, name="register"),
     path("auditors/export.csv", public.export_csv, name="register_csv"),
+    path("auditors/search/", public.search, name="register_search"),
     path("auditors/firms/", public.firm_list, name="register_firms"),
     path("auditors/firms/<slug:slug>/", public.firm_detail, name="register_firm"),
     path("auditors/<int:pk>/", public.auditor_detail, name="register_auditor"),

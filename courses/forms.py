@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
@@ -57,3 +59,36 @@ class MarkSubmissionForm(forms.Form):
         if cleaned.get("decision") == "needs_revision" and not cleaned.get("feedback", "").strip():
             self.add_error("feedback", _("Say what needs revising."))
         return cleaned
+
+
+class VerifyCodeForm(forms.Form):
+    """The box on /verify/: a certificate's code, or the verification link that holds it.
+
+    Codes are URL-safe tokens (letters, digits, ``-`` and ``_``): anything else is refused
+    here with a message, so the code always makes a valid /verify/<code>/ address.
+    """
+
+    CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+    code = forms.CharField(
+        label=_("Certificate code"),
+        max_length=300,
+        help_text=_("The code printed on the certificate, or its whole verification link."),
+        error_messages={"required": _("Enter the code printed on the certificate.")},
+    )
+
+    def clean_code(self) -> str:
+        value = self.cleaned_data["code"].strip()
+        # A pasted verification link: keep what follows /verify/ (up to the next / or ?).
+        marker = "/verify/"
+        if marker in value:
+            value = value.split(marker, 1)[1]
+            value = re.split(r"[/?#]", value, maxsplit=1)[0]
+        if not self.CODE.match(value):
+            raise forms.ValidationError(
+                _(
+                    "This is not a certificate code: a code has only letters, digits, "
+                    "hyphens and underscores (at most 64)."
+                )
+            )
+        return value

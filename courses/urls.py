@@ -29,5 +29,6 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/record/", views.learner_record, name="learner_record"),
     path("dashboard/record.pdf", views.learner_record_pdf, name="learner_record_pdf"),
+    path("verify/", views.verify_lookup, name="verify_lookup"),
     path("verify/<str:code>/", views.verify, name="verify"),
 ]

@@ -18,12 +18,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from courses import permissions, pricing, selectors, services
 from courses.certificates import certificate_pdf as render_certificate_pdf
 from courses.dashboard import render_panels
-from courses.forms import SubmissionForm
+from courses.forms import SubmissionForm, VerifyCodeForm
 from courses.learner_record import learner_record_pdf as render_learner_record_pdf
 from courses.models import Certificate, Course, EnrollmentStatus, Lesson, LessonKind, Submission
 from courses.verification import verify_code
@@ -287,10 +287,29 @@ def learner_record_pdf(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@require_safe
+def verify_lookup(request: HttpRequest) -> HttpResponse:
+    """/verify/ without a code: a box to type one (or paste the link), sent by GET to
+    /verify/<code>/. A blank or malformed code is shown again with the reason (a 400)."""
+    form = VerifyCodeForm(request.GET if "code" in request.GET else None)
+    if form.is_bound and form.is_valid():
+        return redirect("courses:verify", code=form.cleaned_data["code"])
+    response = render(
+        request, "courses/verify_form.html", {"form": form}, status=400 if form.is_bound else 200
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     result = verify_code(code)
     if result is None:
-        return render(request, "courses/verify_not_found.html", {"code": code}, status=404)
+        return render(
+            request,
+            "courses/verify_not_found.html",
+            {"code": code, "form": VerifyCodeForm()},
+            status=404,
+        )
     response = render(request, "courses/verify.html", {"result": result})
     response["X-Robots-Tag"] = "noindex"
     return response

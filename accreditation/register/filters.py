@@ -54,6 +54,7 @@ class RegisterFilter:
     sector: str = ""  # a sector slug; with a standard, a slug of that standard's vocabulary
     country: str = ""  # ISO 3166-1 alpha-2, upper case
     firm: AuditFirm | None = None
+    # Part of a name: for auditors, the auditor's or a firm's they work for; for firms, theirs.
     q: str = ""
 
     @property

@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -41,6 +42,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django_countries.fields import Country
 
 from accreditation.models import (
     Accreditation,
@@ -53,6 +55,8 @@ from accreditation.models import (
     ScopeElement,
     ScopeStatus,
     ScopeStatusChange,
+    Sector,
+    Standard,
 )
 
 from .filters import RegisterFilter
@@ -155,11 +159,23 @@ def _apply_element_filter(elements: QuerySet[ScopeElement], f: RegisterFilter):
 
 
 def matching_elements(f: RegisterFilter, on: datetime.date | None = None):
-    """Register elements of listed (consenting) auditors that match the filter."""
+    """Register elements of listed (consenting) auditors that match the filter.
+
+    ``q`` is part of the auditor's name, or of the name of a firm the auditor works for on
+    ``on`` (an affiliation that counts: confirmed by the firm and current), so searching for
+    a firm's name finds its auditors. It stays inside the one query (a correlated EXISTS).
+    """
+    on = on or today()
     elements = elements_on_register(on).filter(accreditation__auditor__listed_consent=True)
     elements = _apply_element_filter(elements, f)
     if f.q:
-        elements = elements.filter(accreditation__auditor__user__full_name__icontains=f.q)
+        works_for_matching_firm = Affiliation.objects.counting_on(on).filter(
+            auditor=OuterRef("accreditation__auditor"), firm__name__icontains=f.q
+        )
+        elements = elements.filter(
+            Q(accreditation__auditor__user__full_name__icontains=f.q)
+            | Exists(works_for_matching_firm)
+        )
     return elements
 
 
@@ -411,8 +427,49 @@ def attach_firm_data(firms: list[AuditFirm], on: datetime.date | None = None) ->
         scope[element.firm_id].append(element)
     for firm in firms:
         firm.register_scope = scope.get(firm.pk, [])
+        firm.register_scope_groups = group_firm_scope(firm.register_scope)
         firm.register_status = firm_register_status(firm)
     return firms
+
+
+@dataclass(frozen=True)
+class FirmScopeGroup:
+    """One line of a firm's scope as the pages show it: a standard's sector in countries."""
+
+    standard: Standard
+    sector: Sector
+    countries: tuple[Country, ...]
+    valid_until: datetime.date | None
+
+
+def group_firm_scope(elements: Iterable[FirmScopeElement]) -> list[FirmScopeGroup]:
+    """The firm's scope elements as one line per (standard, sector, end date), countries by
+    name: a firm's scope is often one sector in many countries. No query (needs the
+    elements with ``sector__standard``, as ``attach_firm_data`` reads them)."""
+    grouped: dict[tuple, list[Country]] = defaultdict(list)
+    sectors: dict[int, Sector] = {}
+    for element in elements:
+        sectors[element.sector_id] = element.sector
+        grouped[(element.sector_id, element.valid_until)].append(element.country)
+    groups = [
+        FirmScopeGroup(
+            standard=sectors[sector_id].standard,
+            sector=sectors[sector_id],
+            countries=tuple(sorted(set(countries), key=lambda c: str(c.name))),
+            valid_until=valid_until,
+        )
+        for (sector_id, valid_until), countries in grouped.items()
+    ]
+    # Open-ended lines first, then those that end, soonest first.
+    groups.sort(
+        key=lambda g: (
+            g.standard.code,
+            g.sector.name,
+            g.valid_until is not None,
+            g.valid_until or datetime.date.min,
+        )
+    )
+    return groups
 
 
 def firm_page(f: RegisterFilter, number: int | str | None = 1, on=None) -> Page:
@@ -440,3 +497,45 @@ def register_firm(slug: str, on: datetime.date | None = None) -> AuditFirm | Non
     if firm is None:
         return None
     return attach_firm_data([firm], on)[0]
+
+
+# --- Search: which tab answers ---------------------------------------------------------
+
+AUDITORS_TAB = "auditors"
+FIRMS_TAB = "firms"
+TABS = (AUDITORS_TAB, FIRMS_TAB)
+
+
+def listed_auditor_count(f: RegisterFilter, on: datetime.date | None = None) -> int:
+    """How many listed auditors match the filter (one query)."""
+    return listed_auditors(f, on).count()
+
+
+def listed_firm_count(f: RegisterFilter, on: datetime.date | None = None) -> int:
+    """How many listed firms match the filter (one query)."""
+    return listed_firms(f, on).count()
+
+
+def search_tab(f: RegisterFilter, preferred: str = AUDITORS_TAB, on=None) -> str:
+    """The tab a register search lands on: ``auditors`` or ``firms``.
+
+    Without ``q`` the visitor is filtering, and stays on ``preferred``. With ``q``: the
+    preferred tab when something matches there (its page then links to the other tab's
+    matches), else the other tab when only it has matches, else the preferred one (its empty
+    state). From the home page the preferred tab is the auditors'. One or two queries.
+    """
+    on = on or today()
+    if preferred not in TABS:
+        preferred = AUDITORS_TAB
+    if not f.q:
+        return preferred
+    other = FIRMS_TAB if preferred == AUDITORS_TAB else AUDITORS_TAB
+
+    def has_matches(tab: str) -> bool:
+        if tab == AUDITORS_TAB:
+            return matching_elements(f, on).exists()
+        return listed_firms(f, on).exists()
+
+    if has_matches(preferred):
+        return preferred
+    return other if has_matches(other) else preferred

@@ -1,5 +1,6 @@
-"""The public register (no login): auditors, firms, one page each, and the CSV export;
-and the accreditation certificate PDF (its holder and staff only).
+"""The public register (no login): auditors, firms, one page each, the search box that
+picks the tab, and the CSV export; and the accreditation certificate PDF (its holder and
+staff only).
 
 Every view reads through ``accreditation.register`` (the same filters and queries as the
 API) and is served from the register cache for anonymous visitors.
@@ -10,13 +11,15 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django_countries import countries
 
 from accreditation import certificates, permissions, register, selectors
 from accreditation.cache import cached_register_view
+from accreditation.models import AuditorProfile
 from lms import safe_csv
 
 
@@ -52,18 +55,41 @@ def _page_numbers(page) -> list[int | None]:
     return numbers
 
 
-def _listing(request: HttpRequest, template: str, build_page) -> HttpResponse:
-    reference, register_filter, errors = _parse(request)
+# Each tab of the register: its URL name, template, page builder and how many of the
+# *other* tab's kind match the same filter (shown as a link when the visitor searched).
+_TABS = {
+    register.AUDITORS_TAB: (
+        "accreditation:register",
+        "accreditation/register/auditors.html",
+        register.auditor_page,
+        register.listed_firm_count,
+    ),
+    register.FIRMS_TAB: (
+        "accreditation:register_firms",
+        "accreditation/register/firms.html",
+        register.firm_page,
+        register.listed_auditor_count,
+    ),
+}
+
+
+def _listing(request: HttpRequest, tab: str, parsed=None) -> HttpResponse:
+    """One tab of the register. With ``q``, the page also counts the other tab's matches
+    (one more query), so that a search finds firms and auditors wherever the visitor is."""
+    _url_name, template, build_page, count_other = _TABS[tab]
+    reference, register_filter, errors = parsed or _parse(request)
     context = _filter_context(request, reference)
     context["errors"] = errors
     if errors:
         return render(request, template, context, status=400)
-    page = build_page(register_filter, request.GET.get("page"))
+    today = register.today()
+    page = build_page(register_filter, request.GET.get("page"), today)
     context.update(
         page_obj=page,
         page_numbers=_page_numbers(page),
         query_string=register_filter.query_string(),
         register_filter=register_filter,
+        other_count=count_other(register_filter, today) if register_filter.q else None,
     )
     return render(request, template, context)
 
@@ -71,22 +97,61 @@ def _listing(request: HttpRequest, template: str, build_page) -> HttpResponse:
 @require_safe
 @cached_register_view
 def auditor_list(request: HttpRequest) -> HttpResponse:
-    return _listing(request, "accreditation/register/auditors.html", register.auditor_page)
+    return _listing(request, register.AUDITORS_TAB)
 
 
 @require_safe
 @cached_register_view
 def firm_list(request: HttpRequest) -> HttpResponse:
-    return _listing(request, "accreditation/register/firms.html", register.firm_page)
+    return _listing(request, register.FIRMS_TAB)
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    """The register's search box (home page and register pages): goes to the tab that
+    answers (``register.search_tab``), with the filter cleaned; ``tab`` is the tab the
+    visitor searched from. A bad filter is shown on that tab (a 400 with the errors).
+
+    Not cached: a redirect costs the two ``exists`` queries, and the tab it leads to is
+    served from the register cache.
+    """
+    preferred = request.GET.get("tab")
+    if preferred not in _TABS:
+        preferred = register.AUDITORS_TAB
+    parsed = _parse(request)
+    _reference, register_filter, errors = parsed
+    if errors:
+        return _listing(request, preferred, parsed)
+    tab = register.search_tab(register_filter, preferred)
+    query_string = register_filter.query_string()
+    url = reverse(_TABS[tab][0])
+    return redirect(f"{url}?{query_string}" if query_string else url)
 
 
 @require_safe
 @cached_register_view
 def auditor_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A listed auditor's page, or "not currently accredited" (``register.history``).
+
+    Register policy: an auditor who consents to be named and was on the register before
+    gets a page saying they are not currently accredited and since when, and nothing more
+    (not why, not their scope or firms). One who does not consent, or was never on the
+    register, is a 404 like an unknown id: the public register reveals nothing about them.
+    """
     auditor = register.listed_auditor(pk)
-    if auditor is None:
+    if auditor is not None:
+        return render(request, "accreditation/register/auditor_detail.html", {"auditor": auditor})
+    profile = (
+        AuditorProfile.objects.filter(pk=pk, listed_consent=True).select_related("user").first()
+    )
+    since = register.not_listed_since(profile.pk) if profile is not None else None
+    if since is None:
         raise Http404(_("This auditor is not on the register."))
-    return render(request, "accreditation/register/auditor_detail.html", {"auditor": auditor})
+    return render(
+        request,
+        "accreditation/register/auditor_not_current.html",
+        {"auditor": profile, "since": since},
+    )
 
 
 @require_safe

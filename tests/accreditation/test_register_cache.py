@@ -73,7 +73,9 @@ def test_suspended_auditor_is_gone_from_the_register_on_the_next_request(
     assert page["X-Register-Cache"] == "miss"
     assert b"Cached Carla" not in page.content
     assert client.get("/api/v1/auditors").json()["count"] == 0
-    assert client.get(f"/auditors/{listed.auditor.pk}/").status_code == 404
+    # Issue #14: a consenting auditor who was listed gets "not currently accredited", not a 404.
+    detail = client.get(f"/auditors/{listed.auditor.pk}/")
+    assert detail.status_code == 200 and b"Not currently accredited" in detail.content
 
 
 def test_editing_a_standard_version_purges_the_cache_after_commit(
