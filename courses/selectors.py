@@ -481,7 +481,7 @@ def learner_enrollments(*, user: User) -> list[Enrollment]:
 
 
 @dataclass
-class CourseRecord:
+class CourseRecord(Progress):
     """One enrolment of the learner record: its status, the lessons done within it, and
     the completion and certificate it led to."""
 
@@ -497,14 +497,6 @@ class CourseRecord:
     @property
     def status_label(self) -> str:
         return self.enrollment.get_status_display()
-
-    @property
-    def total(self) -> int:
-        return len(self.lessons)
-
-    @property
-    def done_count(self) -> int:
-        return sum(1 for state in self.lessons if state.done)
 
     @property
     def done_lessons(self) -> list[LessonState]:
