@@ -12,3 +12,11 @@ class AccreditationConfig(AppConfig):
         from accreditation.cache import connect_purge_signals
 
         connect_purge_signals()
+        from django.db.models.signals import post_migrate
+
+        from accreditation.services.register import connect_refresh_signals, fill_after_migrate
+
+        connect_refresh_signals()
+        post_migrate.connect(
+            fill_after_migrate, sender=self, dispatch_uid="accreditation.register.fill"
+        )

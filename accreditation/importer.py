@@ -48,6 +48,7 @@ from accreditation.models import (
     AuditFirm,
     AuditorProfile,
     FirmAccreditationPeriod,
+    RegisterConsent,
     ScopeElement,
     ScopeStatus,
     ScopeStatusChange,
@@ -55,6 +56,7 @@ from accreditation.models import (
     Standard,
     StandardVersion,
 )
+from accreditation.services.register import register_batch, touch
 from lms import roles
 
 COLUMNS = [
@@ -402,6 +404,17 @@ class _Import:
             self.profiles[row.line] = profile
         AuditorProfile.objects.bulk_create(new)
         AuditorProfile.objects.bulk_update(changed.values(), ["listed_consent"])
+        # Every consent the import sets or changes is a dated record, as on the profile.
+        now = timezone.now()
+        RegisterConsent.objects.bulk_create(
+            RegisterConsent(
+                auditor=profile,
+                granted=profile.listed_consent,
+                at=now,
+                source=RegisterConsent.Source.IMPORT,
+            )
+            for profile in [*(p for p in new if p.listed_consent), *changed.values()]
+        )
 
     def import_affiliations(self) -> None:
         """The auditor works for the row's firm (no dates: the old register has none). The
@@ -577,9 +590,19 @@ class _Import:
         )
 
     def refresh_register(self) -> None:
-        """Bulk writes send no signals: the register's cache is purged here."""
+        """Bulk writes send no signals: the register's read model is refreshed here, once
+        for every auditor the file names and every auditor of its firms (a firm's new
+        period counts for all of them), and its cache purged."""
         if not self.report.changed:
             return
+        auditor_ids = {profile.pk for profile in self.profiles.values()}
+        auditor_ids.update(
+            Accreditation.objects.filter(firm_id__in={firm.pk for firm in self.firms.values()})
+            .order_by()
+            .values_list("auditor_id", flat=True)
+            .distinct()
+        )
+        touch(auditor_ids)  # refreshed with the rows bulk writes touched, at the batch's end
         register_cache.purge_on_commit()
 
 
@@ -603,7 +626,8 @@ def import_register(
         report.errors = errors
         return report
     try:
-        with transaction.atomic():
+        # One refresh of the register at the end, not one per row a signal would see.
+        with transaction.atomic(), register_batch():
             _Import(rows, report, timezone.localdate(), filename).run()
             if dry_run:
                 raise _DryRunRollback

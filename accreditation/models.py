@@ -25,6 +25,45 @@ def new_certificate_code() -> str:
     return secrets.token_urlsafe(12)
 
 
+class RegisterInputQuerySet(models.QuerySet):
+    """Rows the public register's read model is computed from (scope, accreditations,
+    affiliations, firms' periods, status and own scope, auditor profiles).
+
+    Saves and deletes refresh the read model through signals; writes in bulk send none, so
+    they refresh it here (``accreditation.services.register``): a row changed by any path
+    never leaves the register behind.
+    """
+
+    def update(self, **kwargs):
+        from accreditation.services.register import auditors_of_rows, touch
+
+        pks = list(self.values_list("pk", flat=True))
+        before = auditors_of_rows(self.model, pks)
+        count = super().update(**kwargs)
+        touch(before | auditors_of_rows(self.model, pks))
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from accreditation.services.register import touch_created
+
+        created = super().bulk_create(objs, *args, **kwargs)
+        touch_created(self.model, created)
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        from accreditation.services.register import (
+            auditors_of_instances,
+            auditors_of_rows,
+            touch,
+        )
+
+        objs = list(objs)
+        before = auditors_of_rows(self.model, [obj.pk for obj in objs])
+        count = super().bulk_update(objs, fields, *args, **kwargs)
+        touch(before | auditors_of_instances(self.model, objs))
+        return count
+
+
 # --- Reference data -------------------------------------------------------------------
 
 
@@ -246,6 +285,8 @@ class FirmAccreditationPeriod(models.Model):
     source = models.CharField(_("source"), max_length=16, default="granted")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = RegisterInputQuerySet.as_manager()
+
     class Meta:
         ordering = ["firm", "valid_from"]
         constraints = [
@@ -273,6 +314,8 @@ class FirmStatusChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
 
+    objects = RegisterInputQuerySet.as_manager()
+
     class Meta:
         ordering = ["firm", "effective_from", "created_at"]
 
@@ -286,8 +329,12 @@ class FirmScopeElement(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
 
+    objects = RegisterInputQuerySet.as_manager()
+
     class Meta:
-        ordering = ["firm", "sector", "country"]
+        # No "country" here: Wagtail's inline panel sorts the rows in Python (modelcluster)
+        # and countries do not compare; pages order by country themselves (firm_scope_on).
+        ordering = ["firm", "sector", "valid_from", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["firm", "sector", "country", "valid_from"], name="firm_scope_unique"
@@ -313,6 +360,8 @@ class AuditorProfile(ClusterableModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = RegisterInputQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("auditor profile")
         verbose_name_plural = _("auditor profiles")
@@ -321,7 +370,45 @@ class AuditorProfile(ClusterableModel):
         return str(self.user)
 
 
-class AffiliationQuerySet(models.QuerySet):
+class RegisterConsent(models.Model):
+    """One dated grant or withdrawal of an auditor's consent to be named on the public
+    register (append-only). The latest row is the consent in force; ``AuditorProfile
+    .listed_consent`` mirrors it for the register's queries and is written only with a new
+    row, by ``services.register_consent_set`` (one transaction)."""
+
+    class Source(models.TextChoices):
+        PROFILE = "profile", _("By the auditor, on their profile")
+        STAFF = "staff", _("By staff")
+        IMPORT = "import", _("Imported from the previous register")
+        ERASURE = "erasure", _("Withdrawn by the erasure of the account")
+        INITIAL = "initial", _("Recorded when consent records began")
+
+    auditor = models.ForeignKey(
+        AuditorProfile, on_delete=models.CASCADE, related_name="register_consents"
+    )
+    granted = models.BooleanField(_("consents"))
+    at = models.DateTimeField(_("when"))
+    source = models.CharField(_("how"), max_length=16, choices=Source.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["auditor", "-at", "-pk"]
+        verbose_name = _("register consent")
+        verbose_name_plural = _("register consents")
+
+    def __str__(self) -> str:
+        return str(_("Granted") if self.granted else _("Withdrawn"))
+
+    def save(self, *args, **kwargs) -> None:
+        # A record of what the person agreed to and when: never rewritten.
+        if not self._state.adding:
+            raise ValueError("A recorded consent cannot be changed.")
+        super().save(*args, **kwargs)
+
+
+class AffiliationQuerySet(RegisterInputQuerySet):
     def counting_on(self, on) -> AffiliationQuerySet:
         """Affiliations that count on ``on``: confirmed by the firm, and ``on`` within
         ``since`` .. ``until`` (an empty date is open)."""
@@ -531,6 +618,8 @@ class Accreditation(models.Model):
     granted_at = models.DateTimeField(_("granted at"))
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = RegisterInputQuerySet.as_manager()
+
     class Meta:
         ordering = ["-granted_at"]
         verbose_name = _("accreditation")
@@ -551,6 +640,8 @@ class ScopeElement(models.Model):
     country = CountryField(_("country"))
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
+
+    objects = RegisterInputQuerySet.as_manager()
 
     class Meta:
         ordering = ["accreditation", "sector", "country"]
@@ -579,6 +670,8 @@ class ScopeStatusChange(models.Model):
     effective_from = models.DateField(_("effective from"))
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = RegisterInputQuerySet.as_manager()
+
     class Meta:
         ordering = ["element", "effective_from", "created_at", "pk"]
 
@@ -602,6 +695,8 @@ DECISION_ACTIONS = {
     "accreditation.firm.suspended": _("Firm accreditation suspended"),
     "accreditation.firm.reinstated": _("Firm accreditation reinstated"),
     "accreditation.firm.withdrawn": _("Firm accreditation withdrawn"),
+    "accreditation.firm_application.approved": _("Firm application approved"),
+    "accreditation.firm_application.rejected": _("Firm application rejected"),
 }
 # What people do that is not a decision about them, logged all the same.
 EVENT_ACTIONS = {
@@ -612,6 +707,9 @@ EVENT_ACTIONS = {
     "accreditation.affiliation.confirmed": _("Affiliation to a firm confirmed"),
     "accreditation.affiliation.declined": _("Affiliation to a firm declined"),
     "accreditation.affiliation.ended": _("Affiliation to a firm ended"),
+    "accreditation.firm_application.submitted": _("Firm application submitted"),
+    "accreditation.firm.admin_added": _("Firm administrator added"),
+    "accreditation.firm.admin_removed": _("Firm administrator removed"),
 }
 
 
@@ -634,3 +732,56 @@ class ReminderSent(models.Model):
                 fields=["key", "days_before", "recipient"], name="reminder_sent_once"
             )
         ]
+
+
+# --- The public register's read model ---------------------------------------------------
+
+
+class RegisterEntry(models.Model):
+    """An auditor on the public register today: consenting, with at least one scope element
+    on the register (``RegisterCoverage``).
+
+    A read model, never edited by hand: ``accreditation.services.register.refresh_register``
+    recomputes it from the history rows with the eligibility engine's rules, when a service
+    or any other write changes its inputs and in the daily run (dates passing). ``name`` is
+    the user's full name, kept for ordering and search.
+    """
+
+    auditor = models.OneToOneField(
+        AuditorProfile,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="register_entry",
+    )
+    name = models.CharField(max_length=255)
+
+    class Meta:
+        indexes = [models.Index(fields=["name", "auditor"], name="register_entry_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegisterCoverage(models.Model):
+    """One scope element of a listed auditor that is on the register today (read model)."""
+
+    entry = models.ForeignKey(RegisterEntry, on_delete=models.CASCADE, related_name="coverage")
+    element = models.OneToOneField(
+        ScopeElement, on_delete=models.CASCADE, related_name="register_coverage"
+    )
+    standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="+")
+    sector = models.ForeignKey(Sector, on_delete=models.CASCADE, related_name="+")
+    country = models.CharField(max_length=2)
+    firm = models.ForeignKey(AuditFirm, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["country", "entry"], name="register_coverage_country"),
+            models.Index(fields=["sector", "country"], name="register_coverage_sector"),
+            models.Index(fields=["standard", "entry"], name="register_coverage_standard"),
+        ]
+
+
+# --- Firm onboarding (an audit firm applies online) -------------------------------------
+
+from accreditation.models_onboarding import FirmApplication  # noqa: E402, F401

@@ -15,13 +15,15 @@ What the register shows (the same for the HTML pages, the CSV export and the API
 * A firm is listed when it is accredited on the date (a period covering it, not suspended or
   withdrawn). The filter's standard / sector / country apply to the firm's own scope.
 
-Current statuses are computed in SQL (correlated subqueries on the status-change rows, no
-denormalised field to keep in step), so every page costs a fixed number of queries whatever
-the size of the register; the work inside the database grows with the number of scope
-elements, which the register cache absorbs. The same rules, per person and with training
-requirements, are the eligibility engine's (``accreditation.selectors.check_eligibility``),
-which the API's /eligibility endpoint asks. ``tests/accreditation/test_register_parity.py``
-checks with random worlds that the two agree, training requirements aside.
+Today's register is read from its read model (``RegisterEntry``, one row per listed auditor,
+and ``RegisterCoverage``, one row per scope element on the register), which
+``accreditation.services.register.refresh_register`` keeps equal to the eligibility engine's
+rules (``check_eligibility``, training requirements aside) on every write of an input and in
+the daily run: every page costs a fixed number of queries on indexed rows, whatever the size
+of the register. Other dates (the "not currently accredited" history) are computed in SQL
+from the history rows (``elements_on_register``: correlated subqueries on the status-change
+rows). ``tests/accreditation/test_register_parity.py`` checks that both agree with the
+eligibility engine, training requirements aside.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
+    CharField,
     Exists,
     OuterRef,
     Q,
@@ -52,6 +55,8 @@ from accreditation.models import (
     FirmAccreditationPeriod,
     FirmScopeElement,
     FirmStatusChange,
+    RegisterCoverage,
+    RegisterEntry,
     ScopeElement,
     ScopeStatus,
     ScopeStatusChange,
@@ -158,14 +163,69 @@ def _apply_element_filter(elements: QuerySet[ScopeElement], f: RegisterFilter):
     return elements
 
 
+def _from_read_model(on: datetime.date) -> bool:
+    """Today's register is the read model's; other dates are computed from history."""
+    return on == today()
+
+
+def _works_for_firm_named(q: str, on: datetime.date, auditor: str) -> Exists:
+    return Exists(
+        Affiliation.objects.counting_on(on).filter(
+            auditor=OuterRef(auditor), firm__name__icontains=q
+        )
+    )
+
+
+def _filter_coverage(rows: QuerySet[RegisterCoverage], f: RegisterFilter, prefix: str = ""):
+    """Coverage rows (``prefix``: the path to them) matching standard, sector, country, firm."""
+    if f.standard is not None:
+        rows = rows.filter(**{f"{prefix}standard": f.standard})
+    if f.sector:
+        rows = rows.filter(**{f"{prefix}sector__slug": f.sector})
+    if f.country:
+        rows = rows.filter(**{f"{prefix}country": f.country})
+    if f.firm is not None:
+        rows = rows.filter(**{f"{prefix}firm": f.firm})
+    return rows
+
+
+def listed_entries(f: RegisterFilter, on: datetime.date | None = None) -> QuerySet[RegisterEntry]:
+    """Today's read-model entries of the auditors matching the filter, by name (the order of
+    the register): a coverage row matching every element parameter, and ``q`` in the name or
+    in the name of a firm the auditor works for today."""
+    on = on or today()
+    entries = RegisterEntry.objects.all()
+    if f.standard is not None or f.sector or f.country or f.firm is not None:
+        coverage = _filter_coverage(RegisterCoverage.objects.filter(entry=OuterRef("pk")), f)
+        entries = entries.filter(Exists(coverage))
+    if f.q:
+        entries = entries.filter(
+            Q(name__icontains=f.q) | _works_for_firm_named(f.q, on, "auditor_id")
+        )
+    return entries.order_by("name", "auditor_id")
+
+
 def matching_elements(f: RegisterFilter, on: datetime.date | None = None):
     """Register elements of listed (consenting) auditors that match the filter.
 
     ``q`` is part of the auditor's name, or of the name of a firm the auditor works for on
     ``on`` (an affiliation that counts: confirmed by the firm and current), so searching for
     a firm's name finds its auditors. It stays inside the one query (a correlated EXISTS).
+    Today's come from the read model (annotated ``current_status`` "active", as the register
+    shows only active elements); other dates' from the history (``elements_on_register``).
     """
     on = on or today()
+    if _from_read_model(on):
+        elements = ScopeElement.objects.filter(register_coverage__isnull=False).annotate(
+            current_status=Value(ScopeStatus.ACTIVE.value, output_field=CharField())
+        )
+        elements = _filter_coverage(elements, f, "register_coverage__").order_by()
+        if f.q:
+            elements = elements.filter(
+                Q(register_coverage__entry__name__icontains=f.q)
+                | _works_for_firm_named(f.q, on, "register_coverage__entry_id")
+            )
+        return elements
     elements = elements_on_register(on).filter(accreditation__auditor__listed_consent=True)
     elements = _apply_element_filter(elements, f)
     if f.q:
@@ -201,13 +261,27 @@ def listed_auditors(f: RegisterFilter, on: datetime.date | None = None):
     rather than once per auditor.
     """
     on = on or today()
-    matching = matching_elements(f, on).values("accreditation__auditor_id")
+    if _from_read_model(on):
+        matching = listed_entries(f, on).values("auditor_id")
+        order = ("register_entry__name", "pk")
+    else:
+        matching = matching_elements(f, on).values("accreditation__auditor_id")
+        order = ("user__full_name", "pk")
     return (
         AuditorProfile.objects.filter(listed_consent=True, pk__in=matching)
         .select_related("user")
         .only("pk", "is_lead_auditor", "languages", "user__full_name")
-        .order_by("user__full_name", "pk")
+        .order_by(*order)
     )
+
+
+def listed_auditor_ids(f: RegisterFilter, on: datetime.date | None = None) -> list[int]:
+    """The ids of the listed auditors matching the filter, in the register's order (one
+    query; today's read the read model's index on name)."""
+    on = on or today()
+    if _from_read_model(on):
+        return list(listed_entries(f, on).values_list("auditor_id", flat=True))
+    return list(listed_auditors(f, on).values_list("pk", flat=True))
 
 
 def current_firm_names(auditor_ids: Iterable[int], on: datetime.date) -> dict[int, list[str]]:
@@ -274,7 +348,7 @@ def auditor_page(f: RegisterFilter, number: int | str | None = 1, on=None) -> Pa
     or out-of-range page number gives the nearest page (for the HTML page).
     """
     on = on or today()
-    ids = list(listed_auditors(f, on).values_list("pk", flat=True))
+    ids = listed_auditor_ids(f, on)
     page = Paginator(ids, PAGE_SIZE).get_page(number)
     page.object_list = _profiles_for(list(page.object_list), f, on)
     return page
@@ -285,7 +359,7 @@ def auditor_window(
 ) -> tuple[int, list[AuditorProfile]]:
     """(count, auditors of page ``number``); a page past the end is empty (for the API)."""
     on = on or today()
-    ids = list(listed_auditors(f, on).values_list("pk", flat=True))
+    ids = listed_auditor_ids(f, on)
     start = (number - 1) * PAGE_SIZE
     return len(ids), _profiles_for(ids[start : start + PAGE_SIZE], f, on)
 
@@ -361,8 +435,10 @@ def csv_rows(f: RegisterFilter, on: datetime.date | None = None) -> Iterator[tup
 
 
 def firm_scope_on(on: datetime.date) -> QuerySet[FirmScopeElement]:
-    return FirmScopeElement.objects.filter(valid_from__lte=on).filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=on)
+    return (
+        FirmScopeElement.objects.filter(valid_from__lte=on)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        .order_by("firm", "sector", "country")
     )
 
 
@@ -508,6 +584,9 @@ TABS = (AUDITORS_TAB, FIRMS_TAB)
 
 def listed_auditor_count(f: RegisterFilter, on: datetime.date | None = None) -> int:
     """How many listed auditors match the filter (one query)."""
+    on = on or today()
+    if _from_read_model(on):
+        return listed_entries(f, on).count()
     return listed_auditors(f, on).count()
 
 

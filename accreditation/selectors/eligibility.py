@@ -147,6 +147,9 @@ def element_status_on(
 
 def element_problem_on(element: ScopeElement, on: datetime.date) -> str | None:
     """Why the element is not active on ``on`` in plain words, or None when it is."""
+    status, since = element_status_on(element, on)
+    if status == ScopeStatus.ACTIVE and element.valid_from <= on <= element.valid_until:
+        return None  # the common case, answered without putting any words together
     what = _("%(sector)s in %(country)s") % {
         "sector": element.sector.name,
         "country": _country_name(element.country),
@@ -156,7 +159,6 @@ def element_problem_on(element: ScopeElement, on: datetime.date) -> str | None:
             "what": what,
             "date": element.valid_from.isoformat(),
         }
-    status, since = element_status_on(element, on)
     if status == ScopeStatus.SUSPENDED:
         return _("the accreditation for %(what)s was suspended on %(date)s") % {
             "what": what,
@@ -237,20 +239,31 @@ def firm_accredited_on(firm: AuditFirm, on: datetime.date | None = None) -> bool
     return firm_problem_on(firm, on or timezone.localdate()) is None
 
 
+def _firm_scope_by_standard(firm: AuditFirm) -> dict[int, dict[tuple[int, str], list]]:
+    """The firm's own scope rows by standard, then by (sector, country), built once per firm
+    instance (a firm's scope can hold a thousand rows; the register asks about every
+    element of every auditor of the firm)."""
+    index = getattr(firm, "_scope_by_standard", None)
+    if index is not None:
+        return index
+    index = {}
+    for row in firm.scope.all():
+        by_element = index.setdefault(row.sector.standard_id, {})
+        by_element.setdefault((row.sector_id, str(row.country)), []).append(row)
+    if "scope" in getattr(firm, "_prefetched_objects_cache", {}):
+        firm._scope_by_standard = index  # only a prefetched scope is fixed for the instance
+    return index
+
+
 def firm_scope_problem_on(
     firm: AuditFirm, standard: Standard, sector: Sector, country: str, on: datetime.date
 ) -> str | None:
     """When the firm's own scope is recorded for the standard, it must cover the element."""
-    rows = [s for s in firm.scope.all() if s.sector.standard_id == standard.pk]
-    if not rows:
+    by_element = _firm_scope_by_standard(firm).get(standard.pk)
+    if not by_element:
         return None
-    for row in rows:
-        if (
-            row.sector_id == sector.pk
-            and row.country == country
-            and row.valid_from <= on
-            and (row.valid_until is None or on <= row.valid_until)
-        ):
+    for row in by_element.get((sector.pk, str(country)), []):
+        if row.valid_from <= on and (row.valid_until is None or on <= row.valid_until):
             return None
     return _("the firm's own scope does not cover %(sector)s in %(country)s") % {
         "sector": sector.name,
@@ -259,12 +272,20 @@ def firm_scope_problem_on(
 
 
 def affiliation_problem_on(
-    auditor: AuditorProfile, firm: AuditFirm, on: datetime.date
+    auditor: AuditorProfile,
+    firm: AuditFirm,
+    on: datetime.date,
+    *,
+    rows: list[Affiliation] | None = None,
 ) -> str | None:
     """Why the auditor does not count as working for ``firm`` on ``on``, or None when a
     confirmed affiliation covers the date (the firm's confirmation is what counts; a
-    pending or declined request does not)."""
-    rows = list(Affiliation.objects.filter(auditor=auditor, firm=firm))
+    pending or declined request does not).
+
+    ``rows``: the auditor's affiliation rows with this firm, when the caller read them
+    already (the register's refresh reads them for many auditors at once)."""
+    if rows is None:
+        rows = list(Affiliation.objects.filter(auditor=auditor, firm=firm))
     if any(row.counts_on(on) for row in rows):
         return None
     confirmed = [row for row in rows if row.status == Affiliation.Status.CONFIRMED]
@@ -452,6 +473,40 @@ def accreditations_with_scope() -> QuerySet[Accreditation]:
     )
 
 
+def element_problems_on(
+    accreditation: Accreditation,
+    element: ScopeElement,
+    on: datetime.date,
+    *,
+    affiliations: list[Affiliation] | None = None,
+) -> list[str]:
+    """Rules 1 to 4 for one scope element of the accreditation on ``on`` (the element
+    active, the auditor with the firm, the firm accredited, the firm's own scope covering
+    it): every reason it fails, an empty list when it holds. Training requirements aside:
+    this is what the public register shows (``accreditation.services.register``).
+
+    ``affiliations``: the auditor's rows with the accreditation's firm, if already read."""
+    reasons: list[str] = []
+    problem = element_problem_on(element, on)
+    if problem:
+        reasons.append(problem)
+    firm = accreditation.firm
+    problem = affiliation_problem_on(accreditation.auditor, firm, on, rows=affiliations)
+    if problem:
+        reasons.append(problem)
+    imported = accreditation.source == Accreditation.Source.IMPORTED
+    problem = firm_problem_on(
+        firm, on, own_dates=(element.valid_from, element.valid_until) if imported else None
+    )
+    if problem:
+        reasons.append(problem)
+    standard = accreditation.standard_version.standard
+    problem = firm_scope_problem_on(firm, standard, element.sector, element.country, on)
+    if problem:
+        reasons.append(problem)
+    return reasons
+
+
 def check_accreditation_on(
     accreditation: Accreditation,
     sector: Sector,
@@ -462,36 +517,19 @@ def check_accreditation_on(
 ) -> tuple[list[str], ScopeElement | None]:
     """Every reason the accreditation does not make its holder eligible for
     (sector, country) on ``on``; an empty list means eligible."""
-    reasons: list[str] = []
     element = next(
         (e for e in accreditation.scope.all() if e.sector_id == sector.pk and e.country == country),
         None,
     )
     if element is None:
-        reasons.append(
+        return [
             _("%(sector)s in %(country)s is not in the scope of the accreditation")
             % {"sector": sector.name, "country": _country_name(country)}
-        )
-        return reasons, None
-    problem = element_problem_on(element, on)
-    if problem:
-        reasons.append(problem)
-    firm = accreditation.firm
-    problem = affiliation_problem_on(accreditation.auditor, firm, on)
-    if problem:
-        reasons.append(problem)
-    imported = accreditation.source == Accreditation.Source.IMPORTED
-    problem = firm_problem_on(
-        firm, on, own_dates=(element.valid_from, element.valid_until) if imported else None
-    )
-    if problem:
-        reasons.append(problem)
-    standard = accreditation.standard_version.standard
-    problem = firm_scope_problem_on(firm, standard, sector, country, on)
-    if problem:
-        reasons.append(problem)
-    if imported:
+        ], None
+    reasons = element_problems_on(accreditation, element, on)
+    if accreditation.source == Accreditation.Source.IMPORTED:
         return reasons, element
+    standard = accreditation.standard_version.standard
     user = accreditation.auditor.user
     for requirement in requirements_of(
         version=accreditation.standard_version, sector_ids={sector.pk}

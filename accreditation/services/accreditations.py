@@ -23,6 +23,7 @@ from accreditation.models import (
 )
 from accreditation.services.applications import application_move, lock_application
 from accreditation.services.base import AccreditationError, clean_reason, record_decision, today
+from accreditation.services.register import register_batch
 
 # --- accreditations -------------------------------------------------------------------
 
@@ -79,6 +80,7 @@ def _effective_status(element: ScopeElement, on: datetime.date) -> str | None:
     return status
 
 
+@register_batch()  # one refresh of the register for all the rows written
 def _change_scope(
     *,
     accreditation: Accreditation,
@@ -124,6 +126,7 @@ def _default_valid_until(version: StandardVersion, valid_from: datetime.date) ->
 
 
 @transaction.atomic
+@register_batch()
 def accreditation_grant(
     *,
     application: Application,
@@ -316,6 +319,7 @@ def accreditation_reduce_scope(
 
 
 @transaction.atomic
+@register_batch()
 def accreditation_renew(
     *,
     accreditation: Accreditation,
@@ -396,7 +400,7 @@ def expire_due(*, on: datetime.date | None = None) -> int:
         if status in (ScopeStatus.ACTIVE, ScopeStatus.SUSPENDED):
             by_accreditation.setdefault(element.accreditation_id, []).append(element)
     for elements in by_accreditation.values():
-        with transaction.atomic():
+        with transaction.atomic(), register_batch():
             accreditation = elements[0].accreditation
             record_decision(
                 action="accreditation.expired",

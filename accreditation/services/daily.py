@@ -1,4 +1,10 @@
-"""The daily run: expiry, automatic application moves and reminders.
+"""The daily run: expiry, the register's read model, automatic application moves and
+reminders.
+
+Dates passing change the public register without any write (an element's end, a
+future-dated suspension taking effect, a firm's period ending): the run refreshes the
+register's read model for its date (``services.register.refresh_register``, which writes
+only what changed).
 
 ``run_daily`` is what ``manage.py accreditation_daily`` calls. It is safe to run twice on
 the same day (or to miss a day): expiry writes a row only for elements still active, and
@@ -15,6 +21,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accreditation import cache as register_cache
 from accreditation import selectors
 from accreditation.models import (
     OPEN_APPLICATION_STATUSES,
@@ -29,6 +36,8 @@ from accreditation.models import (
 from accreditation.services import emails
 from accreditation.services.accreditations import expire_due
 from accreditation.services.applications import application_refresh_status
+from accreditation.services.firm_onboarding import send_renewal_reminders
+from accreditation.services.register import refresh_register
 
 THRESHOLDS = (90, 30, 7)
 
@@ -36,6 +45,7 @@ THRESHOLDS = (90, 30, 7)
 @dataclass
 class DailyReport:
     expired: int = 0
+    register_changed: int = 0  # rows of the register's read model written
     applications_moved: int = 0
     reminders: list[str] = field(default_factory=list)
 
@@ -186,6 +196,16 @@ def run_daily(*, on: datetime.date | None = None) -> DailyReport:
     today = on or timezone.localdate()
     report = DailyReport()
     report.expired = expire_due(on=today)
+    with transaction.atomic():
+        refreshed = refresh_register(on=today)
+        if refreshed.changed:  # pages cached since midnight showed the day before
+            register_cache.purge_on_commit()
+    report.register_changed = (
+        refreshed.entries_added
+        + refreshed.entries_removed
+        + refreshed.coverage_added
+        + refreshed.coverage_removed
+    )
     for application in Application.objects.filter(status__in=OPEN_APPLICATION_STATUSES):
         before = application.status
         application_refresh_status(application=application, on=today)
@@ -195,4 +215,6 @@ def run_daily(*, on: datetime.date | None = None) -> DailyReport:
         _scope_reminders(today, report)
         _firm_reminders(today, report)
         _transition_reminders(today, report)
+        # The yearly renewal fee of firms: 60 and 30 days before it is due, and on the day.
+        report.reminders += send_renewal_reminders(on=today, reminded_today=tuple(report.reminders))
     return report

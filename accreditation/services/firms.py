@@ -11,6 +11,7 @@ from wagtail.models import ModelLogEntry
 from accreditation import selectors
 from accreditation.models import AuditFirm, FirmAccreditationPeriod, FirmStatusChange
 from accreditation.services.base import AccreditationError, clean_reason, record_decision, today
+from accreditation.services.register import register_batch
 
 # --- firms ----------------------------------------------------------------------------
 
@@ -24,6 +25,7 @@ def _firm_status_change(
 
 
 @transaction.atomic
+@register_batch()
 def firm_accreditation_grant(
     *,
     firm: AuditFirm,
@@ -56,6 +58,7 @@ def firm_accreditation_grant(
 
 
 @transaction.atomic
+@register_batch()
 def firm_accreditation_renew(
     *, firm: AuditFirm, actor, reason: str, valid_until: datetime.date | None = None
 ) -> FirmAccreditationPeriod:
@@ -100,7 +103,7 @@ def _firm_status_decision(
 ) -> ModelLogEntry:
     reason = clean_reason(reason)
     effective = effective or today()
-    with transaction.atomic():
+    with transaction.atomic(), register_batch():
         firm = AuditFirm.objects.select_for_update().get(pk=firm.pk)
         status, _since = selectors.firm_status_on(firm, effective)
         if status not in allowed_from:

@@ -31,9 +31,15 @@ from hypothesis import strategies as st
 from accreditation import models
 from accreditation.register.queries import elements_on_register
 from accreditation.selectors import check_eligibility
+from accreditation.services import run_daily
+from accreditation.services.register import refresh_register
+from lms.models import User
 from tests.accreditation.factories import (
+    AccreditationFactory,
+    AffiliationFactory,
     AuditorFactory,
     FirmFactory,
+    FirmScopeElementFactory,
     ProgrammeFactory,
     StandardVersionFactory,
     sector_for,
@@ -274,4 +280,167 @@ def test_register_lists_exactly_what_check_eligibility_allows_apart_from_trainin
             row.delete()
         for on in spec["dates"]:
             assert _register_set(on) == _eligible_set(auditors, on), on
+        transaction.set_rollback(True)
+
+
+# --- The register's read model equals the eligibility engine ---------------------------
+#
+# ``RegisterEntry`` / ``RegisterCoverage`` are what the register pages, CSV and API read for
+# today. They must hold exactly the (auditor, standard, sector, country) for which
+# ``check_eligibility`` says yes (training requirements aside) for consenting auditors, on
+# every date, after the daily run of that date (dates passing change the register with no
+# write), and right after each service's own transaction.
+
+
+def _read_model_set() -> set[tuple]:
+    return set(
+        models.RegisterCoverage.objects.values_list(
+            "entry_id", "standard__code", "sector__slug", "country"
+        )
+    )
+
+
+def _engine_set(on: datetime.date) -> set[tuple]:
+    """What the engine allows on ``on``, asked for every element any consenting auditor
+    holds (anything else it refuses anyway)."""
+    asked = set(
+        models.ScopeElement.objects.filter(accreditation__auditor__listed_consent=True).values_list(
+            "accreditation__auditor_id",
+            "accreditation__auditor__user_id",
+            "sector__standard__code",
+            "sector__slug",
+            "country",
+        )
+    )
+    by_id = User.objects.in_bulk({row[1] for row in asked})
+    return {
+        (auditor_id, standard, sector, country)
+        for auditor_id, user_id, standard, sector, country in asked
+        if check_eligibility(by_id[user_id], standard, sector, country, on=on).eligible
+    }
+
+
+B = datetime.date(2025, 3, 1)
+
+
+def _day(n: int) -> datetime.date:
+    return B + datetime.timedelta(days=n)
+
+
+def _status(accreditation, status: str, on: datetime.date, country: str | None = None):
+    elements = accreditation.scope.all()
+    if country:
+        elements = elements.filter(country=country)
+    for element in elements:
+        models.ScopeStatusChange.objects.create(element=element, status=status, effective_from=on)
+
+
+def _varied_world() -> dict[str, models.Accreditation]:
+    """Auditors whose register status changes over the days around ``B``, each for another
+    reason. Returns their accreditations by name."""
+    firm = FirmFactory(name="Good Firm")
+    suspended_firm = FirmFactory(name="Firm Suspended On Day 3")
+    models.FirmStatusChange.objects.create(
+        firm=suspended_firm, status="suspended", effective_from=_day(3), reason="Audit failed."
+    )
+    lapsing_firm = FirmFactory(name="Firm Lapsing", period=(datetime.date(2020, 1, 1), _day(2)))
+    scoped_firm = FirmFactory(name="Firm With Own Scope")
+    FirmScopeElementFactory(firm=scoped_firm, country="DE", valid_until=_day(4))
+    no_period_firm = FirmFactory(name="Firm Without Period", period=False)
+    coc = StandardVersionFactory(standard__code="CoC")
+    made: dict[str, models.Accreditation] = {}
+
+    def accredited(name, through, scope=(("casthouse", "DE"),), consent=True, **kwargs):
+        profile = kwargs.pop("auditor", None) or AuditorFactory(
+            user__full_name=name, listed_consent=consent
+        )
+        made[name] = AccreditationFactory(
+            auditor=profile, firm=through, scope=list(scope), **kwargs
+        )
+        return made[name]
+
+    accredited("Active Ada", firm, scope=[("casthouse", "DE"), ("casthouse", "GN")])
+    _status(accredited("Suspended Later", firm), "suspended", _day(2))
+    reinstated = accredited("Reinstated Rey", firm)
+    _status(reinstated, "suspended", _day(1))
+    _status(reinstated, "active", _day(3))
+    _status(accredited("Withdrawn Will", firm), "withdrawn", _day(-1))
+    partly = accredited("Partly Reduced", firm, scope=[("casthouse", "DE"), ("casthouse", "GN")])
+    _status(partly, "reduced", _day(2), country="GN")
+    accredited("Expiring Eve", firm, valid_from=datetime.date(2022, 1, 1), valid_until=_day(1))
+    accredited("Starting Sam", firm, valid_from=_day(2), valid_until=_day(400))
+    accredited("Through Suspended Firm", suspended_firm)
+    accredited("Through Lapsing Firm", lapsing_firm)
+    accredited(
+        "Imported Ivo",
+        no_period_firm,
+        source=models.Accreditation.Source.IMPORTED,
+        valid_from=datetime.date(2022, 1, 1),
+        valid_until=_day(5),
+    )
+    leaving = accredited("Leaving Lea", firm)
+    models.Affiliation.objects.filter(auditor=leaving.auditor).update(until=_day(1))
+    pending = accredited("Pending Pia", firm, affiliate=False)
+    AffiliationFactory(auditor=pending.auditor, firm=firm, status=models.Affiliation.Status.PENDING)
+    accredited("Scoped Sue", scoped_firm, scope=[("casthouse", "DE"), ("casthouse", "GN")])
+    accredited("Private Paul", firm, consent=False)
+    two = accredited("Two Firms Tom", suspended_firm)
+    accredited("Two Firms Tom (2)", firm, auditor=two.auditor, scope=[("casthouse", "DE")])
+    accredited("Coc Cara", firm, standard_version=coc, scope=[("casthouse", "NO")])
+    return made
+
+
+def _listed_names() -> set[str]:
+    return set(models.RegisterEntry.objects.values_list("name", flat=True))
+
+
+@pytest.mark.django_db
+def test_read_model_equals_check_eligibility_on_every_day_after_the_daily_run():
+    _varied_world()
+    seen_listed: set[str] = set()
+    seen_unlisted: set[str] = set()
+    names = set(
+        models.AuditorProfile.objects.filter(listed_consent=True).values_list(
+            "user__full_name", flat=True
+        )
+    )
+    for offset in range(-2, 8):
+        on = _day(offset)
+        run_daily(on=on)
+
+        assert _read_model_set() == _engine_set(on), on
+        # ... and the history's SQL (other dates' register) agrees as well.
+        assert _read_model_set() == _register_set(on), on
+        covered = set(models.RegisterCoverage.objects.values_list("entry_id", flat=True))
+        assert set(models.RegisterEntry.objects.values_list("pk", flat=True)) == covered
+        seen_listed |= _listed_names()
+        seen_unlisted |= names - _listed_names()
+    # The world is not trivial: every consenting auditor but the one the firm never
+    # confirmed was listed on some day, and all but the steady ones were off it on another.
+    assert seen_listed == names - {"Pending Pia"}
+    steady = {"Active Ada", "Coc Cara", "Partly Reduced", "Two Firms Tom"}  # keep an element
+    assert seen_unlisted == names - steady
+    assert "Private Paul" not in seen_listed
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(spec=world)
+def test_read_model_equals_check_eligibility_in_random_worlds(spec, training):
+    with transaction.atomic():
+        training.records.clear()
+        spec = {**spec, "requirements": []}  # the register leaves training aside
+        auditors, _requirements = _build(spec, training)
+        for on in sorted(spec["dates"]):
+            refresh_register(on=on)
+            read_model = {
+                (entry, standard, sector, country)
+                for entry, standard, sector, country in _read_model_set()
+            }
+            assert read_model == _eligible_set(auditors, on), on
         transaction.set_rollback(True)

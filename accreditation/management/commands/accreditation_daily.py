@@ -25,6 +25,7 @@ class Command(BaseCommand):
                 raise CommandError("--date must be YYYY-MM-DD") from exc
         report = run_daily(on=on)
         self.stdout.write(f"Expired scope elements: {report.expired}")
+        self.stdout.write(f"Register rows changed: {report.register_changed}")
         self.stdout.write(f"Applications moved: {report.applications_moved}")
         self.stdout.write(f"Reminders sent: {len(report.reminders)}")
         for line in report.reminders:
