@@ -17,6 +17,7 @@ from courses import permissions, selectors, services
 from courses.forms import MarkSubmissionForm
 from courses.models import Certificate, Submission, SubmissionStatus
 from lms.errors import show_refusal
+from lms.privacy.access_log import AccessKind, record_access
 
 
 @permissions.required(permissions.can_mark_submissions)
@@ -61,6 +62,7 @@ def mark_submission(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Marked. The learner sees the result now."))
             return redirect(reverse("courses_admin:marking_queue"))
     history = selectors.submissions_of(user=submission.user, assignment=submission.assignment)
+    record_access(request, submission, submission.user_id, AccessKind.SUBMISSION_FILE)
     return TemplateResponse(
         request,
         "courses/admin/mark_submission.html",

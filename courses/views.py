@@ -28,6 +28,7 @@ from courses.learner_record import learner_record_pdf as render_learner_record_p
 from courses.models import Certificate, Course, EnrollmentStatus, Lesson, LessonKind, Submission
 from courses.verification import verify_code
 from lms.errors import show_refusal
+from lms.privacy.access_log import AccessKind, record_access
 
 
 def _course_or_404(request: HttpRequest, slug: str) -> Course:
@@ -228,9 +229,9 @@ def submission_file(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404
     name = submission.original_filename or submission.file.name.rsplit("/", 1)[-1]
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = FileResponse(
-        submission.file.open("rb"), as_attachment=True, filename=name, content_type=content_type
-    )
+    handle = submission.file.open("rb")
+    record_access(request, submission, submission.user_id, AccessKind.SUBMISSION_FILE)
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -31,6 +31,7 @@ from wagtail.admin.views.generic.models import CreateView, DeleteView, EditView,
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import HeaderButton
 
+import lms.privacy_rights  # noqa: F401  (its part of "download my data")
 from lms.members import admin_views, permissions, selectors, services
 from lms.models import Organisation
 from lms.work_queues import work_queues

@@ -10,7 +10,9 @@ Modules: ``accreditations`` (scope decisions, expiry), ``affiliations`` (an audi
 work under a firm; the firm confirms, declines or ends it), ``applications`` (profiles,
 applications, evidence), ``firms`` (the firms' own accreditation), ``emails`` (decision
 e-mails, reminders' sending), ``daily`` (the daily run: expiry, application moves,
-reminders), ``base`` (the error, the reason rule, ``record_decision``).
+reminders), ``register`` (the public register's read model: ``refresh_register``, run by
+every write of its inputs and by the daily run), ``base`` (the error, the reason rule,
+``record_decision``).
 
 Status workflows:
 - applications: ``APPLICATION_TRANSITIONS`` (one service, ``application_move``, moves a status
@@ -55,6 +57,7 @@ from accreditation.services.applications import (
     lock_application,
 )
 from accreditation.services.base import AccreditationError, clean_reason, record_decision
+from accreditation.services.consent import register_consent_history, register_consent_set
 from accreditation.services.daily import run_daily
 from accreditation.services.firms import (
     firm_accreditation_grant,
@@ -63,6 +66,7 @@ from accreditation.services.firms import (
     firm_accreditation_suspend,
     firm_accreditation_withdraw,
 )
+from accreditation.services.register import refresh_register, register_batch
 
 __all__ = [
     "APPLICATION_TRANSITIONS",
@@ -100,5 +104,9 @@ __all__ = [
     "firm_accreditation_withdraw",
     "lock_application",
     "record_decision",
+    "refresh_register",
+    "register_batch",
+    "register_consent_history",
+    "register_consent_set",
     "run_daily",
 ]

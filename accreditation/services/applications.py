@@ -25,6 +25,7 @@ from accreditation.models import (
 )
 from accreditation.services.affiliations import affiliation_request
 from accreditation.services.base import AccreditationError, clean_reason, record_decision
+from accreditation.services.consent import register_consent_set
 from lms import audit, roles
 
 # --- auditor profiles -----------------------------------------------------------------
@@ -47,24 +48,17 @@ def auditor_profile_update(
     listed_consent: bool | None = None,
     is_lead_auditor: bool | None = None,
 ) -> AuditorProfile:
+    """Saves the profile's fields; a change of the register consent goes through
+    ``register_consent_set`` (a dated record), as the person's own act."""
     fields = []
-    for name, value in (
-        ("languages", languages),
-        ("listed_consent", listed_consent),
-        ("is_lead_auditor", is_lead_auditor),
-    ):
+    for name, value in (("languages", languages), ("is_lead_auditor", is_lead_auditor)):
         if value is not None and getattr(profile, name) != value:
             setattr(profile, name, value)
             fields.append(name)
     if fields:
         profile.save(update_fields=fields)
-    if "listed_consent" in fields:
-        audit.record(
-            "accreditation.auditor.consent_changed",
-            instance=profile,
-            user=profile.user,
-            data={"listed_consent": profile.listed_consent},
-        )
+    if listed_consent is not None:
+        register_consent_set(profile=profile, granted=listed_consent, actor=profile.user)
     return profile
 
 

@@ -24,6 +24,7 @@ from accreditation.models import (
     StandardVersion,
 )
 from lms.errors import show_refusal
+from lms.privacy.access_log import AccessKind, record_access
 from lms.storage import safe_extension
 
 
@@ -125,6 +126,9 @@ def apply(request, version_pk: int):
             "form": form,
             "version": version,
             "affiliations": selectors.affiliations_of(user=request.user),
+            "open_applications": selectors.open_applications_for_standard(
+                user=request.user, standard=version.standard
+            ),
         },
     )
 
@@ -218,7 +222,15 @@ def profile(request):
         )
         messages.success(request, _("Your auditor profile is saved."))
         return redirect("accreditation:mine")
-    return render(request, "accreditation/profile.html", {"form": form})
+    return render(
+        request,
+        "accreditation/profile.html",
+        {
+            "form": form,
+            "profile": auditor,
+            "consent_history": services.register_consent_history(auditor),
+        },
+    )
 
 
 @login_required
@@ -233,6 +245,7 @@ def evidence_file(request, pk: int):
         handle = evidence.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
+    record_access(request, evidence, evidence.application.auditor.user_id, AccessKind.EVIDENCE_FILE)
     name = (
         evidence.original_filename or f"evidence-{evidence.pk}{safe_extension(evidence.file.name)}"
     )

@@ -1,4 +1,5 @@
-"""The quiz engine's part of the retention schedule (``lms.privacy.retention``).
+"""The quiz engine's part of the retention schedule (``lms.privacy.retention``) and of
+erasure (``lms.privacy.erasure``, at the end of this module).
 
 What a person typed in an attempt (essay and short answers) and the marker's feedback on
 it are erased ``PRIVACY_ATTEMPT_TEXT_YEARS`` (6) years after the attempt was submitted.
@@ -15,11 +16,17 @@ from collections import Counter
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from courses.quiz.models import Attempt, AttemptStatus, QuestionType, Response
+from courses.quiz.presenters import question_view
+from courses.quiz.records import result_released
+from courses.quiz.selectors import review_options
 from lms import audit
+from lms.privacy.erasure import ErasurePart, PlanLine, count_label
+from lms.privacy.export import by_whom, log_entries_about
 from lms.privacy.retention import Outcome, RetentionRule, setting, years_before
 
 FREE_TEXT_TYPES = [QuestionType.ESSAY, QuestionType.SHORT_ANSWER]
@@ -82,3 +89,129 @@ def register_retention_log_actions(actions):
         _("Erase typed answers (retention)"),
         _("Typed answers and feedback erased under the retention schedule"),
     )
+
+
+# --- erasure (``lms.privacy.erasure``) ----------------------------------------------------
+
+
+def _typed_responses(user):
+    return Response.objects.filter(attempt__user=user, snapshot__qtype__in=FREE_TEXT_TYPES).filter(
+        (Q(answer__has_key="text") & ~Q(answer__has_key="erased")) | ~Q(marker_feedback="")
+    )
+
+
+def erasure_part(user):
+    """The person's typed answers (essays, short answers) and the markers' feedback on them
+    are erased, as the retention rule does; attempts, marks and results are kept so that
+    results and item statistics keep their numbers."""
+    attempts = Attempt.objects.filter(user=user).count()
+    if not attempts:
+        return None
+    typed = _typed_responses(user).count()
+    return ErasurePart(
+        code="quiz",
+        title=str(_("Quizzes and exams")),
+        erased=[
+            PlanLine(
+                count_label(
+                    typed,
+                    _("%(count)s typed answer and its feedback"),
+                    _("%(count)s typed answers and their feedback"),
+                )
+            )
+        ],
+        kept=[
+            PlanLine(
+                count_label(
+                    attempts,
+                    _("%(count)s attempt with its marks and result"),
+                    _("%(count)s attempts with their marks and results"),
+                ),
+                _(
+                    "Results count for accreditation decisions that are kept, and item "
+                    "statistics keep their numbers."
+                ),
+            )
+        ],
+        erase=erase,
+    )
+
+
+def erase(user, pseudonym: str) -> dict[str, int]:
+    erased = Response.objects.filter(pk__in=_typed_responses(user).values("pk")).update(
+        answer=ERASED, marker_feedback=""
+    )
+    return {"typed_answers": erased}
+
+
+hooks.register("privacy_erasure", erasure_part)
+
+
+# --- "Download my data" (``lms.privacy.export``, the ``privacy_export`` hook) ---------------
+#
+# Every attempt with the answers the person gave (as text: the choices they picked, what
+# they typed), and as much of the result as the attempt's review policy lets them see on
+# the result page now (``selectors.review_options``): for an exam, the score and the
+# markers' feedback once released, never which answer was right. The attempt's audit
+# entries (started, submitted, marked) say who acted as you, staff or system.
+
+
+def _plain(html: str) -> str:
+    return strip_tags(str(html)).strip()
+
+
+def _response_data(response: Response, options, released: bool) -> dict:
+    view = question_view(response)
+    data = {
+        "question": view.number,
+        "text": _plain(view.text),
+        "your_answer": [_plain(given) for given in view.given]
+        if view.given
+        else (view.text_value or None),
+        "saved_at": response.saved_at,
+    }
+    if released and options.correctness:
+        data["mark"] = response.mark
+        data["max_mark"] = response.max_mark
+    if released and response.marked_at is not None:
+        data["marker_feedback"] = response.marker_feedback
+        data["marked_by"] = by_whom(response.marked_by_id, response.attempt.user)
+    return data
+
+
+def export_part(user) -> dict:
+    attempts = list(
+        Attempt.objects.filter(user=user)
+        .select_related("quiz", "user")
+        .prefetch_related("responses")
+        .order_by("started_at", "pk")
+    )
+    out = []
+    for attempt in attempts:
+        options = review_options(attempt=attempt)
+        released = result_released(attempt=attempt, options=options)
+        item = {
+            "quiz": attempt.quiz.title,
+            "exam": attempt.is_exam,
+            "number": attempt.number,
+            "status": attempt.get_status_display(),
+            "started_at": attempt.started_at,
+            "deadline": attempt.deadline,
+            "submitted_at": attempt.submitted_at,
+            "submitted_when_time_ran_out": attempt.auto_submitted,
+            "result_final_at": attempt.finalised_at,
+            "answers": [
+                _response_data(response, options, released)
+                for response in sorted(attempt.responses.all(), key=lambda r: r.position)
+            ],
+            "events": log_entries_about(user, [attempt]),
+        }
+        if released:
+            item.update({"score_percent": attempt.percent, "passed": attempt.passed})
+        else:
+            item["result"] = "not released yet" if attempt.finalised_at is None else "not shown"
+        out.append(item)
+    return {"quiz_attempts": out}
+
+
+hooks.register("privacy_export", export_part, order=30)

@@ -16,6 +16,9 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import CreateView, DeleteView, EditView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+import lms.privacy.access_report  # noqa: F401  (who saw what: the DPO's report)
+import lms.privacy.erasure_admin  # noqa: F401  (erasure requests: admin, log actions, hook)
+import lms.privacy.export  # noqa: F401  (download my data: log actions, retention rule)
 from lms.errors import ServiceError
 from lms.privacy import retention, services
 from lms.privacy.models import PolicyVersion

@@ -38,10 +38,13 @@ def test_secretariat_sees_every_queue_in_order_and_all_empty_at_first(staff_user
         ("accreditation", 0),
         ("accreditation", 0),
         ("accreditation", 0),
+        ("accreditation", 0),  # firm applications to review
+        ("accreditation", 0),  # firm renewals overdue
         ("courses", 0),
         ("quiz", 0),
         ("payments", 0),
         ("payments", 0),
+        ("privacy", 0),  # erasure requests to decide
     ]
     assert waiting(work_queues(staff_user)) == []
 

@@ -9,7 +9,13 @@ from decimal import Decimal
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
-from accreditation.models import Affiliation, Application, ScopeStatus, ScopeStatusChange
+from accreditation.models import (
+    Affiliation,
+    Application,
+    FirmApplication,
+    ScopeStatus,
+    ScopeStatusChange,
+)
 from courses.models import Submission, SubmissionStatus
 from courses.payments.models import Invoice, Order, OrderStatus, PaymentMethod
 from courses.quiz.models import Attempt, AttemptStatus, Response
@@ -17,6 +23,7 @@ from tests.accreditation.factories import (
     AccreditationFactory,
     AffiliationFactory,
     ApplicationFactory,
+    FirmFactory,
 )
 from tests.courses.factories import AssignmentFactory
 from tests.factories import UserFactory
@@ -117,14 +124,53 @@ def order(
     return placed
 
 
+def firm_application(*, submitted_days_ago: int = 4) -> FirmApplication:
+    """A firm's application submitted and waiting for a decision."""
+    return FirmApplication.objects.create(
+        applicant=UserFactory(),
+        legal_name=f"Applying Firm {FirmApplication.objects.count() + 1}",
+        country="DE",
+        scheme="17065",
+        accreditation_body="DAkkS",
+        accreditation_number="D-1",
+        accreditation_scope="Products",
+        accreditation_expires_on=timezone.localdate() + datetime.timedelta(days=400),
+        certificate="accreditation/firm-certificates/none.pdf",
+        admin_name="Applicant",
+        admin_email="applicant@example.org",
+        status=FirmApplication.Status.SUBMITTED,
+        submitted_at=days_ago(submitted_days_ago),
+    )
+
+
+def firm_renewal_overdue(*, days: int = 3):
+    """A firm whose accreditation period (and so its yearly renewal) ended ``days`` ago."""
+    today = timezone.localdate()
+    return FirmFactory(
+        period=(today - datetime.timedelta(days=365), today - datetime.timedelta(days=days))
+    )
+
+
 def one_of_each() -> None:
     """One row waiting in every queue."""
     application()
     affiliation_request(requested_days_ago=10)
     accreditation_ending_in(30)
+    firm_application()
+    firm_renewal_overdue()
     submission()
     essays_waiting()
     order(invoice_days_ago=45)
+    erasure_request()
+
+
+def erasure_request() -> None:
+    """A person's request to be erased, waiting for staff."""
+    from django.utils import timezone
+
+    from lms.privacy.models import ErasureRequest
+
+    ErasureRequest.objects.create(user=UserFactory(), requested_at=timezone.now())
 
 
 def staff_with(*perms: str, name: str = "Limited staff"):
