@@ -7,12 +7,17 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from django.contrib import messages
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.utils.translation import ngettext
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 
 from lms import ratelimit
+from lms.i18n import in_language, language_codes
 from lms.tasks import send_account_email
 
 
@@ -45,6 +50,17 @@ class AccountAdapter(DefaultAccountAdapter):
         self._login_attempt = ratelimit.charge_login_attempt(request, login)
         if self._login_attempt.refused:
             minutes = max(1, math.ceil(self._login_attempt.retry_after / 60))
+            # Someone who has forgotten their password need not wait: a reset lifts the
+            # account's limit (ratelimit.clear_login_failures).
+            messages.warning(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    gettext("Forgotten your password? You need not wait:"),
+                    reverse("account_reset_password"),
+                    gettext("reset your password"),
+                ),
+            )
             raise ValidationError(
                 ngettext(
                     "Too many failed login attempts. Try again in %(minutes)d minute.",
@@ -66,11 +82,24 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def post_login(self, request: HttpRequest, user, **kwargs: Any) -> HttpResponse:
         response = super().post_login(request, user, **kwargs)
+        # The person lands in their own language: /dashboard/ -> /fr/dashboard/ (lms.i18n).
+        if isinstance(response, HttpResponseRedirect):
+            response["Location"] = in_language(
+                response["Location"], getattr(user, "preferred_language", None)
+            )
         if user.email:
             ratelimit.remember_device(request, response, user.email)
         return response
 
     # --- E-mail -----------------------------------------------------------------------
+
+    def send_notification_mail(self, template_prefix: str, user, context=None, email=None):
+        """Security notices (password changed, e-mail added, ...) in the person's language."""
+        language = getattr(user, "preferred_language", None)
+        if language not in language_codes():
+            language = translation.get_language()
+        with translation.override(language):
+            return super().send_notification_mail(template_prefix, user, context, email)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Renders the message now and sends it from a task, so that every path that
@@ -78,7 +107,12 @@ class AccountAdapter(DefaultAccountAdapter):
         request = allauth_context.request
         ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
         ctx.update(context)
-        message = self.render_mail(template_prefix, email, ctx)
+        # In the recipient's own language when the e-mail is about a known account.
+        language = getattr(context.get("user"), "preferred_language", None)
+        if language not in language_codes():
+            language = translation.get_language()
+        with translation.override(language):
+            message = self.render_mail(template_prefix, email, ctx)
         html = next(
             (
                 content

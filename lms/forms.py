@@ -2,6 +2,7 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from lms.privacy import selectors as privacy_selectors
@@ -28,6 +29,9 @@ class SignupForm(AllauthSignupForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The language the person is reading the sign-up page in.
+        if translation.get_language() in dict(settings.LANGUAGES):
+            self.fields["preferred_language"].initial = translation.get_language()
         # Last: the box for the terms and the privacy notice in force, linked from it; the
         # versions are recorded as accepted with the new account.
         self.policy_versions = privacy_selectors.versions_in_force()

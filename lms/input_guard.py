@@ -39,6 +39,8 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from lms.i18n import request_language
+
 logger = logging.getLogger(__name__)
 
 StrOrPromise = str | Promise
@@ -108,7 +110,7 @@ def refusal(request: HttpRequest, message: str, *, status: int = 400) -> HttpRes
     """The page (or JSON under ``/api/``) that refuses a request, with a strict policy."""
     if request.path_info.startswith("/api/"):
         return JsonResponse({"detail": message}, status=status)
-    with translation.override(translation.get_language_from_request(request)):
+    with translation.override(request_language(request)):  # lms.i18n: URL, else header
         response = render(request, f"{status}.html", {"message": message}, status=status)
     response["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'"

@@ -7,6 +7,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -30,9 +31,15 @@ def profile(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ProfileForm(request.POST)
         if form.is_valid():
+            previous_language = user.preferred_language
             user_update_profile(user=user, **form.cleaned_data)
-            messages.success(request, _("Your profile is saved."))
-            return redirect("account_profile")
+            # A newly chosen language applies at once: the page comes back in it (lms.i18n).
+            language = translation.get_language()
+            if user.preferred_language != previous_language:
+                language = user.preferred_language
+            with translation.override(language):
+                messages.success(request, _("Your profile is saved."))
+                return redirect(reverse("account_profile"))
     else:
         form = ProfileForm(
             initial={"full_name": user.full_name, "preferred_language": user.preferred_language}

@@ -229,3 +229,16 @@ def pytest_collection_modifyitems(items):
             item.add_marker(
                 pytest.mark.django_db(**marker.kwargs, serialized_rollback=True), append=False
             )
+
+
+@pytest.fixture(autouse=True)
+def _default_language_between_tests():
+    """A request to /fr/... leaves French active in the thread (LocaleMiddleware activates,
+    nothing deactivates), and ``reverse()`` would then prefix every URL of the next test:
+    each test starts and ends in the default language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

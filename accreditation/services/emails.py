@@ -15,6 +15,7 @@ from django_tasks import task
 from wagtail.models import ModelLogEntry
 
 from accreditation.selectors import DecisionRecord, decision_of
+from lms.models import User
 
 
 @task()
@@ -22,22 +23,40 @@ def send_email_task(subject: str, body: str, recipients: list[str]) -> int:
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
 
 
+def recipients_by_language(recipients: list[str]) -> dict[str, list[str]]:
+    """The addresses grouped by their owner's preferred language (an address that belongs
+    to nobody gets the default language)."""
+    known = dict(
+        User.objects.filter(email__in=recipients).values_list("email", "preferred_language")
+    )
+    groups: dict[str, list[str]] = {}
+    for address in recipients:
+        language = known.get(address) or settings.LANGUAGE_CODE
+        groups.setdefault(language, []).append(address)
+    return groups
+
+
 def send_after_commit(*, template: str, context: dict, recipients: list[str], language=None):
     """Renders ``templates/accreditation/email/<template>.txt`` (first line: subject) and
-    queues the message once the current transaction commits."""
+    queues the message once the current transaction commits: in ``language`` if given,
+    else one message per preferred language of the recipients."""
     recipients = sorted({r for r in recipients if r})
     if not recipients:
         return
     context = {**context, "site_url": getattr(settings, "SITE_URL", "")}
-    with translation.override(language or settings.LANGUAGE_CODE):
-        text = render_to_string(f"accreditation/email/{template}.txt", context).strip()
-    subject, _sep, body = text.partition("\n")
-    prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
-    subject = f"{prefix}{subject.strip()}"
-    body = body.strip() + "\n"
-    transaction.on_commit(
-        lambda: send_email_task.enqueue(subject=subject, body=body, recipients=recipients)
-    )
+    groups = {language: recipients} if language else recipients_by_language(recipients)
+    for group_language, group in groups.items():
+        with translation.override(group_language or settings.LANGUAGE_CODE):
+            text = render_to_string(f"accreditation/email/{template}.txt", context).strip()
+        subject, _sep, body = text.partition("\n")
+        prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
+        subject = f"{prefix}{subject.strip()}"
+        body = body.strip() + "\n"
+        transaction.on_commit(
+            lambda subject=subject, body=body, group=group: send_email_task.enqueue(
+                subject=subject, body=body, recipients=group
+            )
+        )
 
 
 def decision_recipients(decision: DecisionRecord) -> list[str]:

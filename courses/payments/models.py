@@ -15,7 +15,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import numberformat, timezone
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -33,10 +34,19 @@ CURRENCIES = [
 
 
 def format_money(amount: int, currency: str) -> str:
-    """``15000, "EUR"`` -> ``"EUR 150.00"`` (integer arithmetic only)."""
+    """``150000, "EUR"`` -> ``"EUR 1,500.00"`` in English, ``"EUR 1 500,00"`` in French,
+    ``"EUR 1.500,00"`` in German: the active language's separators (Django's formats);
+    integer arithmetic only."""
     sign = "-" if amount < 0 else ""
     major, minor = divmod(abs(int(amount)), 100)
-    return f"{currency} {sign}{major:,}.{minor:02d}"
+    grouped = numberformat.format(
+        major,
+        get_format("DECIMAL_SEPARATOR"),
+        grouping=get_format("NUMBER_GROUPING"),
+        thousand_sep=get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )
+    return f"{currency} {sign}{grouped}{get_format('DECIMAL_SEPARATOR')}{minor:02d}"
 
 
 class MinorUnitsFormField(forms.DecimalField):

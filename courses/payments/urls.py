@@ -5,7 +5,7 @@ from courses.payments import views
 app_name = "payments"
 
 urlpatterns = [
-    path("payments/stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
+    # The Stripe webhook is in webhook_urls.py, outside the language prefix.
     path("payments/buy/course/<slug:slug>/", views.BuyCourseView.as_view(), name="buy_course"),
     path("payments/buy/exam/<slug:slug>/", views.BuyExamView.as_view(), name="buy_exam"),
     path("payments/buy/firm-fee/<str:kind>/", views.BuyFirmFeeView.as_view(), name="buy_firm_fee"),
@@ -25,4 +25,7 @@ urlpatterns = [
     ),
     path("payments/sittings/", views.voucher_list, name="voucher_list"),
     path("payments/sittings/<int:pk>/assign/", views.voucher_assign, name="voucher_assign"),
+    path(
+        "payments/sittings/<int:pk>/take-back/", views.voucher_take_back, name="voucher_take_back"
+    ),
 ]

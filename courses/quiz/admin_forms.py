@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from courses.quiz import formats
+from courses.quiz import formats, languages
 from courses.quiz.formats.base import FormatError, ParsedAnswer, ParsedQuestion, validate
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -50,7 +50,20 @@ class QuestionForm(WagtailAdminModelForm):
 
 class QuizForm(WagtailAdminModelForm):
     """Exams draw only from exam pools and practice quizzes never do: checked for every
-    slot against the form's own ``is_exam`` (which may be changing)."""
+    slot against the form's own ``is_exam`` (which may be changing). A language can be
+    offered only when every question the slots being saved could draw is fully translated
+    into it (``languages.untranslated_items``)."""
+
+    languages = forms.MultipleChoiceField(
+        label=_("Also offered in"),
+        required=False,
+        choices=languages.translation_languages,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "English is always offered. A language can be offered only when every question "
+            "the quiz could draw is fully translated into it."
+        ),
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -60,14 +73,26 @@ class QuizForm(WagtailAdminModelForm):
         from courses.quiz.models import QuizSlot
         from courses.quiz.selectors import slot_pool_error
 
+        slots = []
         for form in formset.forms:
             data = form.cleaned_data
             if not data or data.get("DELETE"):
                 continue
-            slot = QuizSlot(question=data.get("question"), category=data.get("category"))
+            slot = QuizSlot(
+                question=data.get("question"),
+                category=data.get("category"),
+                include_subcategories=bool(data.get("include_subcategories")),
+            )
             error = slot_pool_error(slot=slot, is_exam=bool(cleaned.get("is_exam")))
             if error:
                 raise ValidationError(error)
+            slots.append(slot)
+        for language in cleaned.get("languages") or []:
+            missing = languages.untranslated_items(language=language, slots=slots)
+            if missing:
+                self.add_error(
+                    "languages", languages.gaps_message(language=language, missing=missing)
+                )
         return cleaned
 
 
@@ -78,6 +103,26 @@ class ImportForm(forms.Form):
     )
     bank = forms.CharField(
         label=_("Question bank"), max_length=200, help_text=_("A new name creates a new bank.")
+    )
+    translation_language = forms.ChoiceField(
+        label=_("Import as a translation into"),
+        required=False,
+        choices=lambda: (
+            [("", _("No: import as new questions"))] + languages.translation_languages()
+        ),
+        help_text=_(
+            "The file's questions become translations of the bank's existing questions, "
+            "matched in order (same number, types and answers)."
+        ),
+    )
+    category = forms.CharField(
+        label=_("Category translated"),
+        max_length=255,
+        required=False,
+        help_text=_(
+            "Translation only: the category path (with its subcategories) the file "
+            "translates, e.g. ASI/Exam. Empty: the whole bank."
+        ),
     )
 
     def clean_file(self):
@@ -99,7 +144,42 @@ class ImportForm(forms.Form):
             cleaned["questions"] = formats.parse(cleaned["format"], cleaned["content"])
         except FormatError as error:
             raise ValidationError(error.message) from error
+        if cleaned.get("translation_language"):
+            self._clean_translation(cleaned)
+        elif cleaned.get("category"):
+            self.add_error("category", _("A category is chosen only for a translation."))
         return cleaned
+
+    def _clean_translation(self, cleaned: dict) -> None:
+        """The bank and category the file translates, and its questions paired with theirs
+        (or the first mismatch, as the form's error)."""
+        from courses.quiz.models import QuestionBank
+        from courses.quiz.services.translations import (
+            TranslationRefused,
+            category_path_exists,
+            clean_category_path,
+            translation_originals,
+            translation_pairs,
+        )
+
+        bank = QuestionBank.objects.filter(name=cleaned["bank"]).first()
+        if bank is None:
+            self.add_error(
+                "bank", _("A translation needs an existing bank: there is none of that name.")
+            )
+            return
+        category = clean_category_path(cleaned.get("category", ""))
+        if category and not category_path_exists(bank=bank, category=category):
+            self.add_error("category", _("The bank has no category of that path."))
+            return
+        try:
+            cleaned["pairs"] = translation_pairs(
+                originals=translation_originals(bank=bank, category=category),
+                questions=cleaned["questions"],
+            )
+        except TranslationRefused as refusal:
+            raise ValidationError(refusal.message) from refusal
+        cleaned["bank_object"], cleaned["category"] = bank, category
 
 
 class MarkForm(forms.Form):

@@ -10,13 +10,21 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from courses.quiz import formats, permissions, selectors, services, statistics
+from courses.quiz import (
+    admin_translation_views,
+    formats,
+    permissions,
+    selectors,
+    services,
+    statistics,
+)
 from courses.quiz.admin_forms import ImportForm, MarkForm
 from courses.quiz.exceptions import QuizError
 from courses.quiz.models import Quiz, Response
 from courses.quiz.text import render_text
 from lms import safe_csv
 from lms.errors import show_refusal
+from lms.privacy.access_log import AccessKind, record_access
 
 SESSION_KEY = "quiz_import_preview"
 
@@ -48,7 +56,11 @@ def _import_preview(request: HttpRequest, data: dict) -> HttpResponse:
         "bank": data["bank"],
         "content": data["content"],
         "filename": data["file"].name,
+        "language": data.get("translation_language") or "",
+        "category": data.get("category") or "",
     }
+    if data.get("translation_language"):
+        return admin_translation_views.import_translation_preview(request, data)
     return render(
         request,
         "quiz/admin/import_preview.html",
@@ -92,6 +104,8 @@ def _confirm_import(request: HttpRequest) -> HttpResponse:
     except formats.FormatError as refusal:
         show_refusal(request, refusal)
         return redirect("quiz_admin:import")
+    if pending.get("language"):
+        return admin_translation_views.confirm_import_translation(request, pending, questions)
     result = services.questions_import(
         bank_name=pending["bank"],
         questions=questions,
@@ -136,6 +150,7 @@ def mark_essay(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The mark was saved."))
             return redirect("quiz_admin:marking")
     snapshot = response.snapshot
+    record_access(request, response.attempt, response.attempt.user_id, AccessKind.ATTEMPT)
     return render(
         request,
         "quiz/admin/mark_essay.html",

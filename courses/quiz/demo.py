@@ -1,25 +1,29 @@
 """Demo content of the quiz engine: a question bank from the shipped GIFT file, a practice
 quiz (``ps-practice-quiz``), a timed exam (``ps-auditor-exam``) and the Chain of Custody
-knowledge check (``coc-knowledge-check``). Idempotent.
+knowledge check (``coc-knowledge-check``); the exam's questions in French and Chinese
+(``demo_data/asi_auditor_exam.<language>.gift``, imported as translations). Idempotent.
 
 The courses helper's demo places both quizzes into a demo course.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
-from courses.quiz import formats
+from courses.quiz import formats, languages
 from courses.quiz.models import (
+    AnswerTranslation,
     Question,
     QuestionBank,
     QuestionCategory,
+    QuestionType,
     Quiz,
     QuizSlot,
     ReviewLevel,
 )
-from courses.quiz.services import questions_import
+from courses.quiz.services import questions_import, questions_import_translation
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo_data" / "asi_auditor_questions.gift"
 BANK = "ASI auditor training"
@@ -27,6 +31,13 @@ PRACTICE_SLUG = "ps-practice-quiz"
 EXAM_SLUG = "ps-auditor-exam"
 COC_SLUG = "coc-knowledge-check"
 COC_CATEGORY = "ASI/Practice/Chain of Custody"
+#: The exam's questions in other languages: one GIFT file per language, in bank order.
+EXAM_TRANSLATIONS = {
+    "fr": DEMO_FILE.parent / "asi_auditor_exam.fr.gift",
+    "zh-hans": DEMO_FILE.parent / "asi_auditor_exam.zh-hans.gift",
+}
+#: True / false labels written into the demo translations (GIFT files have none).
+TRUE_FALSE_LABELS = {"fr": ("Vrai", "Faux"), "zh-hans": ("正确", "错误")}
 EXAM_DRAWS = [("ASI/Exam/Standards", 4), ("ASI/Exam/Audit practice", 3), ("ASI/Exam/Written", 1)]
 
 
@@ -139,10 +150,48 @@ def seed_coc_quiz(bank: QuestionBank, stdout=None) -> Quiz:
     return quiz
 
 
+def seed_exam_translations(bank: QuestionBank, exam: Quiz, stdout=None) -> None:
+    """The exam's questions in French and Chinese (EXAM_TRANSLATIONS), imported as
+    translations of each exam category unless the exam is already fully translated into
+    that language, and the exam offered in each language that is complete."""
+    for language, path in EXAM_TRANSLATIONS.items():
+        if language not in dict(languages.translation_languages()):
+            continue
+        if languages.untranslated_items(quiz=exam, language=language):
+            by_category = defaultdict(list)
+            for parsed in formats.parse("gift", path.read_bytes()):
+                by_category[parsed.category].append(parsed)
+            for name, questions in by_category.items():
+                questions_import_translation(
+                    bank=bank,
+                    category=name,
+                    language=language,
+                    questions=questions,
+                    source=path.name,
+                )
+            true, false = TRUE_FALSE_LABELS[language]
+            for label, original in ((true, "True"), (false, "False")):
+                AnswerTranslation.objects.filter(
+                    translation__language=language,
+                    translation__question__category__bank=bank,
+                    translation__question__qtype=QuestionType.TRUE_FALSE,
+                    answer__text=original,
+                    text="",
+                ).update(text=label)
+            _say(stdout, f"  translated the exam's questions into {language}")
+        if language not in exam.languages and not languages.untranslated_items(
+            quiz=exam, language=language
+        ):
+            exam.languages = [*exam.languages, language]
+            exam.save(update_fields=["languages"])
+
+
 def seed(stdout=None) -> dict[str, Quiz]:
     bank = seed_bank(stdout)
+    exam = seed_exam(bank, stdout)
+    seed_exam_translations(bank, exam, stdout)
     return {
         "practice": seed_practice_quiz(bank, stdout),
-        "exam": seed_exam(bank, stdout),
+        "exam": exam,
         "coc": seed_coc_quiz(bank, stdout),
     }

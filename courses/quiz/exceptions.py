@@ -81,3 +81,7 @@ class InvalidAnswer(QuizError):
 
 class AlreadyMarked(QuizError):
     default_message = _("This answer has already been marked.")
+
+
+class LanguageNotOffered(QuizError):
+    default_message = _("This quiz is not offered in that language.")

@@ -16,11 +16,13 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import override, pgettext
 
 from courses.quiz.exceptions import InvalidAnswer
-from courses.quiz.models import Question, QuestionType
+from courses.quiz.models import Question, QuestionTranslation, QuestionType
 
 CHOICE_TYPES = {QuestionType.SINGLE, QuestionType.TRUE_FALSE, QuestionType.MULTIPLE}
 TEXT_TYPES = {QuestionType.SHORT_ANSWER, QuestionType.NUMERICAL, QuestionType.ESSAY}
@@ -61,8 +63,16 @@ def read_decimal(text: Any) -> Decimal | None:
     return value
 
 
-def snapshot_question(question: Question) -> dict[str, Any]:
+def snapshot_question(question: Question, *, language: str | None = None) -> dict[str, Any]:
+    """The question frozen for an attempt, in ``language`` (default: the site's default).
+
+    A snapshot in another language keeps the original item (``question_id``, name, type,
+    fractions, tolerances, the order and number of answers and matching options) and takes
+    the words from the question's translation; a missing translated word falls back to the
+    original. A short answer's original accepted text stays in ``original_text``, so a
+    candidate who answers with the original term is graded the same."""
     answers = list(question.answers.all())
+    translation, words = _answer_words(question, answers, language)
     snapshot: dict[str, Any] = {
         "question_id": question.pk,
         "qtype": question.qtype,
@@ -82,16 +92,65 @@ def snapshot_question(question: Question) -> dict[str, Any]:
             for a in answers
         ],
     }
+    if translation is not None:
+        snapshot["language"] = language
+        snapshot["text"] = translation.text if translation.text.strip() else question.text
+        snapshot["general_feedback"] = translation.general_feedback or question.general_feedback
     if question.qtype == QuestionType.MATCHING:
+        # The options are the original's distinct matching answers (so the item is the same
+        # in every language), each labelled with its first answer's words.
         options: list[str] = []
-        for a in answers:
+        labels: list[str] = []
+        for a, (_text, match_text, _feedback) in zip(answers, words, strict=True):
             if a.match_text and a.match_text not in options:
                 options.append(a.match_text)
-        snapshot["options"] = options
+                labels.append(match_text)
+        snapshot["options"] = labels
         snapshot["prompts"] = [
-            {"text": a.text, "match": options.index(a.match_text)} for a in answers if a.text
+            {"text": text, "match": options.index(a.match_text)}
+            for a, (text, _match, _feedback) in zip(answers, words, strict=True)
+            if a.text
         ]
+    for item, (text, match_text, feedback) in zip(snapshot["answers"], words, strict=True):
+        if text != item["text"] and question.qtype == QuestionType.SHORT_ANSWER:
+            item["original_text"] = item["text"]
+        item.update(text=text, match_text=match_text, feedback=feedback)
     return snapshot
+
+
+def _answer_words(
+    question: Question, answers: list, language: str | None
+) -> tuple[QuestionTranslation | None, list[tuple[str, str, str]]]:
+    """The question's translation into ``language`` (None for the default language or when
+    there is none) and each answer's (text, matching answer, feedback) in that language,
+    the original's words where the translation has none."""
+    original = [(a.text, a.match_text, a.feedback) for a in answers]
+    if not language or language == settings.LANGUAGE_CODE:
+        return None, original
+    translation = question.translations.filter(language=language).first()
+    if translation is None:
+        return None, original
+    by_answer = {t.answer_id: t for t in translation.answers.all()}
+    words = []
+    for a in answers:
+        t = by_answer.get(a.pk)
+        text = a.text
+        if question.qtype == QuestionType.TRUE_FALSE:
+            if t is not None and t.text.strip():
+                text = t.text
+            elif a.text in ("True", "False"):
+                with override(language):
+                    text = (
+                        pgettext("true/false answer", "True")
+                        if a.text == "True"
+                        else pgettext("true/false answer", "False")
+                    )
+        elif question.qtype != QuestionType.NUMERICAL and t is not None and t.text.strip():
+            text = t.text
+        match_text = t.match_text if t is not None and t.match_text.strip() else a.match_text
+        feedback = t.feedback if t is not None and t.feedback.strip() else a.feedback
+        words.append((text, match_text, feedback))
+    return translation, words
 
 
 def choice_count(snapshot: dict[str, Any]) -> int:
@@ -256,7 +315,9 @@ def matched_answer(snapshot: dict[str, Any], answer: dict[str, Any] | None) -> i
     text = answer["text"]
     if snapshot["qtype"] == QuestionType.SHORT_ANSWER:
         for index, item in enumerate(snapshot["answers"]):
-            if wildcard_match(item["text"], text, snapshot.get("case_sensitive", False)):
+            accepted = [item["text"]] + ([item["original_text"]] if "original_text" in item else [])
+            case_sensitive = snapshot.get("case_sensitive", False)
+            if any(wildcard_match(pattern, text, case_sensitive) for pattern in accepted):
                 return index
         return None
     value = parse_number(text)

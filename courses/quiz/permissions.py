@@ -20,3 +20,8 @@ def can_see_statistics(user) -> bool:
 
 def can_import_questions(user) -> bool:
     return bool(can_access_admin(user) and user.has_perm("quiz.add_question"))
+
+
+def can_translate_questions(user) -> bool:
+    """Writing a question's words in another language is editing the question."""
+    return bool(can_access_admin(user) and user.has_perm("quiz.change_question"))

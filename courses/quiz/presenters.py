@@ -47,6 +47,9 @@ class QuestionView:
     feedback: list[str] = field(default_factory=list)
     general_feedback: str = ""
     marker_feedback: str = ""
+    #: The language of the question's words when it is not the site's default (the
+    #: attempt's exam language), for the page's ``lang`` attribute.
+    language: str = ""
 
 
 def question_view(response: Response) -> QuestionView:
@@ -63,6 +66,7 @@ def question_view(response: Response) -> QuestionView:
         answered=grading.is_answered(snapshot, response.answer),
         page=response.page,
         multiple=snapshot["qtype"] == QuestionType.MULTIPLE,
+        language=snapshot.get("language") or "",
     )
     if view.qtype in grading.CHOICE_TYPES:
         chosen = set(answer.get("choices", [])) | (

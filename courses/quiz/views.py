@@ -18,10 +18,11 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from courses.quiz import grading, origins, selectors, services
+from courses.quiz import grading, languages, origins, selectors, services
 from courses.quiz.exceptions import (
     AttemptClosed,
     DeadlinePassed,
@@ -68,6 +69,14 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "origin": origin,
         "start_url": reverse("quiz:start", args=[quiz.slug]),
     }
+    offered = languages.offered_languages(quiz=quiz)
+    if len(offered) > 1:
+        context.update(
+            exam_languages=[(code, languages.local_name(code)) for code in offered],
+            proposed_language=languages.preferred_start_language(
+                quiz=quiz, user=request.user, offered=offered, active=get_language()
+            ),
+        )
     if request.user.is_authenticated:
         attempts = list(Attempt.objects.filter(user=request.user, quiz=quiz).order_by("number"))
         context.update(
@@ -88,7 +97,10 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     origin = origins.resolve(quiz=quiz, origin=request.POST.get("from"))
     try:
         attempt = services.attempt_start(
-            user=request.user, quiz=quiz, origin=origin.token if origin else ""
+            user=request.user,
+            quiz=quiz,
+            origin=origin.token if origin else "",
+            language=request.POST.get("language") or None,
         )
     except QuizError as refusal:
         show_refusal(request, refusal)

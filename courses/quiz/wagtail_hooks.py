@@ -17,11 +17,12 @@ from wagtail.admin.panels import (
     ObjectList,
 )
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import InspectView, SnippetViewSet, SnippetViewSetGroup
 
 import courses.quiz.privacy_rights  # noqa: F401  (its retention rule and log action)
-from courses.quiz import admin_views, permissions
+from courses.quiz import admin_translation_views, admin_views, permissions
 from courses.quiz.admin_forms import QuestionForm, QuizForm
+from courses.quiz.admin_panels import QuestionTranslationsPanel, QuizLanguagesPanel
 from courses.quiz.models import (
     Attempt,
     ExamSitting,
@@ -32,6 +33,7 @@ from courses.quiz.models import (
     QuizOverride,
 )
 from courses.quiz.work_queues import staff_work_queues
+from lms.privacy.access_log import AccessKind, record_access
 
 MENU_HOOK = "register_quiz_menu_item"
 
@@ -98,6 +100,7 @@ class QuestionViewSet(SnippetViewSet):
                     FieldPanel("feedback"),
                 ],
             ),
+            QuestionTranslationsPanel(heading=_("Translations")),
         ],
         base_form_class=QuestionForm,
     )
@@ -156,6 +159,10 @@ class QuizViewSet(SnippetViewSet):
                 FieldPanel("mark"),
             ],
         ),
+        MultiFieldPanel(
+            [FieldPanel("languages"), QuizLanguagesPanel(heading=_("Translation status"))],
+            heading=_("Languages"),
+        ),
     ]
     edit_handler = ObjectList(edit_handler_panels, base_form_class=QuizForm)
 
@@ -183,8 +190,19 @@ class ExamSittingViewSet(SnippetViewSet):
     panels = [FieldPanel("quiz"), FieldPanel("user"), FieldPanel("source")]
 
 
+class AttemptInspectView(InspectView):
+    """An attempt's page in the admin: looking at someone's attempt is logged (who saw what,
+    ``lms.privacy.access_log``)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        record_access(self.request, self.object, self.object.user_id, AccessKind.ATTEMPT)
+        return context
+
+
 class AttemptViewSet(SnippetViewSet):
     model = Attempt
+    inspect_view_class = AttemptInspectView
     icon = "list-ul"
     menu_label = _("Attempts")
     list_display = ["quiz", "user", "number", "status", "percent", "passed", "started_at"]
@@ -255,6 +273,16 @@ admin_urls = (
         path("marking/<int:pk>/", admin_views.mark_essay, name="mark"),
         path("statistics/", admin_views.statistics_index, name="statistics"),
         path("statistics/<int:pk>/", admin_views.statistics_detail, name="statistics_detail"),
+        path(
+            "questions/<int:pk>/translations/<str:language>/",
+            admin_translation_views.translation_edit,
+            name="translation_edit",
+        ),
+        path(
+            "questions/<int:pk>/translations/<str:language>/delete/",
+            admin_translation_views.translation_delete,
+            name="translation_delete",
+        ),
     ],
     "quiz_admin",
 )
@@ -282,5 +310,16 @@ def register_quiz_log_actions(actions):
         ("quiz.sitting.granted", _("Grant exam sitting"), _("Exam sitting granted")),
         ("quiz.sitting.revoked", _("Revoke exam sitting"), _("Exam sitting revoked")),
         ("quiz.bank.imported", _("Import questions"), _("Questions imported")),
+        (
+            "quiz.bank.translation_imported",
+            _("Import a translation"),
+            _("Questions' translation imported"),
+        ),
+        ("quiz.question.translated", _("Translate question"), _("Question translation saved")),
+        (
+            "quiz.question.translation_deleted",
+            _("Delete question translation"),
+            _("Question translation deleted"),
+        ),
     ):
         actions.register_action(code, label, message)

@@ -133,6 +133,9 @@ def test_a_limited_login_refuses_even_the_right_password_and_says_how_long_to_wa
     page = attempt(client, "target@example.org", PASSWORD)
     assert "Too many failed login attempts. Try again in 5 minutes." in page
     assert not signed_in(client)
+    # The page offers the way out that does not wait: a password reset.
+    assert "Forgotten your password? You need not wait:" in page
+    assert f'<a href="{reverse("account_reset_password")}">reset your password</a>' in page
 
 
 def test_guessing_one_account_from_many_addresses_is_limited_per_account(settings):

@@ -11,16 +11,19 @@ from .quiz import (
     ReviewWhen,
     SittingStatus,
 )
+from .translation import AnswerTranslation, QuestionTranslation
 
 __all__ = [
     "TRANSITIONS",
     "Answer",
+    "AnswerTranslation",
     "Attempt",
     "AttemptStatus",
     "ExamSitting",
     "Question",
     "QuestionBank",
     "QuestionCategory",
+    "QuestionTranslation",
     "QuestionType",
     "Quiz",
     "QuizOverride",

@@ -53,6 +53,8 @@ class Attempt(models.Model):
     #: "lesson-3"), checked when the attempt started; the attempt and result pages link
     #: back to it while that place still uses the quiz.
     origin = models.CharField(_("opened from"), max_length=40, blank=True, default="")
+    #: The language the candidate chose at the start; the snapshots are in it.
+    language = models.CharField(_("language"), max_length=15, default=settings.LANGUAGE_CODE)
 
     class Meta:
         ordering = ["-started_at", "-pk"]

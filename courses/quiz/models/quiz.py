@@ -82,6 +82,11 @@ class Quiz(ClusterableModel):
         default=False,
         help_text=_("Each attempt uses one available exam sitting of the learner."),
     )
+    #: The languages the quiz is offered in besides the default (``settings.LANGUAGE_CODE``,
+    #: always offered), as codes of ``settings.LANGUAGES``. Staff can offer a language only
+    #: when every question any draw could include is fully translated into it
+    #: (``courses.quiz.languages``); a candidate picks one when starting.
+    languages = models.JSONField(_("also offered in"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -191,6 +196,7 @@ class QuizOverride(models.Model):
         decimal_places=2,
         default=Decimal("1"),
         validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("10"))],
+        # xgettext:no-python-format
         help_text=_("The time limit is multiplied by this, e.g. 1.25 for 25 % extra time."),
     )
     reason = models.CharField(_("reason"), max_length=255, blank=True)

@@ -16,8 +16,22 @@ from .attempts import (
 )
 from .audit import log_event
 from .bank import ImportResult, questions_for_export, questions_import
+from .translations import (
+    AnswerWords,
+    TranslationImportResult,
+    TranslationRefused,
+    question_translation_delete,
+    question_translation_save,
+    questions_import_translation,
+)
 
 __all__ = [
+    "AnswerWords",
+    "TranslationImportResult",
+    "TranslationRefused",
+    "question_translation_delete",
+    "question_translation_save",
+    "questions_import_translation",
     "ImportResult",
     "NoSittingAvailable",
     "OverdueRun",

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -23,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
-from courses.quiz import grading, origins, selectors, tokens
+from courses.quiz import grading, languages, origins, selectors, tokens
 from courses.quiz.exceptions import (
     AlreadyMarked,
     AttemptClosed,
@@ -31,6 +32,7 @@ from courses.quiz.exceptions import (
     AttemptLimitReached,
     DeadlinePassed,
     InvalidAnswer,
+    LanguageNotOffered,
     NoSittingAvailable,
     QuizError,
     QuizMisconfigured,
@@ -195,6 +197,7 @@ def _create_attempt(
     drawn: list[tuple[Question, Decimal]],
     per_page: int,
     origin: str = "",
+    language: str,
 ) -> Attempt:
     """The attempt row, with its deadline and pages frozen. A concurrent start that inserted
     first (the unique constraints) makes this one AttemptLimitReached."""
@@ -211,6 +214,7 @@ def _create_attempt(
                 page_count=(len(drawn) + per_page - 1) // per_page,
                 max_marks=sum((mark for _q, mark in drawn), Decimal("0")),
                 origin=origin,
+                language=language,
             )
     except IntegrityError as exc:
         raise AttemptLimitReached(
@@ -228,7 +232,7 @@ def _create_responses(
     """One response per drawn question: its frozen snapshot, display order and tokens."""
     responses = []
     for position, (question, mark) in enumerate(drawn):
-        snapshot = grading.snapshot_question(question)
+        snapshot = grading.snapshot_question(question, language=attempt.language)
         order = _display_order(attempt.quiz, snapshot, rng)
         responses.append(
             Response(
@@ -255,6 +259,20 @@ def _consume_sitting(*, sitting: ExamSitting, attempt: Attempt, now: datetime.da
         raise NoSittingAvailable()
 
 
+def _check_language(*, quiz: Quiz, language: str) -> None:
+    """Refuses an exam language the quiz does not offer, or one with a question a draw could
+    include that is not fully translated (the admin form checks the same when staff save)."""
+    if language == settings.LANGUAGE_CODE:
+        return
+    if language not in languages.language_names() or language not in (quiz.languages or []):
+        raise LanguageNotOffered()
+    if languages.untranslated_items(quiz=quiz, language=language):
+        raise LanguageNotOffered(
+            _("This quiz cannot be taken in %(language)s at the moment: choose another language.")
+            % {"language": languages.language_name(language)}
+        )
+
+
 def attempt_start(
     *,
     user,
@@ -262,8 +280,13 @@ def attempt_start(
     now: datetime.datetime | None = None,
     seed: int | None = None,
     origin: str = "",
+    language: str | None = None,
 ) -> Attempt:
     """Starts an attempt, or returns the user's attempt in progress (the clock never resets).
+
+    ``language`` (default: ``settings.LANGUAGE_CODE``) is the exam language the candidate
+    chose: it must be one the quiz offers and fully translated (``languages``), else
+    LanguageNotOffered. The draw does not depend on it; the snapshots are taken in it.
 
     Refuses, for the reason ``selectors.start_availability`` gives, when the quiz is closed,
     the attempt limit is reached, the delay between attempts has not passed, or a paid
@@ -272,6 +295,7 @@ def attempt_start(
     place that uses this quiz.
     """
     now = now or timezone.now()
+    language = language or settings.LANGUAGE_CODE
     # The draw and the display order come from the OS's randomness; ``seed`` is for tests.
     rng = random.Random(seed) if seed is not None else random.SystemRandom()
     current = _running_attempt(user=user, quiz=quiz, now=now)
@@ -280,6 +304,7 @@ def attempt_start(
     with transaction.atomic():
         _lock_user(user)
         used = _check_start_allowed(user=user, quiz=quiz, now=now)
+        _check_language(quiz=quiz, language=language)
         sitting = _reserve_sitting(user=user, quiz=quiz)
         drawn = _draw_questions(quiz, rng)
         if quiz.shuffle_questions:
@@ -293,6 +318,7 @@ def attempt_start(
             drawn=drawn,
             per_page=per_page,
             origin=origin if origins.resolve(quiz=quiz, origin=origin) else "",
+            language=language,
         )
         _create_responses(attempt=attempt, drawn=drawn, per_page=per_page, rng=rng)
         if sitting is not None:
@@ -304,6 +330,7 @@ def attempt_start(
             attempt=attempt,
             deadline=attempt.deadline.isoformat() if attempt.deadline else None,
             sitting=sitting.pk if sitting else None,
+            language=language,
         )
     return attempt
 

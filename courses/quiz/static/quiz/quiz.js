@@ -3,6 +3,15 @@
 (function () {
   "use strict";
 
+  // Django's JavaScript catalogue (/jsi18n/, loaded by base.html): the page's language.
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
+  var interpolate = window.interpolate || function (fmt, obj, named) {
+    return named
+      ? fmt.replace(/%\(\w+\)s/g, function (match) { return String(obj[match.slice(2, -2)]); })
+      : fmt.replace(/%s/g, function () { return String(obj.shift()); });
+  };
+
   function csrfToken(form) {
     var input = form && form.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
@@ -42,13 +51,13 @@
           announced[mark] = true;
           var minutes = Math.round(mark / 60);
           announceEl.textContent = mark >= 60
-            ? (minutes + (minutes === 1 ? " minute left." : " minutes left."))
-            : (mark + " seconds left.");
+            ? interpolate(ngettext("%(count)s minute left.", "%(count)s minutes left.", minutes), { count: minutes }, true)
+            : interpolate(ngettext("%(count)s second left.", "%(count)s seconds left.", mark), { count: mark }, true);
         }
       });
       if (left <= 0) {
         window.clearInterval(interval);
-        announceEl.textContent = "Time is up. Your answers are being submitted.";
+        announceEl.textContent = gettext("Time is up. Your answers are being submitted.");
         window.location.href = timer.getAttribute("data-result-url");
       }
     };
@@ -75,6 +84,12 @@
   if (!form || !window.fetch) return;
   var saveUrl = form.getAttribute("data-save-url");
   var flagUrl = form.getAttribute("data-flag-url");
+
+  // What a screen reader hears after a question's number in the question list.
+  function navStateText(answered, flagged) {
+    return ", " + (answered ? gettext("answered") : gettext("not answered")) +
+      (flagged ? ", " + gettext("flagged") : "");
+  }
 
   function navItem(position) {
     return form.querySelector("[data-nav='" + position + "']");
@@ -129,7 +144,7 @@
       body.append(el.name, el.value);
     });
     var state = fieldset.querySelector("[data-save-state]");
-    state.textContent = "Saving…";
+    state.textContent = gettext("Saving…");
     return fetch(saveUrl, {
       method: "POST",
       body: body,
@@ -141,27 +156,26 @@
       var data = result.data;
       if (result.status === 200 && data.ok) {
         fieldset.querySelector("[data-version]").value = data.version;
-        state.textContent = "Saved.";
+        state.textContent = gettext("Saved.");
         var label = fieldset.querySelector("[data-answered-label]");
-        if (label) label.textContent = data.answered ? " · answered" : "";
+        if (label) label.textContent = data.answered ? " · " + gettext("answered") : "";
         var nav = navItem(position);
         if (nav) {
           nav.classList.toggle("is-answered", data.answered);
           var navState = nav.querySelector("[data-nav-state]");
           if (navState) {
-            navState.textContent = (data.answered ? ", answered" : ", not answered") +
-              (nav.classList.contains("is-flagged") ? ", flagged" : "");
+            navState.textContent = navStateText(data.answered, nav.classList.contains("is-flagged"));
           }
         }
         if (window.quizSetRemaining) window.quizSetRemaining(data.remaining);
       } else if (data.redirect) {
         window.location.href = data.redirect;
       } else {
-        state.textContent = data.error || "Not saved.";
-        say(data.error || "Not saved.");
+        state.textContent = data.error || gettext("Not saved.");
+        say(data.error || gettext("Not saved."));
       }
     }).catch(function () {
-      state.textContent = "Not saved: no connection. Your answer will be sent with the page.";
+      state.textContent = gettext("Not saved: no connection. Your answer will be sent with the page.");
     });
   }
 
@@ -197,7 +211,7 @@
     }).then(function (r) { return r.json(); }).then(function (data) {
       if (!data.ok) return;
       button.setAttribute("aria-pressed", flagged ? "true" : "false");
-      button.querySelector("[data-flag-label]").textContent = flagged ? "Flagged for review" : "Flag for review";
+      button.querySelector("[data-flag-label]").textContent = flagged ? gettext("Flagged for review") : gettext("Flag for review");
       var nav = navItem(position);
       if (nav) {
         nav.classList.toggle("is-flagged", flagged);
@@ -213,11 +227,10 @@
         }
         var navState = nav.querySelector("[data-nav-state]");
         if (navState) {
-          navState.textContent = (nav.classList.contains("is-answered") ? ", answered" : ", not answered") +
-            (flagged ? ", flagged" : "");
+          navState.textContent = navStateText(nav.classList.contains("is-answered"), flagged);
         }
       }
-      say(flagged ? "Question flagged." : "Flag removed.");
+      say(flagged ? gettext("Question flagged.") : gettext("Flag removed."));
     });
   });
 })();
