@@ -260,6 +260,7 @@ def seed(stdout=None) -> None:
     _seed_people(firms, today, start, staff)
     _seed_legacy_import(firms, today, staff)
     _seed_pending_affiliation(firms)
+    _seed_firm_application(today)
     for accreditation in Accreditation.objects.filter(
         source=Accreditation.Source.GRANTED,
         auditor__user__email__in=[p[0] for p in PEOPLE] + ["auditor@example.org"],
@@ -487,3 +488,35 @@ def _seed_pending_affiliation(firms) -> None:
     firm = firms["nordic-certification"]
     if not Affiliation.objects.filter(auditor=paula, firm=firm).exists():
         services.affiliation_request(auditor=paula, firm=firm, user=paula.user)
+
+
+def _seed_firm_application(today: datetime.date) -> None:
+    """A certification body's application submitted online and waiting for the secretariat
+    (Accreditation › Firm applications), once."""
+    from django.core.files.base import ContentFile
+
+    from accreditation.models import FirmApplication
+    from accreditation.services import firm_onboarding
+
+    name = "Andes Auditores S.A."
+    if FirmApplication.objects.filter(legal_name=name).exists():
+        return
+    person = _person("firm.applicant@example.org", "Lucía Fernández")
+    application = firm_onboarding.firm_application_create(
+        applicant=person,
+        details={
+            "legal_name": name,
+            "country": "CL",
+            "website": "https://andes-auditores.example",
+            "scheme": "17065",
+            "accreditation_body": "INN Chile",
+            "accreditation_number": "OC-P-123",
+            "accreditation_scope": "Certification of products and supply chains (ISO/IEC 17065)",
+            "accreditation_expires_on": today + datetime.timedelta(days=700),
+            "admin_name": person.full_name,
+            "admin_email": person.email,
+            "contact_phone": "",
+        },
+        certificate=ContentFile(b"%PDF-1.4\n% demo certificate\n", name="certificate.pdf"),
+    )
+    firm_onboarding.firm_application_submit(application=application, actor=person)

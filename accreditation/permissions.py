@@ -111,3 +111,35 @@ def can_end_affiliation(user, affiliation) -> bool:
             affiliation.auditor.user_id == user.pk or can_decide_affiliation(user, affiliation.firm)
         )
     )
+
+
+# --- Firm onboarding: a firm applies online, staff decide --------------------------------
+
+
+def can_apply_as_firm(user) -> bool:
+    """Anyone signed in may apply for an audit firm (and becomes its first admin)."""
+    return bool(user.is_authenticated)
+
+
+def owns_firm_application(user, application) -> bool:
+    return bool(user.is_authenticated and application.applicant_id == user.pk)
+
+
+def can_review_firm_applications(user) -> bool:
+    """Secretariat staff who approve or reject firms' applications."""
+    return bool(
+        user.is_authenticated
+        and lms_permissions.can_access_admin(user)
+        and user.has_perm("accreditation.change_firmapplication")
+    )
+
+
+def can_download_firm_certificate(user, application) -> bool:
+    """A firm's accreditation certificate: the applicant and the staff who review it."""
+    return owns_firm_application(user, application) or can_review_firm_applications(user)
+
+
+def can_manage_firm_admins(user, firm) -> bool:
+    """Add or remove the firm's administrators: its own admins (staff do it in the admin's
+    firm form)."""
+    return administers_firm(user, firm)

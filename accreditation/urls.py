@@ -3,7 +3,7 @@ and the firm admin's page (/verify/<code>/ is courses' shared page)."""
 
 from django.urls import path
 
-from accreditation.views import auditor, fees, firm, public
+from accreditation.views import auditor, consent, fees, firm, firm_onboarding, public
 
 app_name = "accreditation"
 
@@ -37,6 +37,11 @@ urlpatterns = [
         name="evidence_file",
     ),
     path("accreditation/profile/", auditor.profile, name="profile"),
+    path(
+        "accreditation/profile/register-consent/",
+        consent.register_consent,
+        name="register_consent",
+    ),
     path("accreditation/firm/", firm.firm_admin, name="firm_admin"),
     path(
         "accreditation/firm/<int:firm_pk>/affiliations/",
@@ -52,6 +57,43 @@ urlpatterns = [
         "accreditation/firm/<int:firm_pk>/fees/<str:kind>/",
         fees.firm_fee,
         name="firm_fee",
+    ),
+    # Firm onboarding: a firm applies online, pays its fee; firm admins add co-admins.
+    path("accreditation/firm-applications/apply/", firm_onboarding.firm_apply, name="firm_apply"),
+    path(
+        "accreditation/firm-applications/<int:pk>/",
+        firm_onboarding.firm_application_detail,
+        name="firm_application",
+    ),
+    path(
+        "accreditation/firm-applications/<int:pk>/edit/",
+        firm_onboarding.firm_application_edit,
+        name="firm_application_edit",
+    ),
+    path(
+        "accreditation/firm-applications/<int:pk>/submit/",
+        firm_onboarding.firm_application_submit,
+        name="firm_application_submit",
+    ),
+    path(
+        "accreditation/firm-applications/<int:pk>/certificate/",
+        firm_onboarding.firm_application_certificate,
+        name="firm_application_certificate",
+    ),
+    path(
+        "accreditation/firm-applications/<int:pk>/fee/",
+        firm_onboarding.firm_application_fee,
+        name="firm_application_fee",
+    ),
+    path(
+        "accreditation/firm/<int:firm_pk>/admins/",
+        firm_onboarding.firm_admins,
+        name="firm_admins",
+    ),
+    path(
+        "accreditation/firm/<int:firm_pk>/admins/<int:user_pk>/remove/",
+        firm_onboarding.firm_admin_remove,
+        name="firm_admin_remove",
     ),
     path(
         "accreditation/certificates/<str:code>.pdf",

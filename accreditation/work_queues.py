@@ -9,8 +9,10 @@ daily digest (``lms.work_queues``, hook ``staff_work_queues``, registered in
 - accreditations with a scope element active today that ends within
   ``EXPIRY_WINDOW_DAYS`` days, for staff who decide on accreditations (renewals).
 
-Firms' own applications for accreditation are not in the platform yet (a firm's
-accreditation periods are recorded by staff), so they have no queue.
+- firms' applications for accreditation submitted and waiting for a decision, for staff
+  who decide on them (``can_review_firm_applications``);
+- firms whose yearly renewal is overdue (its due date passed, see
+  ``selectors.firm_onboarding``), for staff who decide on accreditations.
 
 Each queue is one aggregate query (count and oldest date).
 """
@@ -29,11 +31,13 @@ from accreditation import permissions
 from accreditation.models import (
     Affiliation,
     Application,
+    FirmApplication,
     ScopeElement,
     ScopeStatus,
     ScopeStatusChange,
 )
 from accreditation.selectors import AFFILIATION_PENDING, EXPIRY_WINDOW_DAYS
+from accreditation.selectors.firm_onboarding import firms_with_renewal_due
 from lms.work_queues import QueueItem
 
 APP = "accreditation"
@@ -101,6 +105,36 @@ def accreditations_expiring(*, on: datetime.date | None = None) -> QueueItem:
     )
 
 
+def firm_applications_to_review() -> QueueItem:
+    """Firms' applications submitted and waiting for a decision (paid or not: staff see
+    the fee on the application)."""
+    waiting = FirmApplication.objects.filter(status=FirmApplication.Status.SUBMITTED).aggregate(
+        count=Count("pk"), oldest=Min("submitted_at")
+    )
+    return QueueItem(
+        label=_("Firm applications to review"),
+        count=waiting["count"],
+        oldest=waiting["oldest"],
+        url=_url("accreditation_firm_application:index", status=FirmApplication.Status.SUBMITTED),
+        app=APP,
+    )
+
+
+def firm_renewals_overdue(*, on: datetime.date | None = None) -> QueueItem:
+    """Firms (not withdrawn) whose yearly renewal was due before ``on`` (today)."""
+    on = on or timezone.localdate()
+    waiting = firms_with_renewal_due(on=on, overdue_only=True).aggregate(
+        count=Count("pk"), oldest=Min("due_on")
+    )
+    return QueueItem(
+        label=_("Firm renewals overdue"),
+        count=waiting["count"],
+        oldest=waiting["oldest"],
+        url=_url("accreditation_firm_application:renewals", overdue="1"),
+        app=APP,
+    )
+
+
 def staff_work_queues(user) -> list[QueueItem]:
     """The accreditation queues ``user`` may act on."""
     items = []
@@ -110,4 +144,8 @@ def staff_work_queues(user) -> list[QueueItem]:
         items.append(affiliations_waiting())
     if permissions.can_decide(user):
         items.append(accreditations_expiring())
+    if permissions.can_review_firm_applications(user):
+        items.append(firm_applications_to_review())
+    if permissions.can_decide(user):
+        items.append(firm_renewals_overdue())
     return items

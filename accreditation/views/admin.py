@@ -450,6 +450,7 @@ class DecisionsLogView(ReportView):
         "auditfirm": "accreditation_firm:decisions",
         "auditorprofile": "accreditation_auditor:edit",
         "affiliation": "accreditation_affiliation:detail",
+        "firmapplication": "accreditation_firm_application:detail",
     }
 
     def decorate_paginated_queryset(self, object_list):

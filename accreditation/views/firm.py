@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from accreditation import permissions, selectors, services
 from accreditation.models import Affiliation, AuditFirm
+from accreditation.selectors import firm_onboarding
 from accreditation.views import affiliations as affiliation_actions
 from courses.payments import selectors as payments
 from courses.payments.models import FIRM_KINDS
@@ -26,6 +27,8 @@ def firm_admin(request: HttpRequest) -> HttpResponse:
     overviews = [
         selectors.firm_overview(firm) for firm in permissions.administered_firms(request.user)
     ]
+    for overview in overviews:  # the yearly renewal: when due, whether its fee is paid
+        overview.firm.renewal = firm_onboarding.firm_renewal(overview.firm)
     return render(
         request,
         "accreditation/firm/overview.html",

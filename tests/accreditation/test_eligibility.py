@@ -334,9 +334,15 @@ def test_payment_alone_never_makes_anyone_eligible(training, course):
 
     import accreditation.selectors as package
 
+    # Firms' application and renewal fees are firm onboarding's subject (a firm's fee is
+    # never an auditor's eligibility); every other reader of the package stays clear of it.
+    fees = {"firm_onboarding.py"}
     for module in Path(package.__file__).parent.glob("*.py"):
         source = module.read_text().lower().replace("payment is never looked at", "")
+        if module.name in fees:
+            continue
         assert "payment" not in source, module
+        assert "firm_onboarding" not in source, module
     auditor_user = AccreditationFactory().auditor.user
     answer = check_eligibility(auditor_user, "CoC", "casthouse", "DE")
     assert not answer.eligible
