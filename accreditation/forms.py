@@ -35,6 +35,15 @@ def country_choices():
 # --- auditor pages --------------------------------------------------------------------
 
 
+class FilterableCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Checkboxes in a fieldset with a box that narrows the list as one types (the script
+    ``accreditation/choice-filter.js``; without it, the whole list shows)."""
+
+    def __init__(self, *args, filter_label="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filter_label = filter_label
+
+
 class ApplicationForm(forms.Form):
     """What an auditor asks for: a firm, sectors of the version's vocabulary, countries."""
 
@@ -54,8 +63,8 @@ class ApplicationForm(forms.Form):
     countries = forms.MultipleChoiceField(
         label=_("Countries"),
         choices=country_choices,
-        widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text=_("Hold Ctrl (Cmd on a Mac) to choose several."),
+        widget=FilterableCheckboxSelectMultiple(filter_label=_("Type to find a country")),
+        help_text=_("Tick each country where you audit (ISO 3166 names)."),
     )
 
     def __init__(self, *args, standard_version, **kwargs):
@@ -63,7 +72,24 @@ class ApplicationForm(forms.Form):
         self.standard_version = standard_version
         self.fields["sectors"].queryset = standard_version.sectors.order_by("name")
         self.fields["sectors"].label_from_instance = lambda sector: sector.name
-        self.fields["firm"].queryset = AuditFirm.objects.order_by("name")
+        self.fields["firm"].queryset = firms_open_to_applications()
+
+
+def firms_open_to_applications():
+    """The firms an auditor may apply through today: not suspended or withdrawn."""
+    from django.utils import timezone
+
+    from accreditation.models import FirmStatusChange
+    from accreditation.selectors import firm_status_on
+
+    today = timezone.localdate()
+    firms = AuditFirm.objects.prefetch_related("status_changes")
+    active = [
+        firm.pk
+        for firm in firms
+        if firm_status_on(firm, today)[0] == FirmStatusChange.Status.ACTIVE
+    ]
+    return AuditFirm.objects.filter(pk__in=active).order_by("name")
 
 
 class EvidenceForm(forms.Form):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import QuerySet
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -34,6 +35,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.log_actions import LogFormatter
 
+import accreditation.privacy_onboarding  # noqa: F401  (firm applications in erasure)
 import accreditation.privacy_rights  # noqa: F401  (its retention rule and log action)
 from accreditation import permissions, selectors, services
 from accreditation.models import (
@@ -49,9 +51,11 @@ from accreditation.models import (
     Standard,
     StandardVersion,
 )
+from accreditation.services.register import register_batch
 from accreditation.views import admin as admin_views
-from accreditation.views import admin_affiliations
+from accreditation.views import admin_affiliations, admin_firm_applications
 from accreditation.views.auditor import dashboard_panel
+from accreditation.views.pathway import pathway_panel
 from accreditation.work_queues import staff_work_queues
 
 
@@ -178,8 +182,27 @@ class ProgrammeViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
+class _RegisterRefreshedOnce:
+    """Saving a firm (or an auditor) saves each of its inline rows: the register's read
+    model is refreshed once for them all, not once per row (``services.register``)."""
+
+    def save_instance(self):
+        with transaction.atomic(), register_batch():
+            return super().save_instance()
+
+
+class RegisterInputCreateView(_RegisterRefreshedOnce, CreateView):
+    pass
+
+
+class RegisterInputEditView(_RegisterRefreshedOnce, EditView):
+    pass
+
+
 class AuditFirmViewSet(ModelViewSet):
     model = AuditFirm
+    add_view_class = RegisterInputCreateView
+    edit_view_class = RegisterInputEditView
     icon = "group"
     menu_label = _("Audit firms")
     panels = [
@@ -235,11 +258,17 @@ def _firm_accredited(firm) -> str:
 
 class AuditorProfileViewSet(ModelViewSet):
     model = AuditorProfile
+    add_view_class = RegisterInputCreateView
+    edit_view_class = RegisterInputEditView
     icon = "user"
     menu_label = _("Auditors")
     panels = [
         FieldPanel("user"),
-        FieldRowPanel([FieldPanel("is_lead_auditor"), FieldPanel("listed_consent")]),
+        # The consent is the auditor's own, given and withdrawn on their profile (dated
+        # records, ``services.register_consent_set``): staff see it, never set it.
+        FieldRowPanel(
+            [FieldPanel("is_lead_auditor"), FieldPanel("listed_consent", read_only=True)]
+        ),
         FieldPanel("languages"),
         InlinePanel(
             "affiliations",
@@ -364,6 +393,29 @@ class AffiliationViewSet(ViewSet):
         ]
 
 
+class FirmApplicationViewSet(ViewSet):
+    """The "Firm applications" menu item: firms' applications to review and decide
+    (``views.admin_firm_applications``), and the firms' yearly renewals due or overdue."""
+
+    icon = "group"
+    menu_label = _("Firm applications")
+
+    @cached_property
+    def menu_item_class(self):
+        class FirmApplicationsMenuItem(MenuItem):
+            def is_shown(self, request):
+                return permissions.can_review_firm_applications(request.user)
+
+        return FirmApplicationsMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", admin_firm_applications.firm_application_index, name="index"),
+            path("<int:pk>/", admin_firm_applications.firm_application_detail, name="detail"),
+            path("renewals/", admin_firm_applications.firm_renewals, name="renewals"),
+        ]
+
+
 class DecisionsLogViewSet(ViewSet):
     """The "Decisions log" menu item: this app's entries of the audit log, as a report with
     filters (``views.admin.DecisionsLogView``). Site history lists them too."""
@@ -402,6 +454,9 @@ class AccreditationGroup(ModelViewSetGroup):
         AuditFirmViewSet("accreditation_firm", url_prefix="accreditation/firms"),
         AuditorProfileViewSet("accreditation_auditor", url_prefix="accreditation/auditors"),
         AffiliationViewSet("accreditation_affiliation", url_prefix="accreditation/affiliations"),
+        FirmApplicationViewSet(
+            "accreditation_firm_application", url_prefix="accreditation/firm-applications"
+        ),
         ProgrammeViewSet("accreditation_programme", url_prefix="accreditation/programmes"),
         StandardViewSet("accreditation_standard", url_prefix="accreditation/standards"),
         StandardVersionViewSet("accreditation_version", url_prefix="accreditation/versions"),
@@ -416,6 +471,8 @@ def register_viewset():
 
 
 hooks.register("dashboard_panel", dashboard_panel, order=20)
+# The guided path to accreditation, with the person's progress (selectors/pathway.py).
+hooks.register("dashboard_panel", pathway_panel, order=15)
 hooks.register("verify_certificate", selectors.find_accreditation_certificate)
 # What waits for staff, on the admin dashboard and in the daily digest (lms.work_queues).
 hooks.register("staff_work_queues", staff_work_queues, order=10)

@@ -338,6 +338,41 @@ def _module_body(spec: dict, image, video, captions, quiz, recordings_index) -> 
     return _stream(blocks)
 
 
+def _contact_page(home, stdout) -> None:
+    """The contact form linked wherever a page says "contact the secretariat"."""
+    from email.utils import parseaddr
+
+    from django.conf import settings
+
+    from cms.models import ContactFormField, ContactPage
+
+    page, created = _child(
+        home,
+        ContactPage,
+        "contact",
+        title="Contact the secretariat",
+        intro="<p>Questions about membership, courses, exams, accreditation or the register: "
+        "write to us and we answer within two working days.</p>",
+        to_address=getattr(settings, "CONTACT_EMAIL", "secretariat@example.org"),
+        from_address=parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
+        subject="Message from the contact form",
+    )
+    if not created:
+        return
+    fields = [
+        ("Your name", "singleline", True),
+        ("Your e-mail address", "email", True),
+        ("Subject", "singleline", True),
+        ("Message", "multiline", True),
+    ]
+    for order, (label, kind, required) in enumerate(fields):
+        ContactFormField.objects.create(
+            page=page, sort_order=order, label=label, field_type=kind, required=required
+        )
+    page.save_revision().publish()
+    _say(stdout, "page /contact/")
+
+
 def seed(stdout=None) -> None:
     home = HomePage.objects.order_by("path").first()
     if home is None:
@@ -457,6 +492,7 @@ def seed(stdout=None) -> None:
     )
     if created:
         _say(stdout, "page /become-an-auditor/")
+    _contact_page(home, stdout)
 
     recordings_index, created = _child(
         home,

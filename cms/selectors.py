@@ -49,6 +49,20 @@ def module_progress_map(*, user: User | AnonymousUser, modules) -> dict[int, Mod
     return dict(rows.values_list("module_id", "status"))
 
 
+def knowledge_checks_to_pass(*, user: User | AnonymousUser, module: LearningModulePage) -> list:
+    """The module's knowledge-check quizzes ``user`` has still to pass before "Mark as
+    complete" (empty when the module does not ask for a pass, or all are passed)."""
+    if not module.knowledge_check_pass_required or not getattr(user, "is_authenticated", False):
+        return []
+    from courses.quiz import selectors as quiz_selectors
+
+    return [
+        quiz
+        for quiz in module.knowledge_check_quizzes
+        if quiz_selectors.passed_on(user=user, quiz=quiz) is None
+    ]
+
+
 def with_progress(*, user: User | AnonymousUser, modules: list) -> list:
     """Sets ``progress_status`` (completed, started or None) on each module for display."""
     statuses = module_progress_map(user=user, modules=modules)

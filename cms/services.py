@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cms.models import LearningModulePage, ModuleProgress
+from lms.errors import ServiceError
 from lms.models import User
+
+
+class ModuleNotCompletable(ServiceError):
+    """The module cannot be marked complete yet (its knowledge check is not passed)."""
 
 
 def module_progress_start(*, user: User, module: LearningModulePage) -> ModuleProgress:
@@ -21,9 +27,20 @@ def module_progress_start(*, user: User, module: LearningModulePage) -> ModulePr
 
 @transaction.atomic
 def module_progress_complete(*, user: User, module: LearningModulePage) -> ModuleProgress:
-    """Marks ``module`` complete for ``user``. The caller has checked that they may read it."""
+    """Marks ``module`` complete for ``user``. The caller has checked that they may read it.
+
+    A module that asks for a pass of its knowledge checks (``knowledge_check_pass_required``)
+    refuses with ``ModuleNotCompletable`` until each is passed."""
+    from cms.selectors import knowledge_checks_to_pass
+
+    missing = knowledge_checks_to_pass(user=user, module=module)
+    if missing:
+        raise ModuleNotCompletable(
+            _("Pass the knowledge check first: %(quizzes)s.")
+            % {"quizzes": ", ".join(f"“{quiz.title}”" for quiz in missing)}
+        )
     now = timezone.now()
-    progress, _ = ModuleProgress.objects.select_for_update().get_or_create(
+    progress, _created = ModuleProgress.objects.select_for_update().get_or_create(
         user=user, module=module, defaults={"started_at": now}
     )
     if progress.status != ModuleProgress.Status.COMPLETED:

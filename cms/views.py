@@ -41,7 +41,11 @@ def module_complete(request, page_id: int):
     module = get_object_or_404(LearningModulePage.objects.live(), pk=page_id)
     if not can_record_progress(request.user, module):
         raise PermissionDenied
-    services.module_progress_complete(user=request.user, module=module)
+    try:
+        services.module_progress_complete(user=request.user, module=module)
+    except services.ModuleNotCompletable as refusal:
+        messages.error(request, refusal.message)
+        return redirect(module.get_url(request) or "/")
     messages.success(
         request, _("Well done: “%(title)s” is marked as complete.") % {"title": module.title}
     )

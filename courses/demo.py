@@ -80,6 +80,9 @@ def seed_ps_course(stdout=None) -> Course:
             "assignment and the timed accreditation exam."
         ),
         audience=Audience.AUDITORS,
+        # The exam opens once the lessons, the practice quiz and the assignment before it
+        # are done (courses.prerequisites).
+        exam_requires_earlier_lessons=True,
     )
     _ps_introduction(
         _module(course, 0, "Introduction", "The standard, its scope and the assurance model.")

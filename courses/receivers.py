@@ -13,15 +13,26 @@ logger = logging.getLogger(__name__)
 
 def quiz_start_gate(user, quiz) -> str | None:
     """The quiz engine's ``quiz_start_refusal`` hook: an exam that is a lesson of a course
-    is for the people enrolled on that course (active or completed). Practice quizzes stay
-    open: the content site places them inline as knowledge checks for members."""
+    is for the people enrolled on that course (active or completed), once what the course
+    asks to be done first is done (``courses.prerequisites``). Practice quizzes stay open:
+    the content site places them inline as knowledge checks for members."""
     if not quiz.is_exam:
         return None
     from courses.models import Course
+    from courses.prerequisites import exam_prerequisites, exam_refusal_links
+    from courses.quiz.extensions import StartRefusal
     from courses.selectors import user_may_take_quiz
 
     if user_may_take_quiz(user=user, quiz=quiz):
-        return None
+        missing = exam_prerequisites(user=user, quiz=quiz)
+        if not missing:
+            return None
+        first = missing[0]
+        return StartRefusal(
+            message=_("Before this exam, “%(course)s” asks you to finish:")
+            % {"course": first.course.title},
+            links=exam_refusal_links(first),
+        )
     courses = Course.objects.filter(modules__lessons__quiz=quiz)
     titles = sorted(set(courses.values_list("title", flat=True)))
     return _("This exam is part of a course: enrol on %(courses)s to sit it.") % {

@@ -25,6 +25,7 @@ from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+import courses.privacy_rights  # noqa: F401  (its part of erasure)
 from courses import admin_views, permissions, receivers
 from courses.models import (
     Assignment,
@@ -57,6 +58,10 @@ class CourseViewSet(SnippetViewSet):
             ),
         ),
         FieldPanel("prerequisites", widget=forms.CheckboxSelectMultiple),
+        MultiFieldPanel(
+            [FieldPanel("exam_requires_earlier_lessons"), FieldPanel("exam_min_practice_percent")],
+            heading=_("Before the exam"),
+        ),
         InlinePanel("modules", heading=_("Modules"), label=_("Module")),
         HelpPanel(
             content=_(

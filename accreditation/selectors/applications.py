@@ -81,8 +81,11 @@ def requirements_status(
     on = on or timezone.localdate()
     user = application.auditor.user
     pending = {}
-    for evidence in application.evidence.filter(status=Evidence.Status.PENDING):
-        pending[evidence.requirement_id] = pending.get(evidence.requirement_id, 0) + 1
+    uploaded = set()
+    for requirement_id, status in application.evidence.values_list("requirement_id", "status"):
+        uploaded.add(requirement_id)
+        if status == Evidence.Status.PENDING:
+            pending[requirement_id] = pending.get(requirement_id, 0) + 1
     statuses = []
     for requirement in applicable_requirements(application):
         problem, met_on = requirement_problem_on(user, requirement, on)
@@ -94,6 +97,11 @@ def requirements_status(
                 }
         elif requirement.kind == Requirement.Kind.EVIDENCE_ACCEPTED and pending.get(requirement.pk):
             detail = _("Evidence uploaded; waiting for review by staff")
+        elif (
+            requirement.kind == Requirement.Kind.EVIDENCE_ACCEPTED
+            and requirement.pk not in uploaded
+        ):
+            detail = _("Missing: nothing uploaded yet")
         else:
             detail = problem[:1].upper() + problem[1:]
         statuses.append(
@@ -118,6 +126,20 @@ def applications_of(*, user) -> QuerySet[Application]:
         Application.objects.filter(auditor__user=user)
         .select_related("firm", "standard_version__standard")
         .prefetch_related("sectors")
+    )
+
+
+def open_applications_for_standard(*, user, standard) -> QuerySet[Application]:
+    """The person's applications for any version of ``standard`` not decided yet (the apply
+    page warns before a second one is started)."""
+    return applications_of(user=user).filter(
+        standard_version__standard=standard,
+        status__in=[
+            Application.Status.DRAFT,
+            Application.Status.SUBMITTED,
+            Application.Status.IN_TRAINING,
+            Application.Status.READY_FOR_REVIEW,
+        ],
     )
 
 

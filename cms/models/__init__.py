@@ -1,6 +1,7 @@
 """Wagtail pages, snippets and learning progress of the content site."""
 
 from cms.models.access import MembersOnlyMixin, MembersOnlyPageForm, Visibility
+from cms.models.contact import ContactFormField, ContactPage
 from cms.models.learning import (
     Audience,
     LearningModuleIndexPage,
@@ -29,6 +30,8 @@ MEMBERS_ONLY_PAGE_MODELS = (
 )
 
 __all__ = [
+    "ContactFormField",
+    "ContactPage",
     "MEMBERS_ONLY_PAGE_MODELS",
     "Audience",
     "AuditorPathwayPage",

@@ -65,6 +65,17 @@ class LearningModuleIndexPage(MembersOnlyMixin, Page):
     class Meta:
         verbose_name = _("learning module index")
 
+    @property
+    def knowledge_check_quizzes(self) -> list:
+        """The quizzes of the module's knowledge checks, in page order, without repeats."""
+        quizzes = []
+        for block in self.body:
+            if block.block_type == "knowledge_check" and block.value.get("quiz") is not None:
+                quiz = block.value["quiz"]
+                if quiz not in quizzes:
+                    quizzes.append(quiz)
+        return quizzes
+
     def get_context(self, request, *args, **kwargs):
         from cms import selectors
 
@@ -101,6 +112,14 @@ class LearningModulePage(MembersOnlyMixin, Page):
     sectors = models.JSONField(_("sectors"), default=list, blank=True)
     estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=30)
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+    knowledge_check_pass_required = models.BooleanField(
+        _("a pass of the knowledge check is needed to complete"),
+        default=False,
+        help_text=_(
+            "When ticked, “Mark as complete” waits until the learner has passed every "
+            "knowledge check of the module; otherwise a failed check does not hold them back."
+        ),
+    )
 
     base_form_class = LearningModuleForm
     content_panels = [
@@ -116,6 +135,7 @@ class LearningModulePage(MembersOnlyMixin, Page):
             heading=_("About this module"),
         ),
         FieldPanel("body"),
+        FieldPanel("knowledge_check_pass_required"),
     ]
     settings_panels = [MembersOnlyMixin.visibility_panel, *Page.settings_panels]
     search_fields = [
@@ -137,6 +157,17 @@ class LearningModulePage(MembersOnlyMixin, Page):
         names = sector_names(self.sectors or [])
         return [names.get(code, code) for code in self.sectors or []]
 
+    @property
+    def knowledge_check_quizzes(self) -> list:
+        """The quizzes of the module's knowledge checks, in page order, without repeats."""
+        quizzes = []
+        for block in self.body:
+            if block.block_type == "knowledge_check" and block.value.get("quiz") is not None:
+                quiz = block.value["quiz"]
+                if quiz not in quizzes:
+                    quizzes.append(quiz)
+        return quizzes
+
     def get_context(self, request, *args, **kwargs):
         """Reads only: the page's script records the module as started with its own POST
         (``cms:module_start``), and "Mark as complete" posts to ``cms:module_complete``."""
@@ -145,6 +176,9 @@ class LearningModulePage(MembersOnlyMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["progress"] = selectors.module_progress_map(user=request.user, modules=[self]).get(
             self.pk
+        )
+        context["checks_to_pass"] = selectors.knowledge_checks_to_pass(
+            user=request.user, module=self
         )
         return context
 

@@ -34,6 +34,7 @@ class HomePage(Page):
         "cms.LearningModuleIndexPage",
         "cms.RecordingIndexPage",
         "cms.AuditorPathwayPage",
+        "cms.ContactPage",
     ]
     max_count = 1
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -48,6 +49,25 @@ class Course(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, Cl
         related_name="required_by",
         verbose_name=_("prerequisites"),
         help_text=_("Courses a learner must have completed before enrolling."),
+    )
+    # What must be done before the course's exams open (courses.selectors.exam_prerequisites).
+    exam_requires_earlier_lessons = models.BooleanField(
+        _("lessons before an exam must be done first"),
+        default=False,
+        help_text=_(
+            "The exam opens only once every required lesson and assignment placed before it "
+            "in the course is done."
+        ),
+    )
+    exam_min_practice_percent = models.PositiveSmallIntegerField(
+        _("minimum practice score before an exam (%)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "The learner's best score on each practice quiz of the course must reach this "
+            "before an exam opens. Leave empty for no minimum."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -49,6 +49,15 @@ def firm_fee_pages(user: Any, *, kind: str) -> list[FirmFeePage]:
     ]
 
 
+def administered_firm_names(user: Any) -> list[str]:
+    """The names of the firms ``user`` runs (those whose fees they may pay), for pages
+    that say whom a firm admin acts for."""
+    from courses.payments.models import FIRM_KINDS
+
+    kind = next(iter(FIRM_KINDS))
+    return sorted({page.firm_name for page in firm_fee_pages(user, kind=kind)})
+
+
 def sitting_candidates(admin: Any) -> QuerySet:
     """The people ``admin`` may give a paid sitting to, for a pick list: nobody when no
     app has said who a firm's auditors are (a firm admin never browses the user table)."""

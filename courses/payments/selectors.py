@@ -157,6 +157,22 @@ def firm_fees_paid(
     return lines.select_related("order", "item").order_by("-order__paid_at", "-pk")
 
 
+def firm_fees_waiting(*, firm: models.Model, kind: str | None = None) -> QuerySet[OrderLine]:
+    """The fees ordered for ``firm`` (any model a firm fee was checked out for) and not paid
+    yet: an invoice waiting for the transfer, a card payment not completed. Newest first."""
+    return (
+        OrderLine.objects.filter(
+            kind__in=[kind] if kind else FIRM_KINDS,
+            target_type=firm._meta.label_lower,
+            target_id=str(firm.pk),
+            state=LineState.WAITING,
+            order__status=OrderStatus.PENDING,
+        )
+        .select_related("order", "item")
+        .order_by("-order__created_at", "-pk")
+    )
+
+
 def orders_of(*, user) -> QuerySet[Order]:
     return (
         Order.objects.filter(buyer=user)
@@ -178,6 +194,16 @@ def vouchers_of(*, user) -> QuerySet[SittingVoucher]:
     return SittingVoucher.objects.filter(
         owner=user, line__order__status__in=[OrderStatus.PAID, OrderStatus.REFUNDED]
     ).select_related("quiz", "line__order", "assigned_to")
+
+
+def pending_sitting_orders(*, user) -> QuerySet[Order]:
+    """The user's orders of exam sittings not paid yet (an invoice to pay, a card payment
+    not confirmed): their sittings appear on the sittings page once paid."""
+    return (
+        Order.objects.filter(buyer=user, status=OrderStatus.PENDING, lines__kind=Kind.EXAM_SITTING)
+        .distinct()
+        .order_by("-created_at")
+    )
 
 
 def sitting_items_on_sale() -> QuerySet[CatalogueItem]:

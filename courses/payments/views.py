@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from courses.payments import conf, pdf, selectors, services, webhooks
 from courses.payments.basket import Basket
-from courses.payments.firms import firm_fee_pages, sitting_candidates
+from courses.payments.firms import administered_firm_names, firm_fee_pages, sitting_candidates
 from courses.payments.forms import AssignVoucherForm, BasketAddForm, BuyForm
 from courses.payments.models import (
     FIRM_KINDS,
@@ -447,6 +447,7 @@ def voucher_list(request):
     page_obj = Paginator(selectors.vouchers_of(user=request.user), VOUCHERS_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    firm_names = administered_firm_names(request.user)
     return render(
         request,
         "payments/voucher_list.html",
@@ -456,6 +457,9 @@ def voucher_list(request):
             "form": form,
             "person_choices": choices,
             "has_people": len(choices) > 1,  # the first choice is "Choose an auditor"
+            "pending_orders": selectors.pending_sitting_orders(user=request.user),
+            "sittings_on_sale": selectors.sitting_items_on_sale(),
+            "firm_names": firm_names,
         },
     )
 
@@ -483,6 +487,27 @@ def voucher_assign(request, pk):
             request,
             _("The sitting of %(exam)s is assigned to %(person)s.")
             % {"exam": voucher.quiz, "person": person.email},
+        )
+    return redirect("payments:voucher_list")
+
+
+@login_required
+@require_POST
+def voucher_take_back(request, pk):
+    """Takes an assigned sitting that has not been used back into the admin's pool."""
+    if not can_assign_vouchers(request.user):
+        raise PermissionDenied
+    voucher = get_object_or_404(SittingVoucher, pk=pk, owner=request.user)
+    person = voucher.assigned_to
+    try:
+        services.voucher_take_back(voucher=voucher, actor=request.user)
+    except ServiceError as exc:
+        show_refusal(request, exc)
+    else:
+        messages.success(
+            request,
+            _("The sitting of %(exam)s is taken back from %(person)s: you can assign it again.")
+            % {"exam": voucher.quiz, "person": getattr(person, "email", "—")},
         )
     return redirect("payments:voucher_list")
 

@@ -19,6 +19,7 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+import courses.payments.privacy_rights  # noqa: F401  (its part of erasure)
 from courses.payments import admin_views, selectors
 from courses.payments.models import (
     CURRENCIES,
@@ -183,6 +184,7 @@ def register_payments_log_actions(actions):
         ),
         ("payments.credit_note.issued", _("Issue credit note"), _("Credit note issued")),
         ("payments.voucher.assigned", _("Assign sitting"), _("Exam sitting assigned")),
+        ("payments.voucher.taken_back", _("Take sitting back"), _("Exam sitting taken back")),
     ):
         actions.register_action(code, label, message)
 

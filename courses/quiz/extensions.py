@@ -7,10 +7,12 @@ the links back), in ``courses/quiz/origins.py``. ``selectors.start_availability`
 these before a start, so the quiz page shows what ``attempt_start`` would refuse:
 
 ``quiz_start_refusal``
-    ``fn(user, quiz) -> str | None``: why this person may not start the quiz (plain
-    words), or None. Courses registers one: an exam that is a lesson of a course is for
-    the people enrolled on that course. ``attempt_start`` asks every function, in hook
-    order, and refuses with all the reasons given; the quiz page shows them.
+    ``fn(user, quiz) -> str | StartRefusal | None``: why this person may not start the
+    quiz (plain words, with links to what to do first if any), or None. Courses registers
+    one: an exam that is a lesson of a course is for the people enrolled on that course,
+    once the lessons and practice the course asks for first are done. ``attempt_start``
+    asks every function, in hook order, and refuses with all the reasons given; the quiz
+    page shows them.
 ``quiz_sitting_offer``
     ``fn(user, quiz) -> SittingOffer | None``: where a paid sitting of an exam can be
     bought. Payments registers one. Asked only for quizzes with ``sitting_fee_required``;
@@ -34,13 +36,28 @@ class SittingOffer:
     firm_url: str = ""  # where a firm admin buys sittings for their auditors, if they are one
 
 
-def start_refusals(*, user, quiz) -> list[str]:
+@dataclass(frozen=True)
+class StartRefusal:
+    """One app's reason for refusing a start, with what to do first: ``links`` are
+    ``(label, url)`` pairs (e.g. the lessons still to do), shown under the message."""
+
+    message: str
+    links: tuple[tuple[str, str], ...] = ()
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def start_refusals(*, user, quiz) -> list[StartRefusal]:
     """Every reason an app gives for refusing this start (empty: no app objects)."""
     reasons = []
     for refusal in hooks.get_hooks(START_REFUSAL_HOOK):
         reason = refusal(user, quiz)
-        if reason:
-            reasons.append(str(reason))
+        if not reason:
+            continue
+        if not isinstance(reason, StartRefusal):
+            reason = StartRefusal(message=str(reason))
+        reasons.append(reason)
     return reasons
 
 

@@ -303,7 +303,7 @@ class StartAvailability:
     close_at: datetime.datetime | None
     next_start_at: datetime.datetime | None = None
     in_progress: Attempt | None = None
-    refusals: tuple[str, ...] = ()
+    refusals: tuple[extensions.StartRefusal, ...] = ()
     sitting_required: bool = False
     sittings_available: int | None = None
     sitting_offer: extensions.SittingOffer | None = None
@@ -391,7 +391,7 @@ def start_availability(
         return refuse(*dates[:2], next_start_at=dates[2])
     refusals = tuple(extensions.start_refusals(user=user, quiz=quiz))
     if refusals:
-        return refuse(StartBlock.REFUSED, " ".join(refusals), refusals=refusals)
+        return refuse(StartBlock.REFUSED, " ".join(str(r) for r in refusals), refusals=refusals)
     errors = quiz_pool_errors(quiz=quiz)
     if errors:
         return refuse(StartBlock.MISCONFIGURED, " ".join(errors))

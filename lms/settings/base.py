@@ -92,7 +92,8 @@ MIDDLEWARE = [
     # Database or Redis outages: a 503 with Retry-After, logins fail closed (lms/resilience.py).
     "lms.middleware.ServiceUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The URL's language on site pages; Accept-Language outside the prefix (the API).
+    "lms.i18n.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -126,6 +127,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "wagtail.contrib.settings.context_processors.settings",
                 "lms.context_processors.roles",
+                "lms.i18n.languages",
             ],
         },
     },
@@ -237,14 +239,19 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "ASI Learning"
 
 # --- Internationalisation -------------------------------------------------------------
+# Country names are ISO 3166's English short names (translated with the interface):
+# django-countries' own choice for Nauru is its local name.
+COUNTRIES_OVERRIDE = {"NR": _("Nauru")}
+# The standards body's five working languages. Site pages carry the language in the URL
+# (English unprefixed, /fr/, /zh-hans/, /de/, /pt-br/: lms/urls.py and lms/i18n.py);
+# catalogues live in locale/<fr|de|zh_Hans|pt_BR>/ (`make messages`, compiled on install).
 LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", _("English")),
     ("fr", _("French")),
+    ("zh-hans", _("Chinese (Simplified)")),
     ("de", _("German")),
-    ("es", _("Spanish")),
-    ("pt", _("Portuguese")),
-    ("zh-hans", _("Chinese (simplified)")),
+    ("pt-br", _("Portuguese (Brazil)")),
 ]
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -279,6 +286,8 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "ASI Learning <learning@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the contact form's messages go (the contact page's "to" address when seeded).
+CONTACT_EMAIL = env("CONTACT_EMAIL", "secretariat@example.org")
 
 # --- Background tasks -----------------------------------------------------------------
 # TASKS_BACKEND: "immediate" (embedded default), "database" (django-tasks-db) or "rq".
@@ -342,6 +351,8 @@ WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False  # passwords are managed through all
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = True
 WAGTAIL_I18N_ENABLED = False
+# Staff pick their admin language among the working languages (Account > Preferences).
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatar requests to the internet
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
@@ -370,6 +381,10 @@ COURSES_ASSIGNMENT_MAX_BYTES = int(env("COURSES_ASSIGNMENT_MAX_BYTES", str(10 * 
 PRIVACY_UNVERIFIED_ACCOUNT_DAYS = int(env("PRIVACY_UNVERIFIED_ACCOUNT_DAYS", "30") or 30)
 PRIVACY_EVIDENCE_YEARS = int(env("PRIVACY_EVIDENCE_YEARS", "6") or 6)
 PRIVACY_ATTEMPT_TEXT_YEARS = int(env("PRIVACY_ATTEMPT_TEXT_YEARS", "6") or 6)
+PRIVACY_EXPORT_VALID_DAYS = int(env("PRIVACY_EXPORT_VALID_DAYS", "7") or 7)
+# Erasure (lms/privacy/erasure.py): keep billing names and addresses on invoices as issued
+# where the law requires it (courses/payments/privacy_rights.py); pseudonymised by default.
+PRIVACY_ERASURE_KEEP_BILLING_DETAILS = env_bool("PRIVACY_ERASURE_KEEP_BILLING_DETAILS", False)
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from cms.models import (
     AuditorPathwayPage,
+    ContactPage,
     ContentPage,
     HomePage,
     LearningModuleIndexPage,
@@ -33,12 +34,19 @@ class PageRulesTests(WagtailPageTestCase):
         TOTP.activate(staff, TEST_TOTP_SECRET)
         login_with_mfa(self.client, staff)
 
-    def test_home_page_takes_content_the_two_index_pages_and_the_auditor_pathway(self):
+    def test_home_page_takes_content_the_index_pages_the_pathway_and_the_contact_page(self):
         self.assertAllowedSubpageTypes(
             HomePage,
-            {ContentPage, LearningModuleIndexPage, RecordingIndexPage, AuditorPathwayPage},
+            {
+                ContentPage,
+                LearningModuleIndexPage,
+                RecordingIndexPage,
+                AuditorPathwayPage,
+                ContactPage,
+            },
         )
         self.assertAllowedParentPageTypes(AuditorPathwayPage, {HomePage})
+        self.assertAllowedParentPageTypes(ContactPage, {HomePage})
         self.assertAllowedParentPageTypes(HomePage, {Page})
 
     def test_modules_and_recordings_live_only_under_their_index(self):
@@ -65,6 +73,8 @@ class PageRulesTests(WagtailPageTestCase):
             response = self.client.get(url)
             self.assertEqual(response.status_code, 200, url)
             self.assertContains(response, "Knowledge check")
+        contact = self.client.get(f"/admin/pages/add/cms/contactpage/{self.home.pk}/")
+        self.assertContains(contact, "Form fields")
 
     def test_secretariat_creates_a_content_page_with_body_blocks(self):
         data = nested_form_data(

@@ -163,3 +163,34 @@ def pool_order(no_stripe, firm_admin, exam_item, auditor_of_firm_admin, staff_us
     first.refresh_from_db()
     ExamSitting.objects.filter(pk=first.sitting_id).update(status="used")
     return order
+
+
+@pytest.fixture
+def own_auditor(firm):
+    """An auditor of ``firm`` (a confirmed affiliation)."""
+    from tests.accreditation.factories import AuditorFactory
+
+    return AuditorFactory(user__full_name="Olga Own", firm=firm).user
+
+
+@pytest.fixture
+def voucher(no_stripe, firm_admin, exam_item, staff_user):
+    """One paid exam sitting in ``firm_admin``'s pool (an invoice order marked paid)."""
+    from courses.payments import services
+    from courses.payments.models import SittingVoucher
+
+    order = services.order_create(
+        buyer=firm_admin,
+        lines=[services.LineRequest(item=exam_item, quantity=1, for_firm_pool=True)],
+        method="invoice",
+    )
+    services.order_mark_paid(order=order, actor=staff_user, reference="BANK-V")
+    return SittingVoucher.objects.get()
+
+
+@pytest.fixture
+def admin_client(firm_admin) -> Client:
+    """``firm_admin`` signed in."""
+    client = Client()
+    client.force_login(firm_admin)
+    return client

@@ -23,34 +23,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def firm(firm_admin):
-    return FirmFactory(name="Certi Audit GmbH", admins=[firm_admin])
-
-
-@pytest.fixture
-def own_auditor(firm):
-    return AuditorFactory(user__full_name="Olga Own", firm=firm).user
-
-
-@pytest.fixture
-def voucher(no_stripe, firm_admin, exam_item, staff_user) -> SittingVoucher:
-    order = services.order_create(
-        buyer=firm_admin,
-        lines=[services.LineRequest(item=exam_item, quantity=1, for_firm_pool=True)],
-        method="invoice",
-    )
-    services.order_mark_paid(order=order, actor=staff_user, reference="BANK-V")
-    return SittingVoucher.objects.get()
-
-
-@pytest.fixture
-def admin_client(firm_admin) -> Client:
-    client = Client()
-    client.force_login(firm_admin)
-    return client
-
-
-@pytest.fixture
 def outsiders(firm) -> dict[str, dict]:
     """What a curious firm admin might post, one per kind of person outside the firm."""
     listed_elsewhere = AuditorFactory(

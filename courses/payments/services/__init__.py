@@ -11,7 +11,8 @@
     refunds by staff (``order_refund``, ``refund_retry``) and seen from Stripe
     (``refund_apply``, ``refund_partial_record``).
 ``vouchers``
-    giving a firm's paid exam sittings to its auditors (``voucher_assign``).
+    giving a firm's paid exam sittings to its auditors (``voucher_assign``) and taking
+    an unused one back (``voucher_take_back``).
 ``errors``
     ``PaymentError`` (a ``lms.errors.ServiceError``) and its kinds.
 
@@ -38,7 +39,7 @@ from courses.payments.services.refunds import (
     refund_partial_record,
     refund_retry,
 )
-from courses.payments.services.vouchers import voucher_assign
+from courses.payments.services.vouchers import voucher_assign, voucher_take_back
 
 __all__ = [
     "InvalidTransition",
@@ -58,4 +59,5 @@ __all__ = [
     "refund_partial_record",
     "refund_retry",
     "voucher_assign",
+    "voucher_take_back",
 ]

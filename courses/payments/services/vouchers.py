@@ -65,3 +65,44 @@ def voucher_assign(*, voucher: SittingVoucher, person, actor, check: bool = True
         },
     )
     return voucher
+
+
+@transaction.atomic
+def voucher_take_back(*, voucher: SittingVoucher, actor) -> SittingVoucher:
+    """Takes an assigned, unused sitting back into the pool (the firm admin gave it to the
+    wrong auditor, or the auditor left): the person's exam sitting is revoked and the
+    voucher can be assigned again. A sitting already used for an attempt stays where it is.
+    Writes the ``payments.voucher.taken_back`` audit entry."""
+    from courses.quiz.exceptions import SittingAlreadyUsed
+    from courses.quiz.models import ExamSitting
+    from courses.quiz.services import sitting_revoke
+
+    voucher = SittingVoucher.objects.select_for_update().get(pk=voucher.pk)
+    if not permissions.can_assign_voucher(actor, voucher):
+        raise PaymentError(_("You cannot take this sitting back."))
+    if voucher.status != SittingVoucher.Status.ASSIGNED:
+        raise PaymentError(_("Only an assigned sitting can be taken back."))
+    sitting = ExamSitting.objects.filter(pk=voucher.sitting_id).first()
+    if sitting is not None:
+        try:
+            sitting_revoke(sitting=sitting, reason=_("Taken back by the firm"), actor=actor)
+        except SittingAlreadyUsed as exc:
+            raise PaymentError(
+                _("This sitting was already used for an attempt and cannot be taken back.")
+            ) from exc
+    previous = voucher.assigned_to_id
+    voucher.status = SittingVoucher.Status.UNASSIGNED
+    voucher.assigned_to = None
+    voucher.assigned_by = None
+    voucher.assigned_at = None
+    voucher.sitting_id = None
+    voucher.save(
+        update_fields=["status", "assigned_to", "assigned_by", "assigned_at", "sitting_id"]
+    )
+    audit.record(
+        "payments.voucher.taken_back",
+        instance=voucher,
+        user=actor,
+        data={"person": previous, "quiz": voucher.quiz_id, "sitting": getattr(sitting, "pk", None)},
+    )
+    return voucher
