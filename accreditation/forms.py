@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from accreditation import selectors
 from accreditation.models import (
     AuditFirm,
     AuditorProfile,
@@ -72,24 +73,7 @@ class ApplicationForm(forms.Form):
         self.standard_version = standard_version
         self.fields["sectors"].queryset = standard_version.sectors.order_by("name")
         self.fields["sectors"].label_from_instance = lambda sector: sector.name
-        self.fields["firm"].queryset = firms_open_to_applications()
-
-
-def firms_open_to_applications():
-    """The firms an auditor may apply through today: not suspended or withdrawn."""
-    from django.utils import timezone
-
-    from accreditation.models import FirmStatusChange
-    from accreditation.selectors import firm_status_on
-
-    today = timezone.localdate()
-    firms = AuditFirm.objects.prefetch_related("status_changes")
-    active = [
-        firm.pk
-        for firm in firms
-        if firm_status_on(firm, today)[0] == FirmStatusChange.Status.ACTIVE
-    ]
-    return AuditFirm.objects.filter(pk__in=active).order_by("name")
+        self.fields["firm"].queryset = selectors.firms_open_to_applications()
 
 
 class EvidenceForm(forms.Form):

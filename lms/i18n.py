@@ -40,6 +40,13 @@ def language_codes() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
+def language_of(user) -> str:
+    """The working language to write to ``user`` in (e-mails, exports): their preferred
+    language when it is one of ``LANGUAGES``, else the default."""
+    language = getattr(user, "preferred_language", "") or ""
+    return language if language in language_codes() else settings.LANGUAGE_CODE
+
+
 def bcp47(language: str) -> str:
     """``zh-hans`` -> ``zh-Hans``, ``pt-br`` -> ``pt-BR``: the tag as HTML expects it."""
     return _BCP47.get(language, language)

@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 from wagtail import hooks
 
 from lms import roles
+from lms.i18n import language_of
 from lms.models import DigestSent, User
 from lms.tasks import send_account_email
 
@@ -106,10 +107,6 @@ def _absolute(url: str) -> str:
     return f"{getattr(settings, 'SITE_URL', '').rstrip('/')}{url}"
 
 
-def _language(user: User) -> str:
-    return user.preferred_language or settings.LANGUAGE_CODE
-
-
 def render_digest(*, user: User, items: list[QueueItem]) -> tuple[str, str]:
     """The digest's subject and plain-text body for ``user`` (in their language), from
     ``templates/lms/email/staff_digest.txt`` (first line: subject). ``items`` carry their
@@ -117,7 +114,7 @@ def render_digest(*, user: User, items: list[QueueItem]) -> tuple[str, str]:
     lines = [
         {"item": item, "url": _absolute(item.url), "oldest": item.oldest_date} for item in items
     ]
-    with translation.override(_language(user)):
+    with translation.override(language_of(user)):
         text = render_to_string(
             "lms/email/staff_digest.txt",
             {
@@ -140,7 +137,7 @@ def send_staff_digests(*, on: datetime.date | None = None, dry_run: bool = False
     on = on or timezone.localdate()
     report = DigestReport()
     for user in digest_recipients():
-        with translation.override(_language(user)):  # the queues' labels, in their language
+        with translation.override(language_of(user)):  # the queues' labels, in their language
             items = waiting(work_queues(user))
         if not items:
             report.empty.append(user.email)

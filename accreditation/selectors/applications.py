@@ -18,6 +18,7 @@ from accreditation.models import (
     AuditorProfile,
     Evidence,
     FirmAccreditationPeriod,
+    FirmStatusChange,
     Requirement,
     ScopeElement,
     ScopeStatus,
@@ -26,6 +27,7 @@ from accreditation.selectors.eligibility import (
     accreditations_with_scope,
     add_months,
     element_status_on,
+    firm_status_on,
     requirement_problem_on,
     requirements_of,
 )
@@ -127,6 +129,17 @@ def applications_of(*, user) -> QuerySet[Application]:
         .select_related("firm", "standard_version__standard")
         .prefetch_related("sectors")
     )
+
+
+def firms_open_to_applications(on: datetime.date | None = None) -> QuerySet[AuditFirm]:
+    """The firms an auditor may apply through on ``on`` (today): not suspended or withdrawn
+    (a suspension dated later still lets them apply now)."""
+    on = on or timezone.localdate()
+    firms = AuditFirm.objects.prefetch_related("status_changes")
+    active = [
+        firm.pk for firm in firms if firm_status_on(firm, on)[0] == FirmStatusChange.Status.ACTIVE
+    ]
+    return AuditFirm.objects.filter(pk__in=active).order_by("name")
 
 
 def open_applications_for_standard(*, user, standard) -> QuerySet[Application]:

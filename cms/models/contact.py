@@ -7,7 +7,9 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
+from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -60,7 +62,7 @@ class ContactPage(AbstractEmailForm):
                 limit = MESSAGE_MAX_LENGTH if isinstance(field.widget, forms.Textarea) else 255
                 field.max_length = limit
                 field.widget.attrs["maxlength"] = str(limit)
-                field.validators.append(_max_length_validator(limit))
+                field.validators.append(MaxLengthValidator(limit))
         return form
 
     def serve(self, request, *args, **kwargs):
@@ -72,16 +74,8 @@ class ContactPage(AbstractEmailForm):
             )
             context = self.get_context(request)
             context["form"] = form
-            from django.template.response import TemplateResponse
-
             return TemplateResponse(request, self.get_template(request), context, status=429)
         return super().serve(request, *args, **kwargs)
-
-
-def _max_length_validator(limit: int):
-    from django.core.validators import MaxLengthValidator
-
-    return MaxLengthValidator(limit)
 
 
 def _may_send(request) -> bool:

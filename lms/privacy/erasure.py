@@ -57,6 +57,7 @@ from wagtail.models import ModelLogEntry, PageLogEntry
 
 from lms import audit
 from lms.errors import ServiceError
+from lms.i18n import language_of
 from lms.models import Invitation, OrganisationRole, User
 from lms.privacy.models import ErasureRequest, ErasureStatus
 from lms.tasks import send_account_email
@@ -335,10 +336,7 @@ def can_decide(user) -> bool:
 def _email_after_commit(*, user, template: str, context: dict[str, Any]) -> None:
     """Renders ``template`` (first line: subject) in the person's language now, with their
     real address, and sends it after commit."""
-    language = user.preferred_language
-    if language not in dict(settings.LANGUAGES):
-        language = settings.LANGUAGE_CODE
-    with translation.override(language):
+    with translation.override(language_of(user)):
         text = render_to_string(
             template, {"user": user, "site_url": settings.SITE_URL, **context}
         ).strip()

@@ -56,6 +56,7 @@ from wagtail.models import ModelLogEntry
 
 from lms import audit
 from lms.errors import ServiceError
+from lms.i18n import language_of
 from lms.privacy.erasure import ErasurePart, PlanLine, count_label, delete_file_after_commit
 from lms.privacy.models import (
     OPEN_EXPORT_STATUSES,
@@ -288,7 +289,7 @@ def export_build(*, export_id: int, now: datetime.datetime | None = None) -> str
     user = export.user
     saved_name = ""
     try:
-        with translation.override(_language(user)):  # labels in the person's language
+        with translation.override(language_of(user)):  # labels in the person's language
             sections = collect_sections(
                 user,
                 on_progress=lambda done, total: _set_progress(
@@ -352,7 +353,7 @@ def _write_zip(handle, *, user, sections: dict[str, Any]) -> int:
                         target.write(chunk)
             except (FileNotFoundError, ValueError):  # deleted under retention, or no file
                 missing.append(path)
-        with translation.override(_language(user)):
+        with translation.override(language_of(user)):
             readme = render_to_string(
                 "privacy/export_readme.txt",
                 {
@@ -369,11 +370,6 @@ def _write_zip(handle, *, user, sections: dict[str, Any]) -> int:
     return handle.tell()
 
 
-def _language(user) -> str:
-    language = getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
-    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-
-
 def download_url(export: DataExport) -> str:
     return reverse("privacy:export_download", args=[export.token])
 
@@ -381,7 +377,7 @@ def download_url(export: DataExport) -> str:
 def send_ready_email(export: DataExport) -> None:
     """The e-mail with the link, in the person's language, queued after commit."""
     user = export.user
-    with translation.override(_language(user)):
+    with translation.override(language_of(user)):
         link = settings.SITE_URL.rstrip("/") + download_url(export)
         text = render_to_string(
             "privacy/email/export_ready.txt",
