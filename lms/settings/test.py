@@ -23,3 +23,7 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", "")
 DEMO_SEEDING_ALLOWED = True
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Authenticator codes of the window before or after the current one are accepted too: on a
+# loaded CI machine the 30-second window can turn between a test computing its code and the
+# server checking it (production keeps allauth's default of the current window only).
+MFA_TOTP_TOLERANCE = 1

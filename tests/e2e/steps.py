@@ -55,9 +55,9 @@ def sign_up(page, *, full_name: str, email: str, password: str) -> None:
 
 
 def totp_code(secret: str) -> str:
-    from allauth.mfa.totp.internal.auth import hotp_value, yield_hotp_counters_from_time
+    from tests.conftest import totp_code as code_of
 
-    return f"{hotp_value(secret, next(yield_hotp_counters_from_time())):06d}"
+    return code_of(secret)
 
 
 def staff_sign_in(page, staff, *, password: str = DEFAULT_PASSWORD) -> None:

@@ -7,14 +7,14 @@ permission.
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP, hotp_value, yield_hotp_counters_from_time
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lms.permissions import holds_staff_powers
 from tests.accreditation.factories import AccreditationFactory
-from tests.conftest import TEST_TOTP_SECRET, login_with_mfa
+from tests.conftest import TEST_TOTP_SECRET, login_with_mfa, totp_code
 from tests.factories import MemberFactory, SecretariatFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,10 +41,6 @@ def _login_routes() -> list[str]:
 
 
 LOGIN_ROUTES = _login_routes()
-
-
-def totp_code() -> str:
-    return f"{hotp_value(TEST_TOTP_SECRET, next(yield_hotp_counters_from_time())):06d}"
 
 
 @pytest.fixture
@@ -159,7 +155,7 @@ def test_staff_without_an_authenticator_reach_staff_tools_once_they_set_one_up(s
 
     page = client.get(reverse("mfa_activate_totp"))
     secret = page.context["form"].secret
-    code = f"{hotp_value(secret, next(yield_hotp_counters_from_time())):06d}"
+    code = totp_code(secret)
     response = client.post(reverse("mfa_activate_totp"), {"code": code})
     assert response.status_code == 302
     assert Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).exists()
