@@ -1,4 +1,5 @@
-"""The register's JSON API under /api/v1/: auditors, firms and eligibility checks.
+"""The register's JSON API under /api/v1/: auditors, firms, eligibility checks, and the
+registered specialists (non-auditor experts, kept apart from everything about auditors).
 
 The list endpoints share the register's filter parameters (``standard``, ``sector``,
 ``country``, ``firm``, ``q``) with the HTML page and the CSV export, and are served from the
@@ -14,11 +15,13 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django_countries import countries
 from ninja import Field, Query, Router, Schema
+from ninja import Path as PathParams
 from ninja.errors import HttpError, ValidationError
 
 from accreditation import register, selectors
 from accreditation.cache import serve_cached
 from accreditation.models import AuditorProfile, Sector, Standard
+from accreditation.register import specialists
 from lms.api import QueryText, api
 
 router = Router(tags=["register"])
@@ -266,6 +269,113 @@ def eligibility(request: HttpRequest, query: Query[EligibilityQuery]):
         profile.user, standard_obj, sector_obj, country_code, on=day
     )
     return EligibilityOut(eligible=answer.eligible, reasons=[str(r) for r in answer.reasons])
+
+
+# --- Registered specialists (not auditors: never eligible, no scope) -------------------
+
+
+class SpecialistOut(Schema):
+    id: int
+    name: str
+    organisation: str = Field(..., description="Their organisation, or the audit firm named")
+    country: str = Field(..., description="ISO 3166-1 alpha-2 code", examples=["BR"])
+    expertise: list[str] = Field(..., description="Area codes", examples=[["community-engagement"]])
+    languages: list[str] = Field(..., description="Language codes (ISO 639)", examples=[["pt"]])
+    standards: list[str] = Field(..., description="Codes of the standards they support")
+    description: str
+    contact_email: str = Field(..., description="Public contact e-mail, or empty")
+    listed_from: datetime.date
+    listed_until: datetime.date | None
+
+
+class SpecialistList(Schema):
+    count: int
+    items: list[SpecialistOut]
+
+
+class SpecialistQuery(Schema):
+    expertise: QueryText | None = Field(
+        None, description="Area of expertise: " + ", ".join(specialists.EXPERTISE_CODES_SORTED)
+    )
+    language: QueryText | None = Field(None, description="Language code (ISO 639), e.g. pt")
+    country: QueryText | None = Field(None, description="ISO 3166-1 alpha-2 country code, e.g. BR")
+    standard: QueryText | None = Field(None, description="Standard code: PS or CoC")
+    q: QueryText | None = Field(None, description="Part of the name or of the organisation")
+    page: int = Field(
+        1, ge=1, le=MAX_PAGE, description="Page number (25 items a page); past the end: empty"
+    )
+
+
+class SpecialistPath(Schema):
+    specialist_id: int = Field(..., ge=1, le=2**63 - 1, description="Id from /api/v1/specialists")
+
+
+class NotFound(Schema):
+    detail: str
+
+
+def _specialist_out(specialist) -> SpecialistOut:
+    return SpecialistOut(
+        id=specialist.pk,
+        name=specialist.full_name,
+        organisation=specialist.organisation_name,
+        country=specialist.country.code,
+        expertise=specialist.expertise,
+        languages=specialist.languages,
+        standards=[standard.code for standard in specialist.standards.all()],
+        description=specialist.description,
+        contact_email=specialist.public_email,
+        listed_from=specialist.listed_from,
+        listed_until=specialist.listed_until,
+    )
+
+
+@router.get(
+    "/specialists",
+    response=SpecialistList,
+    summary="Registered specialists (non-auditor experts)",
+    tags=["specialists"],
+)
+def list_specialists(request: HttpRequest, query: Query[SpecialistQuery]):
+    """Registered specialists listed today (with their consent), 25 a page, by name.
+
+    Specialists are experts who are not auditors (e.g. for community engagement in the
+    local language): they hold no accreditation and are never in /api/v1/auditors or
+    /api/v1/eligibility.
+    """
+
+    def build() -> HttpResponse:
+        try:
+            specialist_filter = specialists.parse_specialist_filters(query.dict(exclude={"page"}))
+        except register.FilterErrors as exc:
+            raise _unprocessable(exc.errors) from None
+        rows = specialists.listed_specialists(specialist_filter, register.today())
+        count = rows.count()
+        return _json(
+            SpecialistList(
+                count=count, items=[_specialist_out(s) for s in rows[_window(query.page)]]
+            )
+        )
+
+    return serve_cached(request, build)
+
+
+@router.get(
+    "/specialists/{specialist_id}",
+    response={200: SpecialistOut, 404: NotFound},
+    summary="One registered specialist",
+    tags=["specialists"],
+)
+def specialist_detail(request: HttpRequest, path: PathParams[SpecialistPath]):
+    """A specialist listed today; any other id is a 404."""
+
+    def build() -> HttpResponse:
+        specialist = specialists.listed_specialist(path.specialist_id, register.today())
+        if specialist is None:
+            raise HttpError(404, _("No listed specialist with this id."))
+        return _json(_specialist_out(specialist))
+
+    return serve_cached(request, build)
 
 
 if not getattr(api, "_accreditation_router_added", False):

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -197,10 +197,17 @@ def connect_purge_signals() -> None:
         models.Accreditation,
         models.ScopeElement,
         models.ScopeStatusChange,
+        models.RegisteredSpecialist,
     ):
         uid = f"accreditation.register.purge.{model.__name__}"
         post_save.connect(purge_on_commit, sender=model, dispatch_uid=uid + ".save")
         post_delete.connect(purge_on_commit, sender=model, dispatch_uid=uid + ".delete")
+    # A specialist's standards are saved after the specialist (the admin form's m2m).
+    m2m_changed.connect(
+        purge_on_commit,
+        sender=models.RegisteredSpecialist.standards.through,
+        dispatch_uid="accreditation.register.purge.RegisteredSpecialist.standards",
+    )
     post_save.connect(
         _purge_on_user_change, sender=get_user_model(), dispatch_uid="accreditation.register.user"
     )

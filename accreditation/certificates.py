@@ -1,8 +1,9 @@
 """The accreditation certificate as a PDF (reportlab), with a QR code to /verify/<code>/.
 
 It is drawn at download time, so it always shows the status and scope of today: a suspended
-or withdrawn accreditation prints as such. Fonts, text by script, the QR code and the
-verification link come from ``lms.pdf``.
+or withdrawn accreditation prints as such, in the auditor's language (``lms.i18n.language_of``),
+whoever downloads it. Fonts, text by script, the QR code and the verification link come from
+``lms.pdf``.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import io
 
 from django.conf import settings
-from django.utils import formats, timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -21,6 +22,8 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 from accreditation.models import Accreditation
 from accreditation.selectors import CurrentStatus, current_status
 from lms import pdf as pdfkit
+from lms.formats import local_date
+from lms.i18n import language_of
 
 BRAND = colors.HexColor("#0b5563")
 STATUS_COLOURS = {
@@ -30,7 +33,7 @@ STATUS_COLOURS = {
 
 
 def _date(value) -> str:
-    return formats.date_format(value, "j F Y") if value else "—"
+    return local_date(value) if value else "—"
 
 
 Styles = dict[str, ParagraphStyle]
@@ -65,8 +68,14 @@ def _styles() -> Styles:
     }
 
 
-def certificate_pdf(accreditation: Accreditation) -> bytes:
-    """The certificate of ``accreditation`` (from ``accreditation_by_code``) as PDF bytes."""
+def certificate_pdf(accreditation: Accreditation, *, language: str | None = None) -> bytes:
+    """The certificate of ``accreditation`` (from ``accreditation_by_code``) as PDF bytes,
+    in ``language``, by default the auditor's."""
+    with translation.override(language or language_of(accreditation.auditor.user)):
+        return _certificate_pdf(accreditation)
+
+
+def _certificate_pdf(accreditation: Accreditation) -> bytes:
     pdfkit.register_fonts()
     state = current_status(accreditation)
     holder = accreditation.auditor.user.full_name
@@ -112,7 +121,7 @@ def _statement(
         Paragraph(
             pdfkit.markup(
                 _("is accredited as an auditor for the %(standard)s (%(version)s)")
-                % {"standard": version.standard.name, "version": version.version}
+                % {"standard": version.standard.display_name, "version": version.version}
             ),
             centred,
         ),
@@ -142,15 +151,15 @@ def _scope_table(state: CurrentStatus, styles: Styles) -> Table:
         rows.append(
             [
                 element.sector.standard.code,
-                Paragraph(pdfkit.markup(element.sector.name), small),
+                Paragraph(pdfkit.markup(element.sector.display_name), small),
                 Paragraph(pdfkit.markup(element.country.name), small),
                 Paragraph(pdfkit.markup(str(line.status_label)), small),
-                element.valid_from.isoformat(),
-                element.valid_until.isoformat(),
+                Paragraph(pdfkit.markup(_date(element.valid_from)), small),
+                Paragraph(pdfkit.markup(_date(element.valid_until)), small),
             ]
         )
     table = Table(
-        rows, colWidths=[20 * mm, 45 * mm, 35 * mm, 30 * mm, 20 * mm, 20 * mm], repeatRows=1
+        rows, colWidths=[18 * mm, 40 * mm, 30 * mm, 28 * mm, 27 * mm, 27 * mm], repeatRows=1
     )
     table.setStyle(
         TableStyle(
@@ -173,8 +182,7 @@ def _verification(accreditation: Accreditation, styles: Styles) -> Table:
         "<br/>".join(
             pdfkit.markup(text)
             for text in [
-                _("Granted on %(date)s")
-                % {"date": _date(timezone.localdate(accreditation.granted_at))},
+                _("Granted on %(date)s") % {"date": _date(accreditation.granted_at)},
                 _("Certificate code: %(code)s") % {"code": accreditation.code},
                 _("Check the current status at:"),
                 url,

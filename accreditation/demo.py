@@ -15,6 +15,9 @@ and the eligibility answers are worth looking at. Idempotent: running it twice c
 - Every firm has its own scope (``FIRM_SCOPE``), covering its auditors' scope.
 - Paula Pending asks to work under Nordic Certification AS: a request waiting for the firm
   admin's confirmation (on "My firm").
+- Three registered specialists (not auditors): Ana Paula Ferreira (BR, Portuguese, community
+  engagement and FPIC), Mamadou Sow (GN, French, Pular and Susu, human rights and community
+  engagement), Grace Walker (AU, English and Kriol, environment; her listing has ended).
 """
 
 from __future__ import annotations
@@ -35,11 +38,13 @@ from accreditation.models import (
     FirmAccreditationPeriod,
     FirmScopeElement,
     Programme,
+    RegisteredSpecialist,
     Requirement,
     ScopeElement,
     ScopeStatus,
     ScopeStatusChange,
     Sector,
+    Standard,
     StandardVersion,
 )
 from courses.models import Course
@@ -261,12 +266,55 @@ def seed(stdout=None) -> None:
     _seed_legacy_import(firms, today, staff)
     _seed_pending_affiliation(firms)
     _seed_firm_application(today)
+    _seed_specialists(today)
     for accreditation in Accreditation.objects.filter(
         source=Accreditation.Source.GRANTED,
         auditor__user__email__in=[p[0] for p in PEOPLE] + ["auditor@example.org"],
     ).select_related("auditor__user", "application", "standard_version"):
         _meet_requirements(accreditation, staff)
+    _seed_code_of_conduct(today, stdout)
     _say(stdout, "accreditation demo ready")
+
+
+CODE_OF_CONDUCT = """<p>Accredited auditors act with integrity, impartiality and competence.</p>
+<ul>
+<li>Declare any conflict of interest before accepting an audit, and decline it if the
+conflict cannot be managed.</li>
+<li>Accept no gift, payment or favour from the audited organisation.</li>
+<li>Keep what you learn during an audit confidential, unless the law requires otherwise.</li>
+<li>Report what you find truthfully, and only within your accredited scope.</li>
+<li>Tell the secretariat at once of any change that affects your accreditation.</li>
+</ul>"""
+
+
+def _seed_code_of_conduct(today: datetime.date, stdout) -> None:
+    """A code of conduct version in force since before every demo accreditation, accepted by
+    every accredited demo auditor on its first day (so that the register stays as it is and
+    past dates answer the same). Paula Pending, not accredited, has not accepted it: her
+    dashboard and profile show the prompt. Once: existing rows are left as they are."""
+    from django.db import transaction
+
+    from accreditation.models import CodeOfConductAcceptance, CodeOfConductVersion
+    from accreditation.services.register import register_batch
+
+    in_force_from = datetime.date(today.year - 3, 1, 1)
+    accepted_at = timezone.make_aware(datetime.datetime.combine(in_force_from, datetime.time(9)))
+    with transaction.atomic(), register_batch():  # one refresh of the register at the end
+        version, created = CodeOfConductVersion.objects.get_or_create(
+            label="1.0",
+            defaults={
+                "title": "Code of conduct for accredited auditors",
+                "body": CODE_OF_CONDUCT,
+                "in_force_from": in_force_from,
+            },
+        )
+        accredited = AuditorProfile.objects.filter(accreditations__isnull=False).distinct()
+        for auditor in accredited.exclude(conduct_acceptances__version=version):
+            CodeOfConductAcceptance.objects.create(
+                auditor=auditor, version=version, accepted_at=accepted_at
+            )
+    if created:
+        _say(stdout, "code of conduct 1.0 in force, accepted by the accredited auditors")
 
 
 def _seed_firms(today: datetime.date, staff, stdout) -> dict[str, AuditFirm]:
@@ -520,3 +568,65 @@ def _seed_firm_application(today: datetime.date) -> None:
         certificate=ContentFile(b"%PDF-1.4\n% demo certificate\n", name="certificate.pdf"),
     )
     firm_onboarding.firm_application_submit(application=application, actor=person)
+
+
+SPECIALISTS = [
+    # name, country, organisation, expertise, languages, standards, description, email, ended
+    (
+        "Ana Paula Ferreira",
+        "BR",
+        "Instituto Vozes da Floresta",
+        ["community-engagement", "fpic-indigenous-peoples"],
+        ["pt", "es", "en"],
+        ["PS"],
+        "Community consultations and FPIC processes with traditional and indigenous "
+        "communities near bauxite mines in Pará, in Portuguese.",
+        "ana.ferreira@example.org",
+        False,
+    ),
+    (
+        "Mamadou Sow",
+        "GN",
+        "",
+        ["human-rights", "community-engagement"],
+        ["fr", "ff", "sus"],
+        ["PS", "CoC"],
+        "Human rights due diligence and grievance mechanisms in the Boké region, in French, "
+        "Pular and Susu.",
+        "",
+        False,
+    ),
+    (
+        "Grace Walker",
+        "AU",
+        "Top End Land and Sea Consulting",
+        ["environment-biodiversity"],
+        ["en", "rop"],
+        ["PS"],
+        "Rehabilitation of mined land and biodiversity monitoring with Traditional Owners.",
+        "",
+        True,
+    ),
+]
+
+
+def _seed_specialists(today: datetime.date) -> None:
+    """The registered specialists (non-auditor experts), once each by name; Grace Walker's
+    listing ended last month, so she is not on the public register."""
+    for name, country, organisation, expertise, languages, codes, text, email, ended in SPECIALISTS:
+        if RegisteredSpecialist.objects.filter(full_name=name).exists():
+            continue
+        listed_from = today - datetime.timedelta(days=200)
+        specialist = RegisteredSpecialist.objects.create(
+            full_name=name,
+            country=country,
+            organisation=organisation,
+            expertise=expertise,
+            languages=languages,
+            description=text,
+            public_email=email,
+            listed_from=listed_from,
+            listed_until=today - datetime.timedelta(days=30) if ended else None,
+            publication_consent_on=listed_from,
+        )
+        specialist.standards.set(Standard.objects.filter(code__in=codes))

@@ -17,6 +17,8 @@ from accreditation.models import (
     ScopeElement,
 )
 from accreditation.selectors import element_label
+from accreditation.selectors.conduct import conduct_in_force, conduct_to_accept
+from lms.formats import local_date
 
 EVIDENCE_EXTENSIONS = {".pdf", ".docx", ".odt", ".jpg", ".jpeg", ".png", ".txt"}
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
@@ -68,12 +70,27 @@ class ApplicationForm(forms.Form):
         help_text=_("Tick each country where you audit (ISO 3166 names)."),
     )
 
-    def __init__(self, *args, standard_version, **kwargs):
+    def __init__(self, *args, standard_version, auditor=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.standard_version = standard_version
         self.fields["sectors"].queryset = standard_version.sectors.order_by("name")
-        self.fields["sectors"].label_from_instance = lambda sector: sector.name
+        self.fields["sectors"].label_from_instance = lambda sector: sector.display_name
         self.fields["firm"].queryset = selectors.firms_open_to_applications()
+        # The code of conduct in force, unless this auditor accepted it already: ticked
+        # here, recorded with the application (``services.conduct.conduct_accept``).
+        if auditor is None:
+            self.conduct_version = conduct_in_force()
+        else:
+            prompt = conduct_to_accept(auditor=auditor)
+            self.conduct_version = prompt.version if prompt and prompt.in_force else None
+        if self.conduct_version is not None:
+            self.fields["accept_conduct"] = forms.BooleanField(
+                label=_("I have read the code of conduct (version %(version)s) and accept it.")
+                % {"version": self.conduct_version.label},
+                error_messages={
+                    "required": _("Accept the code of conduct to apply: auditors must keep to it.")
+                },
+            )
 
 
 class EvidenceForm(forms.Form):
@@ -166,6 +183,15 @@ class GrantForm(ReasonForm):
         return [tuple(value.split("|", 1)) for value in self.cleaned_data["scope"]]
 
 
+def _offered(accreditation, action: str | None):
+    """The scope elements a decision's form offers: those ``action`` may act on today
+    (``selectors.elements_open_to``); every element when no action is named."""
+    scope = accreditation.scope.select_related("sector")
+    if action is None:
+        return scope
+    return scope.filter(pk__in=[e.pk for e in selectors.elements_open_to(accreditation, action)])
+
+
 class ScopeDecisionForm(ReasonForm):
     """Suspend, reinstate, withdraw or reduce: some or all elements, from a date."""
 
@@ -176,9 +202,9 @@ class ScopeDecisionForm(ReasonForm):
     )
     effective = forms.DateField(label=_("Effective from"), widget=DateInput())
 
-    def __init__(self, *args, accreditation, **kwargs):
+    def __init__(self, *args, accreditation, action: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["elements"].queryset = accreditation.scope.select_related("sector")
+        self.fields["elements"].queryset = _offered(accreditation, action)
         self.fields["elements"].label_from_instance = lambda e: element_label(
             sector=e.sector, country=e.country
         )
@@ -200,10 +226,10 @@ class RenewForm(ReasonForm):
 
     def __init__(self, *args, accreditation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["elements"].queryset = accreditation.scope.select_related("sector")
+        self.fields["elements"].queryset = _offered(accreditation, "renew")
         self.fields["elements"].label_from_instance = lambda e: (
             f"{element_label(sector=e.sector, country=e.country)} "
-            f"(until {e.valid_until.isoformat()})"
+            + _("(until %(date)s)") % {"date": local_date(e.valid_until)}
         )
 
 

@@ -17,6 +17,7 @@ from django_countries.fields import CountryField
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
+from accreditation.reference_names import translated_name
 from lms.storage import private_storage, random_name
 
 
@@ -79,7 +80,12 @@ class Standard(models.Model):
         verbose_name_plural = _("standards")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (exports and the API keep ``name``)."""
+        return translated_name(self.name)
 
 
 class Sector(models.Model):
@@ -99,7 +105,12 @@ class Sector(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.standard.code})"
+        return f"{self.display_name} ({self.standard.code})"
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (exports and the API keep ``name``)."""
+        return translated_name(self.name)
 
 
 class StandardVersion(models.Model):
@@ -784,4 +795,6 @@ class RegisterCoverage(models.Model):
 
 # --- Firm onboarding (an audit firm applies online) -------------------------------------
 
+from accreditation.models_conduct import CodeOfConductAcceptance, CodeOfConductVersion  # noqa: E402, F401
 from accreditation.models_onboarding import FirmApplication  # noqa: E402, F401
+from accreditation.models_specialists import RegisteredSpecialist  # noqa: E402, F401, I001

@@ -88,6 +88,15 @@ def administers_firm(user, firm) -> bool:
     return bool(user.is_authenticated and firm.admins.filter(pk=user.pk).exists())
 
 
+def can_view_conduct_acceptances(user) -> bool:
+    """Staff who see who has and has not accepted a version of the code of conduct."""
+    return bool(
+        user.is_authenticated
+        and lms_permissions.can_access_admin(user)
+        and user.has_perm("accreditation.view_codeofconductacceptance")
+    )
+
+
 def can_decide_affiliations_as_staff(user) -> bool:
     """Secretariat staff who confirm, decline or end affiliations on a firm's behalf."""
     return bool(

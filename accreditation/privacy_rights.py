@@ -28,6 +28,7 @@ from accreditation.models import (
     AuditorProfile,
     Evidence,
     RegisterConsent,
+    RegisteredSpecialist,
     ReminderSent,
     ScopeStatus,
 )
@@ -339,6 +340,17 @@ def export_part(user) -> dict:
                 }
                 for consent in profile.register_consents.order_by("at", "pk")
             ],
+            "code_of_conduct_acceptances": [
+                {
+                    "version": acceptance.version.label,
+                    "title": acceptance.version.title,
+                    "in_force_from": acceptance.version.in_force_from,
+                    "accepted_at": acceptance.accepted_at,
+                }
+                for acceptance in profile.conduct_acceptances.select_related("version").order_by(
+                    "accepted_at", "pk"
+                )
+            ],
         },
         "affiliations": [
             {
@@ -417,3 +429,84 @@ def export_part(user) -> dict:
 
 
 hooks.register("privacy_export", export_part, order=50)
+
+
+# --- Registered specialists: "download my data" and erasure ---------------------------------
+#
+# A specialist record linked to the person's account is theirs: it is in their export, and
+# erasure takes it off the register (withdrawn, consent cleared) and replaces its name,
+# description and contact e-mail by the pseudonym / nothing. The row stays, withdrawn, as
+# the record of who was listed and when.
+
+
+def specialist_export_part(user) -> dict:
+    specialist = (
+        RegisteredSpecialist.objects.filter(user=user)
+        .select_related("firm")
+        .prefetch_related("standards")
+        .first()
+    )
+    if specialist is None:
+        return {}
+    return {
+        "registered_specialist": {
+            "name": specialist.full_name,
+            "organisation": specialist.organisation,
+            "audit_firm": specialist.firm.name if specialist.firm_id else None,
+            "country": str(specialist.country),
+            "expertise": specialist.expertise_labels,
+            "description": specialist.description,
+            "languages": specialist.language_labels,
+            "standards": [standard.name for standard in specialist.standards.all()],
+            "status": specialist.get_status_display(),
+            "listed_from": specialist.listed_from,
+            "listed_until": specialist.listed_until,
+            "public_contact_email": specialist.public_email,
+            "consent_to_publication_given_on": specialist.publication_consent_on,
+            "shown_on_the_public_register_today": specialist.is_listed_on(timezone.localdate()),
+            "created_at": specialist.created_at,
+        }
+    }
+
+
+hooks.register("privacy_export", specialist_export_part, order=51)
+
+
+def specialist_erasure_part(user):
+    if not RegisteredSpecialist.objects.filter(user=user).exists():
+        return None
+
+    def erase(user, pseudonym: str) -> dict[str, int]:
+        changed = RegisteredSpecialist.objects.filter(user=user).update(
+            full_name=pseudonym,
+            description="",
+            public_email="",
+            status=RegisteredSpecialist.Status.WITHDRAWN,
+            publication_consent_on=None,
+            updated_at=timezone.now(),
+        )
+        purge_on_commit()  # ``update`` sends no signal: the register forgets them at once
+        return {"registered_specialist": changed}
+
+    return ErasurePart(
+        code="registered_specialist",
+        title=str(_("Registered specialist")),
+        erased=[
+            PlanLine(
+                _(
+                    "Your listing as a registered specialist: name, description and contact "
+                    "e-mail (taken off the public register at once)"
+                )
+            )
+        ],
+        kept=[
+            PlanLine(
+                _("That a specialist was listed, and when (withdrawn, under the pseudonym)"),
+                _("The register's record of who was listed and when."),
+            )
+        ],
+        erase=erase,
+    )
+
+
+hooks.register("privacy_erasure", specialist_erasure_part)

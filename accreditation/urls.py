@@ -3,7 +3,16 @@ and the firm admin's page (/verify/<code>/ is courses' shared page)."""
 
 from django.urls import path
 
-from accreditation.views import auditor, consent, fees, firm, firm_onboarding, public
+from accreditation.views import (
+    auditor,
+    conduct,
+    consent,
+    fees,
+    firm,
+    firm_onboarding,
+    public,
+    specialists,
+)
 
 app_name = "accreditation"
 
@@ -41,6 +50,11 @@ urlpatterns = [
         "accreditation/profile/register-consent/",
         consent.register_consent,
         name="register_consent",
+    ),
+    path(
+        "accreditation/code-of-conduct/<int:pk>/",
+        conduct.conduct_accept_page,
+        name="conduct_accept",
     ),
     path("accreditation/firm/", firm.firm_admin, name="firm_admin"),
     path(
@@ -106,4 +120,16 @@ urlpatterns = [
     path("auditors/firms/", public.firm_list, name="register_firms"),
     path("auditors/firms/<slug:slug>/", public.firm_detail, name="register_firm"),
     path("auditors/<int:pk>/", public.auditor_detail, name="register_auditor"),
+    # Registered Specialists: non-auditor experts, a separate tab (never auditors).
+    path("auditors/specialists/", specialists.specialist_list, name="register_specialists"),
+    path(
+        "auditors/specialists/export.csv",
+        specialists.specialist_csv,
+        name="register_specialists_csv",
+    ),
+    path(
+        "auditors/specialists/<int:pk>/",
+        specialists.specialist_detail,
+        name="register_specialist",
+    ),
 ]

@@ -16,10 +16,14 @@ auditors of firm admins for payments (``payments_firm_fee_pages``,
 
 from __future__ import annotations
 
+import datetime
+
+import django_filters
 from django import forms
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -27,10 +31,11 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic.models import CreateView, EditView
+from wagtail.admin.views.generic.models import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.log_actions import LogFormatter
@@ -46,14 +51,20 @@ from accreditation.models import (
     Application,
     AuditFirm,
     AuditorProfile,
+    CodeOfConductVersion,
     Programme,
+    RegisteredSpecialist,
     Sector,
     Standard,
     StandardVersion,
 )
+from accreditation.models_specialists import LANGUAGES as SPECIALIST_LANGUAGES
+from accreditation.models_specialists import Expertise
+from accreditation.selectors.conduct import conduct_in_force
 from accreditation.services.register import register_batch
 from accreditation.views import admin as admin_views
 from accreditation.views import admin_affiliations, admin_firm_applications
+from accreditation.views import conduct as conduct_views
 from accreditation.views.auditor import dashboard_panel
 from accreditation.views.pathway import pathway_panel
 from accreditation.work_queues import staff_work_queues
@@ -296,10 +307,97 @@ class AuditorProfileViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
+class RegisteredSpecialistFilterSet(WagtailFilterSet):
+    """Expertise and languages are sets of codes: filtered with the model's own lookups."""
+
+    expertise_area = django_filters.ChoiceFilter(
+        label=_("Expertise"),
+        choices=Expertise.choices,
+        method="filter_expertise",
+        empty_label=_("Any"),
+    )
+    language = django_filters.ChoiceFilter(
+        label=_("Language"),
+        choices=SPECIALIST_LANGUAGES,
+        method="filter_language",
+        empty_label=_("Any"),
+    )
+
+    class Meta:
+        model = RegisteredSpecialist
+        fields = ["status", "country", "standards"]
+
+    def filter_expertise(self, queryset, name, value):
+        return queryset.with_expertise(value)
+
+    def filter_language(self, queryset, name, value):
+        return queryset.speaking(value)
+
+
+def _specialist_public_today(specialist) -> str:
+    return str(_("yes")) if specialist.is_listed_on(timezone.localdate()) else str(_("no"))
+
+
+class RegisteredSpecialistViewSet(ModelViewSet):
+    """Registered specialists: non-auditor experts on the public register, kept by staff
+    with plain forms. They are never auditors: no accreditation, no scope, no eligibility."""
+
+    model = RegisteredSpecialist
+    icon = "user"
+    menu_label = _("Registered specialists")
+    filterset_class = RegisteredSpecialistFilterSet
+    search_fields = ["full_name", "organisation", "public_email"]
+    copy_view_enabled = False
+    panels = [
+        FieldRowPanel([FieldPanel("full_name"), FieldPanel("user")]),
+        FieldRowPanel([FieldPanel("organisation"), FieldPanel("firm"), FieldPanel("country")]),
+        FieldPanel("expertise"),
+        FieldPanel("description"),
+        FieldPanel("languages"),
+        FieldPanel("standards", widget=forms.CheckboxSelectMultiple),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("status"),
+                        FieldPanel("listed_from"),
+                        FieldPanel("listed_until"),
+                    ]
+                ),
+                FieldRowPanel([FieldPanel("publication_consent_on"), FieldPanel("public_email")]),
+            ],
+            heading=_("Publication on the register"),
+        ),
+    ]
+
+    @property
+    def list_display(self):
+        return [
+            "full_name",
+            Column("country", label=_("Country"), accessor="country.name", sort_key="country"),
+            Column("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
+            "listed_from",
+            "listed_until",
+            Column("public", label=_("Public today"), accessor=_specialist_public_today),
+        ]
+
+
+class ApplicationIndexView(IndexView):
+    """Each row names the auditor, the standard version and the firm: read with the rows."""
+
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("auditor__user", "standard_version__standard", "firm")
+        )
+
+
 class ApplicationViewSet(ModelViewSet):
     """Applications are reviewed, never edited: "edit" opens the review screen."""
 
     model = Application
+    index_view_class = ApplicationIndexView
     icon = "clipboard-list"
     menu_label = _("Applications")
     form_fields = ["status"]
@@ -330,14 +428,54 @@ class ApplicationViewSet(ModelViewSet):
         ]
 
 
+EXPIRING_WITHIN_DAYS = 90
+
+
+class AccreditationFilterSet(WagtailFilterSet):
+    """The accreditation list's filters: version, firm, source, and those whose scope ends
+    within the next 90 days (renewals to prepare)."""
+
+    expiring = django_filters.BooleanFilter(
+        label=_("Expiring within 90 days"),
+        method="filter_expiring",
+        widget=forms.CheckboxInput,
+    )
+
+    class Meta:
+        model = Accreditation
+        fields = ["standard_version", "firm", "source"]
+
+    def filter_expiring(self, queryset, name, value):
+        if not value:
+            return queryset
+        today = timezone.localdate()
+        return queryset.annotate(_valid_until=Max("scope__valid_until")).filter(
+            _valid_until__gte=today,
+            _valid_until__lte=today + datetime.timedelta(days=EXPIRING_WITHIN_DAYS),
+        )
+
+
+class AccreditationIndexView(IndexView):
+    """The list reads the one prefetched queryset the verification page reads, so each
+    row's status is computed without a query per row. Newest first."""
+
+    default_ordering = "-pk"
+
+    def get_base_queryset(self):
+        return selectors.accreditations_with_scope()
+
+
 class AccreditationViewSet(ModelViewSet):
-    """Accreditations are created by grants and imports; "edit" opens the decision screen."""
+    """Accreditations are created by grants and imports; "edit" opens the decision screen.
+    The list's status is the public verification page's (``selectors.status_label_today``):
+    a suspended or lapsed firm shows there too."""
 
     model = Accreditation
+    index_view_class = AccreditationIndexView
+    filterset_class = AccreditationFilterSet
     icon = "success"
     menu_label = _("Accreditations")
     form_fields = ["firm"]
-    list_filter = ["standard_version", "firm", "source"]
     search_fields = ["auditor__user__full_name", "auditor__user__email", "code"]
     copy_view_enabled = False
 
@@ -347,7 +485,7 @@ class AccreditationViewSet(ModelViewSet):
             "__str__",
             "code",
             "source",
-            Column("status", label=_("Status today"), accessor=selectors.accreditation_status_on),
+            Column("status", label=_("Status today"), accessor=selectors.status_label_today),
             Column(
                 "valid_until", label=_("Valid until"), accessor=selectors.accreditation_valid_until
             ),
@@ -366,6 +504,11 @@ class AccreditationViewSet(ModelViewSet):
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
             path("detail/<int:pk>/", admin_views.accreditation_detail, name="detail"),
+            path(
+                "detail/<int:pk>/<slug:action>/",
+                admin_views.accreditation_decide,
+                name="decide",
+            ),
         ]
 
 
@@ -442,6 +585,80 @@ class DecisionsLogViewSet(ViewSet):
         ]
 
 
+def _conduct_status(version) -> str:
+    """A code of conduct version's state today, in words, for the staff list."""
+    in_force = conduct_in_force()
+    if in_force is not None and in_force.pk == version.pk:
+        return str(_("in force"))
+    if version.in_force_from > timezone.localdate():
+        return str(_("published, not yet in force"))
+    return str(_("replaced"))
+
+
+class CodeOfConductDeleteView(DeleteView):
+    """A version someone accepted is their record of what they agreed to: never deleted."""
+
+    def _refuse(self):
+        messages.error(
+            self.request,
+            _("Auditors have accepted this version: it is kept. Publish a new version instead."),
+        )
+        return redirect(self.index_url_name)
+
+    def get(self, request, *args, **kwargs):
+        if self.object.acceptances.exists():
+            return self._refuse()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.object.acceptances.exists():
+            return self._refuse()
+        return super().post(request, *args, **kwargs)
+
+
+class CodeOfConductViewSet(ModelViewSet):
+    """Versions of the code of conduct (a version with acceptances cannot be changed: see
+    ``CodeOfConductVersion.clean``), each with the list of who has and has not accepted it.
+    Saving a version in force refreshes the register (``services.register``)."""
+
+    model = CodeOfConductVersion
+    delete_view_class = CodeOfConductDeleteView
+    icon = "doc-full"
+    menu_label = _("Code of conduct")
+    panels = [
+        FieldRowPanel([FieldPanel("label"), FieldPanel("in_force_from")]),
+        FieldPanel("title"),
+        FieldPanel("body"),
+        FieldPanel("document"),
+    ]
+    search_fields = ["label", "title"]
+    copy_view_enabled = False
+
+    @property
+    def list_display(self):
+        return [
+            "label",
+            "title",
+            "in_force_from",
+            Column("state", label=_("Today"), accessor=_conduct_status),
+            LinkColumn(
+                "acceptances",
+                label=_("Acceptances"),
+                url_name=f"{self.name}:acceptances",
+                text=_("Who accepted it"),
+            ),
+        ]
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path(
+                "<int:pk>/acceptances/",
+                conduct_views.conduct_acceptance_index,
+                name="acceptances",
+            ),
+        ]
+
+
 class AccreditationGroup(ModelViewSetGroup):
     menu_label = _("Accreditation")
     menu_icon = "success"
@@ -457,11 +674,15 @@ class AccreditationGroup(ModelViewSetGroup):
         FirmApplicationViewSet(
             "accreditation_firm_application", url_prefix="accreditation/firm-applications"
         ),
+        RegisteredSpecialistViewSet(
+            "accreditation_specialist", url_prefix="accreditation/specialists"
+        ),
         ProgrammeViewSet("accreditation_programme", url_prefix="accreditation/programmes"),
         StandardViewSet("accreditation_standard", url_prefix="accreditation/standards"),
         StandardVersionViewSet("accreditation_version", url_prefix="accreditation/versions"),
         SectorViewSet("accreditation_sector", url_prefix="accreditation/sectors"),
         DecisionsLogViewSet("accreditation_decision", url_prefix="accreditation/decisions"),
+        CodeOfConductViewSet("accreditation_conduct", url_prefix="accreditation/code-of-conduct"),
     ]
 
 

@@ -263,7 +263,8 @@ def _speakers(stdout) -> list[Person]:
     people = []
     palette = [(14, 94, 111), (120, 53, 15), (30, 64, 175), (91, 33, 182), (22, 101, 52)]
     for i, (name, role, organisation) in enumerate(SPEAKERS):
-        person = Person.objects.filter(name=name).first()
+        # The English speaker (a translation has the same name).
+        person = Person.objects.filter(name=name, locale__language_code="en").first()
         if person is None:
             initials = "".join(part[0] for part in name.replace("Dr ", "").split()[:2])
             photo = _image(

@@ -1,11 +1,19 @@
-"""iCalendar (RFC 5545) files for live sessions, written by hand: one VEVENT per session."""
+"""iCalendar (RFC 5545) files for live sessions, written by hand: one VEVENT per session.
+
+A file is written in the active language (the URL's: ``/fr/calendar/<id>.ics``): the
+session page's translation in that language when it has one, labels through gettext, and
+the language named on the text fields (``SUMMARY;LANGUAGE=fr``). Times stay UTC; the
+calendar application shows them in its reader's zone and language."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from lms.i18n import bcp47
 
 PRODID = "-//ASI Learning//45 minutes on//EN"
 
@@ -41,14 +49,16 @@ def _utc(moment: datetime.datetime) -> str:
 
 
 def session_calendar(recording, *, request=None) -> str:
-    """One calendar with the live session of ``recording`` (a RecordingPage)."""
+    """One calendar with the live session of ``recording`` (a RecordingPage), in the active
+    language (pass the page's translation in that language, ``recording.localized``)."""
     if request is not None:
         url = request.build_absolute_uri(recording.get_url(request))
     else:
         url = recording.get_full_url() or ""
     description = recording.summary
     if recording.registration_url:
-        description += f"\n\nRegister: {recording.registration_url}"
+        description += f"\n\n{_('Register')}: {recording.registration_url}"
+    language = bcp47(translation.get_language() or settings.LANGUAGE_CODE)
     host = settings.SITE_URL.split("//")[-1].split("/")[0].split(":")[0] or "asi-learning"
     lines = [
         "BEGIN:VCALENDAR",
@@ -61,8 +71,8 @@ def session_calendar(recording, *, request=None) -> str:
         f"DTSTAMP:{_utc(timezone.now())}",
         f"DTSTART:{_utc(recording.starts_at)}",
         f"DTEND:{_utc(recording.ends_at)}",
-        f"SUMMARY:{_escape(recording.title)}",
-        f"DESCRIPTION:{_escape(description)}",
+        f"SUMMARY;LANGUAGE={language}:{_escape(recording.title)}",
+        f"DESCRIPTION;LANGUAGE={language}:{_escape(description)}",
         f"URL:{url}",
         "END:VEVENT",
         "END:VCALENDAR",

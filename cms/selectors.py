@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page, ReferenceIndex
 
+from cms import translations
 from cms.models import (
     MEMBERS_ONLY_PAGE_MODELS,
     HomePage,
@@ -30,23 +31,31 @@ from lms.models import User
 
 def featured_modules(*, home: HomePage) -> list[LearningModulePage]:
     items = home.featured_modules.select_related("module").filter(module__live=True)
-    return [item.module for item in items]
+    return translations.localized([item.module for item in items])
 
 
 def learning_modules(*, index: LearningModuleIndexPage | None = None) -> QuerySet:
+    """The English modules (below ``index``'s English original): show them through
+    ``translations.localized`` (cms/translations.py)."""
     modules = LearningModulePage.objects.live().prefetch_related("tagged_items__tag")
     if index is not None:
-        modules = modules.child_of(index)
+        modules = modules.child_of(translations.source_page(index))
+    else:
+        modules = translations.in_default_locale(modules)
     return modules.order_by("path")
 
 
 def module_progress_map(*, user: User | AnonymousUser, modules) -> dict[int, ModuleProgress.Status]:
-    """Maps module id to the person's status; modules not begun are absent."""
+    """Maps module id to the person's status; modules not begun are absent. Progress is
+    kept against the English module: a translation shows its original's status."""
     if not user.is_authenticated:
         return {}
-    ids = [module.pk for module in modules]
-    rows = ModuleProgress.objects.filter(user=user, module_id__in=ids)
-    return dict(rows.values_list("module_id", "status"))
+    modules = list(modules)
+    locale = translations.default_locale() if modules else None
+    sources = {module.pk: translations.source_page(module, locale=locale).pk for module in modules}
+    rows = ModuleProgress.objects.filter(user=user, module_id__in=set(sources.values()))
+    by_source = dict(rows.values_list("module_id", "status"))
+    return {pk: by_source[source] for pk, source in sources.items() if source in by_source}
 
 
 def knowledge_checks_to_pass(*, user: User | AnonymousUser, module: LearningModulePage) -> list:
@@ -56,11 +65,9 @@ def knowledge_checks_to_pass(*, user: User | AnonymousUser, module: LearningModu
         return []
     from courses.quiz import selectors as quiz_selectors
 
-    return [
-        quiz
-        for quiz in module.knowledge_check_quizzes
-        if quiz_selectors.passed_on(user=user, quiz=quiz) is None
-    ]
+    quizzes = module.knowledge_check_quizzes
+    passed = quiz_selectors.passed_on_many(user=user, quizzes=quizzes)
+    return [quiz for quiz in quizzes if quiz.pk not in passed]
 
 
 def with_progress(*, user: User | AnonymousUser, modules: list) -> list:
@@ -84,7 +91,8 @@ class ProgressSummary:
 
 def module_progress_summary(*, user: User) -> ProgressSummary:
     """The learning modules a person may read, grouped by how far they have got."""
-    modules = with_members_only(list(LearningModulePage.objects.live().order_by("path")))
+    english = translations.in_default_locale(LearningModulePage.objects.live())
+    modules = with_members_only(translations.localized(english.order_by("path")))
     if not can_view_members_only(user):
         modules = [m for m in modules if not m.is_members_only]
     statuses = module_progress_map(user=user, modules=modules)
@@ -101,7 +109,9 @@ def _recordings(index: RecordingIndexPage | None) -> QuerySet:
         "speakers__person", "tagged_items__tag"
     )
     if index is not None:
-        recordings = recordings.child_of(index)
+        recordings = recordings.child_of(translations.source_page(index))
+    else:
+        recordings = translations.in_default_locale(recordings)
     return recordings
 
 
@@ -264,21 +274,28 @@ def search_site(*, user: User | AnonymousUser, query: str, limit: int = 50) -> l
     """Pages (with recording transcripts) and published courses matching ``query``.
 
     A person who is not a member never gets a members-only page, not even its title.
+    Pages are searched in English and in the reader's language; a page found in both
+    is listed once, in the reader's language.
     """
     query = query.strip()
     if not query:
         return []
-    pages = Page.objects.live().public().exclude(depth__lte=1)
+    default, active = translations.default_locale(), translations.active_locale()
+    locales = {default.pk} | ({active.pk} if active else set())
+    pages = Page.objects.live().public().exclude(depth__lte=1).filter(locale_id__in=locales)
     if not can_view_members_only(user):
         pages = pages.exclude(id__in=list(members_only_page_ids()))
     ids = [page.pk for page in pages.search(query)[:limit]]
     found = with_members_only(list(Page.objects.filter(id__in=ids).specific()))
     specific = {page.pk: page for page in found}
+    translated = {page.translation_key for page in found if page.locale_id != default.pk}
     hits = []
     for pk in ids:
         page = specific.get(pk)
         if page is None:
             continue
+        if page.locale_id == default.pk and page.translation_key in translated:
+            continue  # its translation is listed
         hits.append(
             SearchHit(
                 title=page.title,
@@ -369,7 +386,7 @@ def _requirement_detail(requirement) -> str:
             _("at least %(percent)s %%") % {"percent": f"{requirement.min_percent.normalize():f}"}
         )
     if requirement.sector_id:
-        parts.append(_("for the %(sector)s sector") % {"sector": requirement.sector.name})
+        parts.append(_("for the %(sector)s sector") % {"sector": requirement.sector.display_name})
     if requirement.recency_months:
         parts.append(_("renewed every %(months)d months") % {"months": requirement.recency_months})
     if requirement.evidence_description:
@@ -421,7 +438,7 @@ def auditor_pathway(*, today=None) -> Pathway:
         result.append(
             PathwayProgramme(
                 name=programme.name,
-                standard=f"{version.standard.name} {version.version}",
+                standard=f"{version.standard.display_name} {version.version}",
                 validity_months=programme.accreditation_validity_months,
                 steps=tuple(steps),
             )

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cms import translations
 from cms.models import LearningModulePage, ModuleProgress
 from lms.errors import ServiceError
 from lms.models import User
@@ -18,7 +19,9 @@ class ModuleNotCompletable(ServiceError):
 def module_progress_start(*, user: User, module: LearningModulePage) -> ModuleProgress:
     """Records that ``user`` opened ``module`` (once; a completed module stays completed).
 
-    Called by the module page's own POST once it has loaded, never by the GET showing it."""
+    Called by the module page's own POST once it has loaded, never by the GET showing it.
+    A translation of a module counts for its English original (cms/translations.py)."""
+    module = translations.source_page(module)
     progress, _ = ModuleProgress.objects.get_or_create(
         user=user, module=module, defaults={"started_at": timezone.now()}
     )
@@ -33,6 +36,7 @@ def module_progress_complete(*, user: User, module: LearningModulePage) -> Modul
     refuses with ``ModuleNotCompletable`` until each is passed."""
     from cms.selectors import knowledge_checks_to_pass
 
+    module = translations.source_page(module)  # progress is kept against the English page
     missing = knowledge_checks_to_pass(user=user, module=module)
     if missing:
         raise ModuleNotCompletable(

@@ -65,8 +65,9 @@ def module_start(request, page_id: int):
 
 
 def session_calendar(request, page_id: int):
-    """The live session of a recording as an .ics file, for the person's own calendar."""
-    recording = get_object_or_404(RecordingPage.objects.live(), pk=page_id)
+    """The live session of a recording as an .ics file, for the person's own calendar, in
+    the language of the URL (the page's translation in it, if there is one)."""
+    recording = get_object_or_404(RecordingPage.objects.live(), pk=page_id).localized.specific
     if not can_view_page(request.user, recording):
         raise PermissionDenied
     response = HttpResponse(

@@ -1,13 +1,14 @@
 """The certificate of completion as a PDF (pure Python: reportlab), with a QR code that
 points at the public verification page. Fonts, text by script, the QR code and the
-verification link come from ``lms.pdf``."""
+verification link come from ``lms.pdf``. It is written in the holder's language
+(``lms.i18n.language_of``), whoever downloads it."""
 
 from __future__ import annotations
 
 import io
 
 from django.conf import settings
-from django.utils import formats
+from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -16,6 +17,8 @@ from reportlab.pdfgen import canvas
 
 from courses.models import Certificate
 from lms import pdf as pdfkit
+from lms.formats import local_date
+from lms.i18n import language_of
 
 BRAND = colors.HexColor("#0b5563")
 
@@ -25,8 +28,22 @@ def verification_url(certificate: Certificate) -> str:
     return pdfkit.verification_url(certificate.code)
 
 
-def certificate_pdf(certificate: Certificate) -> bytes:
-    """The certificate as PDF bytes (rendered on request; nothing is stored)."""
+def holder_language(certificate: Certificate) -> str:
+    """The language the certificate is written in: its holder's (English for a certificate
+    not tied to a completion)."""
+    if certificate.completion_id is None:
+        return language_of(None)
+    return language_of(certificate.completion.user)
+
+
+def certificate_pdf(certificate: Certificate, *, language: str | None = None) -> bytes:
+    """The certificate as PDF bytes (rendered on request; nothing is stored), in
+    ``language``, by default the holder's."""
+    with translation.override(language or holder_language(certificate)):
+        return _certificate_pdf(certificate)
+
+
+def _certificate_pdf(certificate: Certificate) -> bytes:
     pdfkit.register_fonts()
     buffer = io.BytesIO()
     page_width, page_height = landscape(A4)
@@ -69,7 +86,7 @@ def _draw_statement(
     line(certificate.holder_name, 82 * mm, font=bold, size=24, fit=True)
     line(_("has completed the course"), 98 * mm, font=regular, size=14)
     line(certificate.course_title, 113 * mm, font=bold, size=18, fit=True)
-    issued = formats.date_format(certificate.issued_on, "j F Y")
+    issued = local_date(certificate.issued_on)
     line(_("Completed on %(date)s") % {"date": issued}, 128 * mm, font=regular, size=12)
 
 

@@ -344,26 +344,96 @@ def course_outline(*, course: Course, enrollment: Enrollment | None) -> CourseOu
     completions: dict[int, datetime.datetime] = {}
     if enrollment is not None:
         completions = dict(enrollment.lesson_completions.values_list("lesson_id", "completed_at"))
+
+    def done_on(lesson: Lesson) -> datetime.date | None:
+        return lesson_done_on(enrollment=enrollment, lesson=lesson, completions=completions)
+
+    return _fill_outline(outline, course_lessons(course=course), done_on)
+
+
+def _fill_outline(outline: CourseOutline, lessons: list[Lesson], done_on) -> CourseOutline:
+    """Puts ``lessons`` (the course's, in order) on the outline's modules, each done on
+    ``done_on(lesson)`` (None: not done), and marks the lesson to continue with."""
+    enrollment = outline.enrollment
     lessons_by_module: dict[int, list[Lesson]] = {}
-    for lesson in course_lessons(course=course):
+    for lesson in lessons:
         lessons_by_module.setdefault(lesson.module_id, []).append(lesson)
-    for module in course.modules.all():
+    for module in outline.course.modules.all():
         state = ModuleState(module=module)
         for lesson in lessons_by_module.get(module.pk, []):
-            done_on = None
-            if enrollment is not None:
-                done_on = lesson_done_on(
-                    enrollment=enrollment, lesson=lesson, completions=completions
-                )
-            state.lessons.append(
-                LessonState(lesson=lesson, done=done_on is not None, done_on=done_on)
-            )
+            day = done_on(lesson) if enrollment is not None else None
+            state.lessons.append(LessonState(lesson=lesson, done=day is not None, done_on=day))
         outline.modules.append(state)
     if enrollment is not None and enrollment.status == EnrollmentStatus.ACTIVE:
         current = outline.continue_lesson
         for lesson_state in outline.lessons:
             lesson_state.is_current = current is not None and lesson_state.lesson.pk == current.pk
     return outline
+
+
+def course_outlines(*, enrollments: list[Enrollment]) -> list[CourseOutline]:
+    """``course_outline`` of each enrolment (the dashboard's list), in a fixed number of
+    queries however many there are: lessons, their completions, quiz scores and accepted
+    assignments are read once for all. Enrolments need ``course__modules`` prefetched
+    (``learner_enrollments`` does)."""
+    enrollments = list(enrollments)
+    if not enrollments:
+        return []
+    completions: dict[int, dict[int, datetime.datetime]] = {e.pk: {} for e in enrollments}
+    rows = LessonCompletion.objects.filter(enrollment__in=enrollments).values_list(
+        "enrollment_id", "lesson_id", "completed_at"
+    )
+    for enrollment_id, lesson_id, completed_at in rows:
+        completions[enrollment_id][lesson_id] = completed_at
+    lessons_of: dict[int, list[Lesson]] = {e.course_id: [] for e in enrollments}
+    lessons = (
+        Lesson.objects.filter(module__course_id__in=list(lessons_of))
+        .select_related("module__course", "quiz", "assignment")
+        .order_by("module__sort_order", "module_id", "sort_order", "id")
+    )
+    for lesson in lessons:
+        lessons_of[lesson.module.course_id].append(lesson)
+    every = [lesson for rows in lessons_of.values() for lesson in rows]
+    user_ids = {e.user_id for e in enrollments}
+    scores = quiz_selectors.final_scores(
+        user_ids=user_ids,
+        quiz_ids={x.quiz_id for x in every if x.kind == LessonKind.QUIZ and x.quiz_id},
+    )
+    accepted = acceptance_times(
+        user_ids=user_ids,
+        assignment_ids={
+            x.assignment_id for x in every if x.kind == LessonKind.ASSIGNMENT and x.assignment_id
+        },
+    )
+    outlines = []
+    for enrollment in enrollments:
+        done = completions[enrollment.pk]
+
+        def done_on(lesson: Lesson, enrollment=enrollment, done=done) -> datetime.date | None:
+            passed = accepted_on = None
+            if lesson.kind == LessonKind.QUIZ and lesson.quiz_id:
+                # as quiz_passed_on: the latest final attempt at or above the pass mark
+                passes = [
+                    at
+                    for at, percent in scores.get((enrollment.user_id, lesson.quiz_id), [])
+                    if percent >= lesson.quiz.pass_mark
+                ]
+                passed = timezone.localdate(max(passes)) if passes else None
+            elif lesson.kind == LessonKind.ASSIGNMENT and lesson.assignment_id:
+                # as assignment_accepted_on
+                times = accepted.get((enrollment.user_id, lesson.assignment_id), [])
+                accepted_on = max(times).date() if times else None
+            return _lesson_done_from(
+                lesson,
+                since=_since(enrollment),
+                completions=done,
+                quiz_passed=passed,
+                assignment_accepted=accepted_on,
+            )
+
+        outline = CourseOutline(course=enrollment.course, enrollment=enrollment)
+        outlines.append(_fill_outline(outline, lessons_of[enrollment.course_id], done_on))
+    return outlines
 
 
 # --- Completion and certificates (other apps ask these) -------------------------------
@@ -396,6 +466,41 @@ def assignment_accepted_on(
         if on is None or day <= on:
             return day
     return None
+
+
+def completion_dates(
+    *, user_ids: set[int], course_ids: set[int]
+) -> dict[tuple[int, int], list[datetime.date]]:
+    """{(user id, course id): every date the learner completed the course}, for many learners
+    and courses in one query (``course_completed_on`` for a whole page of people)."""
+    dates: dict[tuple[int, int], list[datetime.date]] = {}
+    if not user_ids or not course_ids:
+        return dates
+    rows = CourseCompletion.objects.filter(
+        user_id__in=user_ids, course_id__in=course_ids
+    ).values_list("user_id", "course_id", "completed_on")
+    for user_id, course_id, completed_on in rows:
+        dates.setdefault((user_id, course_id), []).append(completed_on)
+    return dates
+
+
+def acceptance_times(
+    *, user_ids: set[int], assignment_ids: set[int]
+) -> dict[tuple[int, int], list[datetime.datetime]]:
+    """{(user id, assignment id): when each accepted submission was marked}, for many
+    learners and assignments in one query (``assignment_accepted_on`` for a page of people)."""
+    times: dict[tuple[int, int], list[datetime.datetime]] = {}
+    if not user_ids or not assignment_ids:
+        return times
+    rows = Submission.objects.filter(
+        user_id__in=user_ids,
+        assignment_id__in=assignment_ids,
+        status=SubmissionStatus.ACCEPTED,
+        reviewed_at__isnull=False,
+    ).values_list("user_id", "assignment_id", "reviewed_at")
+    for user_id, assignment_id, reviewed_at in rows:
+        times.setdefault((user_id, assignment_id), []).append(reviewed_at)
+    return times
 
 
 def certificates_of(*, user: User) -> QuerySet[Certificate]:

@@ -250,8 +250,10 @@ def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     in_progress, completed, waiting = [], [], []
-    for enrollment in selectors.learner_enrollments(user=request.user):
-        outline = selectors.course_outline(course=enrollment.course, enrollment=enrollment)
+    enrollments = selectors.learner_enrollments(user=request.user)
+    for enrollment, outline in zip(
+        enrollments, selectors.course_outlines(enrollments=enrollments), strict=True
+    ):
         entry = {"enrollment": enrollment, "course": enrollment.course, "outline": outline}
         if enrollment.status == EnrollmentStatus.COMPLETED:
             completed.append(entry)

@@ -31,6 +31,7 @@ from courses.models import (
     Assignment,
     Certificate,
     Course,
+    CourseText,
     Enrollment,
     Lesson,
 )
@@ -100,6 +101,18 @@ class AssignmentViewSet(SnippetViewSet):
     search_fields = ["title", "instructions"]
 
 
+class CourseTextViewSet(SnippetViewSet):
+    """Course translations (courses/models/translations.py). The English ones follow the
+    published courses by themselves; "Translate" on one of them makes its translation in
+    another language, filled in the translation editor or with a PO file."""
+
+    model = CourseText
+    icon = "wagtail-localize-language"
+    menu_label = _("Course translations")
+    list_display = ["title", "course", "locale"]
+    search_fields = ["title"]
+
+
 class EnrollmentViewSet(SnippetViewSet):
     model = Enrollment
     icon = "group"
@@ -131,6 +144,7 @@ class CoursesGroup(SnippetViewSetGroup):
     items = (
         CourseViewSet,
         LessonViewSet,
+        CourseTextViewSet,
         AssignmentViewSet,
         EnrollmentViewSet,
         CertificateViewSet,

@@ -4,12 +4,14 @@ public verification link of a certificate code.
 Certificates of completion, accreditation certificates, invoices, receipts and credit notes
 are drawn with reportlab through these helpers, so that:
 
-- they render on a machine with no system fonts: Fira Sans (Latin, Greek and Cyrillic,
-  regular and bold) comes from the ``fontpkg-fira-sans`` package (SIL Open Font Licence,
-  which allows embedding and redistribution) and is embedded, subset, in each PDF;
+- they render on a machine with no system fonts, and read the same in every PDF reader:
+  every font is embedded, subset, in each PDF (no standard-14 font, no CID font left for the
+  reader to supply). Fira Sans (Latin with its extensions, Greek and Cyrillic, regular and
+  bold) comes from the ``fontpkg-fira-sans`` package (SIL Open Font Licence);
 - names and translated labels in Chinese print: characters Fira Sans has no glyph for are
-  drawn, one run at a time, with reportlab's built-in CID font STSong-Light (Adobe's Asian
-  font pack, which PDF readers supply; nothing is read from disk);
+  drawn, one run at a time, with WenQuanYi Micro Hei (TrueType, Apache 2.0), shipped subset
+  to the Chinese ideographs and punctuation in ``lms/fonts/`` (its README says how it was
+  made); it has no bold, so bold Chinese text is drawn in its one weight;
 - both kinds of certificate point their QR code at the same public verification page.
 
 Text goes through :func:`draw_text` on a canvas, or :func:`markup` inside a platypus
@@ -20,24 +22,26 @@ after :func:`register_fonts`.
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 from typing import Literal
 from xml.sax.saxutils import escape
 
 import fontpkg
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 FAMILY = "Fira Sans"
 REGULAR = "LmsSans"
 BOLD = "LmsSans-Bold"
-CJK = "STSong-Light"
+CJK = "LmsHan"
+CJK_FILE = Path(__file__).resolve().parent / "fonts" / "WenQuanYiMicroHei-subset.ttf"
 Align = Literal["left", "centre", "right"]
 
 
@@ -45,15 +49,17 @@ Align = Literal["left", "centre", "right"]
 def register_fonts() -> None:
     """Registers the site's fonts with reportlab (once per process; later calls do nothing).
 
-    Raises ``fontpkg.FamilyNotInstalled`` if the font package is missing: a PDF without
-    its fonts is not drawn with a substitute.
+    Raises ``fontpkg.FamilyNotInstalled`` if the font package is missing, and reportlab's
+    ``TTFError`` if ``lms/fonts/`` lacks its file: a PDF without its fonts is not drawn with a
+    substitute.
     """
     pdfmetrics.registerFont(TTFont(REGULAR, str(fontpkg.path(FAMILY, weight=400))))
     pdfmetrics.registerFont(TTFont(BOLD, str(fontpkg.path(FAMILY, weight=700))))
     pdfmetrics.registerFontFamily(
         REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD
     )
-    pdfmetrics.registerFont(UnicodeCIDFont(CJK))
+    pdfmetrics.registerFont(TTFont(CJK, str(CJK_FILE)))
+    pdfmetrics.registerFontFamily(CJK, normal=CJK, bold=CJK, italic=CJK, boldItalic=CJK)
 
 
 def _has_glyph(font: str, char: str) -> bool:
@@ -62,7 +68,9 @@ def _has_glyph(font: str, char: str) -> bool:
 
 def runs(text: str, font: str = REGULAR) -> list[tuple[str, str]]:
     """``text`` cut into ``(font name, text)`` runs: ``font`` where it has the glyph,
-    :data:`CJK` where it does not (Chinese characters, and anything else it lacks).
+    :data:`CJK` where only that has it (Chinese characters and punctuation). A character
+    neither has (Korean, Arabic, ...) stays in ``font``: it prints as an empty box, and its
+    text stays in the PDF.
 
     Spaces stay in the run they follow, so a name like "Zoë 王小明" is two runs, not three.
     """
@@ -71,8 +79,10 @@ def runs(text: str, font: str = REGULAR) -> list[tuple[str, str]]:
     for char in text:
         if pieces and char.isspace():
             name = pieces[-1][0]
+        elif _has_glyph(font, char) or not _has_glyph(CJK, char):
+            name = font
         else:
-            name = font if _has_glyph(font, char) else CJK
+            name = CJK
         if pieces and pieces[-1][0] == name:
             pieces[-1] = (name, pieces[-1][1] + char)
         else:
@@ -151,6 +161,10 @@ def verification_url(code: str) -> str:
     """The absolute address of the public page that verifies the certificate ``code``.
 
     Certificates of completion and accreditation certificates share one page
-    (``/verify/<code>/``), which asks each kind whether the code is one of its own.
+    (``/verify/<code>/``), which asks each kind whether the code is one of its own. The
+    address is the same whatever language the PDF is written in (the unprefixed page,
+    which offers the others): it is printed and encoded in QR codes, and read by anyone.
     """
-    return settings.SITE_URL.rstrip("/") + reverse("courses:verify", kwargs={"code": code})
+    with translation.override(settings.LANGUAGE_CODE):
+        path = reverse("courses:verify", kwargs={"code": code})
+    return settings.SITE_URL.rstrip("/") + path

@@ -169,12 +169,16 @@ KNOWN_SERVER_ERRORS: dict[str, str] = {
     "admin/pages/<int:page_id>/lock/": WAGTAIL_ROOT_PAGE,
     "admin/pages/<int:page_id>/unlock/": WAGTAIL_ROOT_PAGE,
     "admin/pages/<int:page_to_move_id>/set_position/": WAGTAIL_ROOT_PAGE,
+    # With WAGTAIL_I18N_ENABLED the move confirmation asks the root page's parent (None)
+    # for its translations.
+    "admin/pages/<int:page_to_move_id>/move/<int:destination_id>/confirm/": WAGTAIL_ROOT_PAGE,
     **{
         f"admin/snippets/choose/{model}/create/": WAGTAIL_CHOOSER_CREATE
         for model in (
             "cms/person",
             "courses/assignment",
             "courses/course",
+            "courses/coursetext",
             "courses/lesson",
             "quiz/examsitting",
             "quiz/question",

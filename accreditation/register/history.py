@@ -13,10 +13,11 @@ Register policy for the public page of an auditor who is not on the register tod
 
 The past is read from history, as the register reads it for any date: the state of an element
 only changes on a date something happens (an element's end, a status change, a firm's status
-change or period end, an affiliation's or the firm scope's end), so the last day on the
-register is the day before one of those dates. The candidates are gathered in one query and
-tried, latest first, a chunk of them per query (one query for any ordinary history), so the
-page costs the same whatever the size of the register.
+change or period end, an affiliation's or the firm scope's end, a code of conduct version
+coming into force), so the last day on the register is the day before one of those dates.
+The candidates are gathered in one query and tried, latest first, a chunk of them per query
+(one query for any ordinary history), so the page costs the same whatever the size of the
+register.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from django.db.models import IntegerField, QuerySet, Value
 
 from accreditation.models import (
     Affiliation,
+    CodeOfConductVersion,
     FirmAccreditationPeriod,
     FirmScopeElement,
     FirmStatusChange,
@@ -76,6 +78,7 @@ def _candidate_days(auditor_id: int, on: datetime.date) -> list[datetime.date]:
         ),
         _dates(FirmScopeElement.objects.filter(**firms, valid_until__lt=on), "valid_until", 0),
         _dates(Affiliation.objects.filter(auditor_id=auditor_id, until__lt=on), "until", 0),
+        _dates(CodeOfConductVersion.objects.filter(in_force_from__lte=on), "in_force_from", 1),
     ]
     rows = parts[0].union(*parts[1:])
     days = {day - datetime.timedelta(days=shift) for day, shift in rows}

@@ -52,6 +52,8 @@ from accreditation.models import (
     Affiliation,
     AuditFirm,
     AuditorProfile,
+    CodeOfConductAcceptance,
+    CodeOfConductVersion,
     FirmAccreditationPeriod,
     FirmScopeElement,
     FirmStatusChange,
@@ -115,7 +117,8 @@ def elements_on_register(on: datetime.date | None = None) -> QuerySet[ScopeEleme
     its dates with status active; a confirmed affiliation of the auditor to the firm covers
     the date; the firm is not suspended or withdrawn and a firm period covers the date (an
     imported accreditation's own dates count as the firm's); where the firm's own scope is
-    recorded for the standard, it covers the element.
+    recorded for the standard, it covers the element; once a code of conduct version is in
+    force, the auditor accepted it by the end of the date.
     """
     on = on or today()
     firm = "accreditation__firm"
@@ -130,6 +133,13 @@ def elements_on_register(on: datetime.date | None = None) -> QuerySet[ScopeEleme
         sector=OuterRef("sector"),
         country=OuterRef("country"),
         valid_from__lte=on,
+    )
+    conduct_in_force = CodeOfConductVersion.objects.filter(in_force_from__lte=on).order_by(
+        "-in_force_from"
+    )[:1]
+    conduct_accepted = CodeOfConductAcceptance.objects.accepted_by(on).filter(
+        auditor=OuterRef("accreditation__auditor"),
+        version=Subquery(conduct_in_force.values("pk")),
     )
     return (
         ScopeElement.objects.annotate(
@@ -147,6 +157,7 @@ def elements_on_register(on: datetime.date | None = None) -> QuerySet[ScopeEleme
         )
         .filter(Exists(works_for_firm))
         .filter(~Exists(firm_scope_for_standard) | Exists(firm_scope_covers))
+        .filter(~Exists(conduct_in_force) | Exists(conduct_accepted))
         .order_by()
     )
 

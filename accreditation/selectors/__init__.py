@@ -63,14 +63,22 @@ from accreditation.selectors.eligibility import (
 )
 from accreditation.selectors.firm_overview import EXPIRY_WINDOW_DAYS, FirmOverview, firm_overview
 from accreditation.selectors.verification import (
+    DECISION_ELEMENT_STATUSES,
     CurrentStatus,
     ScopeLine,
     accreditation_by_code,
     current_status,
+    decisions_open,
+    elements_open_to,
     find_accreditation_certificate,
+    status_label_today,
 )
 
 __all__ = [
+    "DECISION_ELEMENT_STATUSES",
+    "decisions_open",
+    "elements_open_to",
+    "status_label_today",
     "AFFILIATION_FILTERS",
     "AFFILIATION_PENDING",
     "affiliation_counts_today",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
@@ -31,6 +32,10 @@ from accreditation.selectors.eligibility import (
     requirement_problem_on,
     requirements_of,
 )
+from lms.formats import local_date
+
+if TYPE_CHECKING:
+    from accreditation.selectors.batch_eligibility import EligibilityFacts
 
 # --- applications and what is missing ------------------------------------------------
 
@@ -69,33 +74,42 @@ def _requirement_url(requirement: Requirement, application: Application) -> str 
     return None
 
 
-def applicable_requirements(application: Application) -> list[Requirement]:
-    """The programme's requirements that apply to the sectors the application asks for."""
-    sector_ids = set(application.sectors.values_list("pk", flat=True))
-    return requirements_of(version=application.standard_version, sector_ids=sector_ids)
+def applicable_requirements(
+    application: Application, *, facts: EligibilityFacts | None = None
+) -> list[Requirement]:
+    """The programme's requirements that apply to the sectors the application asks for
+    (``facts``: the requirements already read, ``selectors.batch_eligibility``)."""
+    sector_ids = {sector.pk for sector in application.sectors.all()}
+    rules_of = requirements_of if facts is None else facts.requirements_of
+    return rules_of(version=application.standard_version, sector_ids=sector_ids)
 
 
 def requirements_status(
-    *, application: Application, on: datetime.date | None = None
+    *,
+    application: Application,
+    on: datetime.date | None = None,
+    facts: EligibilityFacts | None = None,
 ) -> list[RequirementStatus]:
     """Requirement by requirement: met or not today (or ``on``), with a line of detail and
-    a link to the course, quiz, exam or evidence upload."""
+    a link to the course, quiz, exam or evidence upload. ``facts``: what the rules read,
+    already read for many applicants (``selectors.batch_eligibility``; then the
+    application's ``sectors`` and ``evidence`` should be prefetched)."""
     on = on or timezone.localdate()
     user = application.auditor.user
     pending = {}
     uploaded = set()
-    for requirement_id, status in application.evidence.values_list("requirement_id", "status"):
-        uploaded.add(requirement_id)
-        if status == Evidence.Status.PENDING:
-            pending[requirement_id] = pending.get(requirement_id, 0) + 1
+    for evidence in application.evidence.all():
+        uploaded.add(evidence.requirement_id)
+        if evidence.status == Evidence.Status.PENDING:
+            pending[evidence.requirement_id] = pending.get(evidence.requirement_id, 0) + 1
     statuses = []
-    for requirement in applicable_requirements(application):
-        problem, met_on = requirement_problem_on(user, requirement, on)
+    for requirement in applicable_requirements(application, facts=facts):
+        problem, met_on = requirement_problem_on(user, requirement, on, facts=facts)
         if problem is None:
-            detail = _("Met on %(date)s") % {"date": met_on.isoformat()}
+            detail = _("Met on %(date)s") % {"date": local_date(met_on)}
             if requirement.recency_months:
                 detail += " · " + _("valid until %(date)s") % {
-                    "date": add_months(met_on, requirement.recency_months).isoformat()
+                    "date": local_date(add_months(met_on, requirement.recency_months))
                 }
         elif requirement.kind == Requirement.Kind.EVIDENCE_ACCEPTED and pending.get(requirement.pk):
             detail = _("Evidence uploaded; waiting for review by staff")

@@ -21,6 +21,11 @@ The rules, in order:
    Imported accreditations skip requirement checks: their training history lives in the
    old system.
 
+And one rule about the person, whatever the accreditation: once a code of conduct version
+exists, the auditor has accepted the version in force on the date (an acceptance dated that
+day or before; ``conduct_problems_on``). Imported accreditations too. While no version
+exists, nothing is asked.
+
 Payment is never looked at.
 """
 
@@ -28,7 +33,9 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -40,6 +47,8 @@ from accreditation.models import (
     Affiliation,
     AuditFirm,
     AuditorProfile,
+    CodeOfConductAcceptance,
+    CodeOfConductVersion,
     Evidence,
     FirmScopeElement,
     FirmStatusChange,
@@ -51,6 +60,10 @@ from accreditation.models import (
     Standard,
     StandardVersion,
 )
+from lms.formats import local_date
+
+if TYPE_CHECKING:
+    from accreditation.selectors.batch_eligibility import EligibilityFacts
 
 # --- small date helpers ---------------------------------------------------------------
 
@@ -151,38 +164,38 @@ def element_problem_on(element: ScopeElement, on: datetime.date) -> str | None:
     if status == ScopeStatus.ACTIVE and element.valid_from <= on <= element.valid_until:
         return None  # the common case, answered without putting any words together
     what = _("%(sector)s in %(country)s") % {
-        "sector": element.sector.name,
+        "sector": element.sector.display_name,
         "country": _country_name(element.country),
     }
     if on < element.valid_from:
         return _("the accreditation for %(what)s starts on %(date)s") % {
             "what": what,
-            "date": element.valid_from.isoformat(),
+            "date": local_date(element.valid_from),
         }
     if status == ScopeStatus.SUSPENDED:
         return _("the accreditation for %(what)s was suspended on %(date)s") % {
             "what": what,
-            "date": since.isoformat(),
+            "date": local_date(since),
         }
     if status == ScopeStatus.WITHDRAWN:
         return _("the accreditation for %(what)s was withdrawn on %(date)s") % {
             "what": what,
-            "date": since.isoformat(),
+            "date": local_date(since),
         }
     if status == ScopeStatus.REDUCED:
         return _("%(what)s was removed from the accreditation's scope on %(date)s") % {
             "what": what,
-            "date": since.isoformat(),
+            "date": local_date(since),
         }
     if on > element.valid_until:
         return _("the accreditation for %(what)s expired on %(date)s") % {
             "what": what,
-            "date": element.valid_until.isoformat(),
+            "date": local_date(element.valid_until),
         }
     if status == ScopeStatus.EXPIRED:
         return _("the accreditation for %(what)s expired on %(date)s") % {
             "what": what,
-            "date": (since - datetime.timedelta(days=1)).isoformat(),
+            "date": local_date(since - datetime.timedelta(days=1)),
         }
     if status is None:
         return _("the accreditation for %(what)s was not yet active") % {"what": what}
@@ -218,9 +231,9 @@ def firm_problem_on(
     """
     status, since = firm_status_on(firm, on)
     if status == FirmStatusChange.Status.SUSPENDED:
-        return _("the firm's accreditation was suspended on %(date)s") % {"date": since.isoformat()}
+        return _("the firm's accreditation was suspended on %(date)s") % {"date": local_date(since)}
     if status == FirmStatusChange.Status.WITHDRAWN:
-        return _("the firm's accreditation was withdrawn on %(date)s") % {"date": since.isoformat()}
+        return _("the firm's accreditation was withdrawn on %(date)s") % {"date": local_date(since)}
     periods = list(firm.periods.all())
     if any(p.valid_from <= on <= p.valid_until for p in periods):
         return None
@@ -228,10 +241,10 @@ def firm_problem_on(
         return None
     ended = [p.valid_until for p in periods if p.valid_until < on]
     if ended:
-        return _("the firm's accreditation expired on %(date)s") % {"date": max(ended).isoformat()}
+        return _("the firm's accreditation expired on %(date)s") % {"date": local_date(max(ended))}
     starts = [p.valid_from for p in periods if p.valid_from > on]
     if starts:
-        return _("the firm's accreditation starts on %(date)s") % {"date": min(starts).isoformat()}
+        return _("the firm's accreditation starts on %(date)s") % {"date": local_date(min(starts))}
     return _("the firm holds no accreditation")
 
 
@@ -266,7 +279,7 @@ def firm_scope_problem_on(
         if row.valid_from <= on and (row.valid_until is None or on <= row.valid_until):
             return None
     return _("the firm's own scope does not cover %(sector)s in %(country)s") % {
-        "sector": sector.name,
+        "sector": sector.display_name,
         "country": _country_name(country),
     }
 
@@ -293,13 +306,13 @@ def affiliation_problem_on(
     if left:
         return _("the auditor left %(firm)s on %(date)s") % {
             "firm": firm.name,
-            "date": max(left).isoformat(),
+            "date": local_date(max(left)),
         }
     joined = [row.since for row in confirmed if row.since and row.since > on]
     if joined:
         return _("the auditor joined %(firm)s only on %(date)s") % {
             "firm": firm.name,
-            "date": min(joined).isoformat(),
+            "date": local_date(min(joined)),
         }
     statuses = {row.status for row in rows}
     if Affiliation.Status.PENDING in statuses:
@@ -309,6 +322,38 @@ def affiliation_problem_on(
     if Affiliation.Status.DECLINED in statuses:
         return _("%(firm)s declined the auditor's request to work for it") % {"firm": firm.name}
     return _("the auditor does not work for %(firm)s") % {"firm": firm.name}
+
+
+# --- the code of conduct --------------------------------------------------------------
+
+
+def conduct_problems_on(auditor_ids: Iterable[int], on: datetime.date) -> dict[int, str]:
+    """{auditor id: why not} for those of ``auditor_ids`` who had not accepted, by the end
+    of ``on``, the code of conduct version in force on ``on``; empty when every one had, or
+    when no version is in force. Two queries at most, whatever the number of auditors."""
+    version = CodeOfConductVersion.objects.in_force_on(on)
+    if version is None:
+        return {}
+    ids = set(auditor_ids)
+    accepted = set(
+        CodeOfConductAcceptance.objects.accepted_by(on)
+        .filter(version=version, auditor_id__in=ids)
+        .values_list("auditor_id", flat=True)
+    )
+    reason = _(
+        "the auditor has not accepted version %(version)s of the code of conduct, in force "
+        "since %(date)s"
+    ) % {"version": version.label, "date": local_date(version.in_force_from)}
+    return dict.fromkeys(ids - accepted, reason)
+
+
+def conduct_problem_on(auditor: AuditorProfile, on: datetime.date) -> str | None:
+    """Why ``auditor`` fails the code of conduct rule on ``on``, or None. Read once per
+    profile instance and date (every element of an accreditation asks)."""
+    memo = auditor.__dict__.setdefault("_conduct_problem_on", {})
+    if on not in memo:
+        memo[on] = conduct_problems_on([auditor.pk], on).get(auditor.pk)
+    return memo[on]
 
 
 # --- requirements ---------------------------------------------------------------------
@@ -378,15 +423,26 @@ def _not_met_text(requirement: Requirement) -> str:
 
 
 def requirement_problem_on(
-    user, requirement: Requirement, on: datetime.date, *, deadline: datetime.date | None = None
+    user,
+    requirement: Requirement,
+    on: datetime.date,
+    *,
+    deadline: datetime.date | None = None,
+    facts: EligibilityFacts | None = None,
 ) -> tuple[str | None, datetime.date | None]:
-    """(Why the requirement is not current on ``on`` or None, the date it was met)."""
-    met_on = requirement_met_on(user, requirement, on)
+    """(Why the requirement is not current on ``on`` or None, the date it was met).
+
+    ``facts``: what the rules read, already read for many people at once
+    (``selectors.batch_eligibility``); without it, read here."""
+    if facts is None:
+        met_on = requirement_met_on(user, requirement, on)
+    else:
+        met_on = facts.met_on(user, requirement, on)
     if met_on is None:
         if requirement.is_transition and deadline:
             return (
                 _("transition training “%(title)s” was required by %(date)s and is not done")
-                % {"title": requirement.title, "date": deadline.isoformat()},
+                % {"title": requirement.title, "date": local_date(deadline)},
                 None,
             )
         return _not_met_text(requirement), None
@@ -473,20 +529,31 @@ def accreditations_with_scope() -> QuerySet[Accreditation]:
     )
 
 
+READ_IT = object()  # ``conduct``: not read by the caller, read it here
+
+
 def element_problems_on(
     accreditation: Accreditation,
     element: ScopeElement,
     on: datetime.date,
     *,
     affiliations: list[Affiliation] | None = None,
+    conduct: str | None | object = READ_IT,
 ) -> list[str]:
     """Rules 1 to 4 for one scope element of the accreditation on ``on`` (the element
     active, the auditor with the firm, the firm accredited, the firm's own scope covering
-    it): every reason it fails, an empty list when it holds. Training requirements aside:
-    this is what the public register shows (``accreditation.services.register``).
+    it) and the code of conduct rule: every reason it fails, an empty list when it holds.
+    Training requirements aside: this is what the public register shows
+    (``accreditation.services.register``).
 
-    ``affiliations``: the auditor's rows with the accreditation's firm, if already read."""
+    ``affiliations``: the auditor's rows with the accreditation's firm, if already read.
+    ``conduct``: the auditor's code of conduct problem on ``on`` (None: none), if already
+    read (``conduct_problems_on``)."""
     reasons: list[str] = []
+    if conduct is READ_IT:
+        conduct = conduct_problem_on(accreditation.auditor, on)
+    if conduct:
+        reasons.append(conduct)
     problem = element_problem_on(element, on)
     if problem:
         reasons.append(problem)
@@ -514,9 +581,15 @@ def check_accreditation_on(
     on: datetime.date,
     *,
     version: StandardVersion | None = None,
+    conduct: str | None | object = READ_IT,
+    facts: EligibilityFacts | None = None,
 ) -> tuple[list[str], ScopeElement | None]:
     """Every reason the accreditation does not make its holder eligible for
-    (sector, country) on ``on``; an empty list means eligible."""
+    (sector, country) on ``on``; an empty list means eligible. ``conduct``: as for
+    ``element_problems_on`` (None: the caller answers the code of conduct rule itself).
+    ``facts``: affiliations, requirements and their dates already read for many auditors
+    (``selectors.batch_eligibility``), so that no query is made here."""
+    rules_of = requirements_of if facts is None else facts.requirements_of
     element = next(
         (e for e in accreditation.scope.all() if e.sector_id == sector.pk and e.country == country),
         None,
@@ -524,29 +597,30 @@ def check_accreditation_on(
     if element is None:
         return [
             _("%(sector)s in %(country)s is not in the scope of the accreditation")
-            % {"sector": sector.name, "country": _country_name(country)}
+            % {"sector": sector.display_name, "country": _country_name(country)}
         ], None
-    reasons = element_problems_on(accreditation, element, on)
+    affiliations = None if facts is None else facts.affiliations_of(accreditation)
+    reasons = element_problems_on(
+        accreditation, element, on, conduct=conduct, affiliations=affiliations
+    )
     if accreditation.source == Accreditation.Source.IMPORTED:
         return reasons, element
     standard = accreditation.standard_version.standard
     user = accreditation.auditor.user
-    for requirement in requirements_of(
-        version=accreditation.standard_version, sector_ids={sector.pk}
-    ):
+    for requirement in rules_of(version=accreditation.standard_version, sector_ids={sector.pk}):
         if requirement.is_transition:
             continue
-        problem, _met = requirement_problem_on(user, requirement, on)
+        problem, _met = requirement_problem_on(user, requirement, on, facts=facts)
         if problem:
             reasons.append(problem)
     if version is None:
         version = version_in_force(standard, on)
     if version is not None and version.transition_deadline and on > version.transition_deadline:
-        for requirement in requirements_of(version=version, sector_ids={sector.pk}):
+        for requirement in rules_of(version=version, sector_ids={sector.pk}):
             if not requirement.is_transition:
                 continue
             problem, _met = requirement_problem_on(
-                user, requirement, on, deadline=version.transition_deadline
+                user, requirement, on, deadline=version.transition_deadline, facts=facts
             )
             if problem:
                 reasons.append(problem)
@@ -597,12 +671,39 @@ def check_eligibility(
             _("no accreditation for the %(standard)s") % {"standard": standard_obj.name}
         )
         return answer
-    version = version_in_force(standard_obj, on)
+    # The code of conduct is about the person: asked once, said once (not per firm).
+    return answer_from_candidates(
+        answer,
+        candidates,
+        version=version_in_force(standard_obj, on),
+        conduct=conduct_problem_on(profile, on),
+    )
+
+
+def answer_from_candidates(
+    answer: Eligibility,
+    candidates: list[Accreditation],
+    *,
+    version: StandardVersion | None,
+    conduct: str | None,
+    facts: EligibilityFacts | None = None,
+) -> Eligibility:
+    """Completes ``answer`` (its date, standard, sector and country set) from the person's
+    accreditations for the standard: eligible through the first that holds, else every
+    reason of those holding the element. ``version``: the standard's version in force on
+    the date; ``conduct``: the person's code of conduct problem on it (None: none)."""
+    on, sector_obj, country = answer.on, answer.sector, answer.country
     results = []
     for accreditation in candidates:
         reasons, element = check_accreditation_on(
-            accreditation, sector_obj, country, on, version=version
+            accreditation, sector_obj, country, on, version=version, conduct=None, facts=facts
         )
+        if not reasons and conduct:
+            # Eligible through this accreditation but for the code of conduct.
+            answer.accreditation, answer.firm = accreditation, accreditation.firm
+            answer.element = element
+            answer.reasons = [conduct]
+            return answer
         if not reasons:
             answer.eligible = True
             answer.reasons = []
@@ -615,6 +716,8 @@ def check_eligibility(
     holding = [r for r in results if r[2] is not None] or results
     best = min(holding, key=lambda r: len(r[1]))
     answer.accreditation, answer.firm, answer.element = best[0], best[0].firm, best[2]
+    if conduct:
+        answer.reasons.append(conduct)
     for accreditation, reasons, _element in holding:
         for reason in reasons:
             text = (

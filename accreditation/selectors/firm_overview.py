@@ -26,6 +26,7 @@ from accreditation.register import attach_firm_data
 from accreditation.register.queries import with_firm_status
 from accreditation.selectors.affiliations import AFFILIATION_PENDING, firm_affiliations
 from accreditation.selectors.applications import requirements_status
+from accreditation.selectors.batch_eligibility import EligibilityFacts
 from accreditation.selectors.eligibility import accreditations_with_scope, check_accreditation_on
 from accreditation.selectors.verification import CurrentStatus, current_status
 
@@ -75,7 +76,9 @@ class FirmOverview:
     pending_count: int = 0
 
 
-def _training_problems(accreditation: Accreditation, state: CurrentStatus, on) -> list[str]:
+def _training_problems(
+    accreditation: Accreditation, state: CurrentStatus, on, facts: EligibilityFacts
+) -> list[str]:
     """Training reasons (requirements not current) for the accreditation's active elements."""
     problems: list[str] = []
     if accreditation.source == Accreditation.Source.IMPORTED:
@@ -85,7 +88,13 @@ def _training_problems(accreditation: Accreditation, state: CurrentStatus, on) -
             continue
         element = line.element
         reasons, _element = check_accreditation_on(
-            accreditation, element.sector, element.country, on
+            accreditation,
+            element.sector,
+            element.country,
+            on,
+            version=facts.version_in_force(accreditation.standard_version.standard_id),
+            conduct=facts.conduct_of(accreditation.auditor_id),
+            facts=facts,
         )
         for reason in reasons:
             if reason not in problems and reason != state.firm_problem:
@@ -111,8 +120,18 @@ def firm_overview(firm: AuditFirm, on: datetime.date | None = None) -> FirmOverv
         .order_by("auditor__user__full_name")
     )
     rows = {a.auditor_id: AuditorRow(auditor=a.auditor, affiliation=a) for a in affiliations}
-    expiring += _add_accreditations(rows, firm, on, horizon)
-    _add_open_applications(rows, firm, on)
+    # Everything the eligibility rules read, for all the firm's auditors at once.
+    accreditations = list(accreditations_with_scope().filter(firm=firm, auditor_id__in=list(rows)))
+    applications = list(
+        Application.objects.filter(
+            firm=firm, auditor_id__in=list(rows), status__in=OPEN_APPLICATION_STATUSES
+        )
+        .select_related("auditor__user", "standard_version__standard")
+        .prefetch_related("sectors", "evidence")
+    )
+    facts = EligibilityFacts.read(on=on, accreditations=accreditations, applications=applications)
+    expiring += _add_accreditations(rows, accreditations, facts, horizon)
+    _add_open_applications(rows, applications, facts)
     expiring.sort(key=lambda item: (item.on, item.who, item.what))
     pending = firm_affiliations(firm=firm, status=AFFILIATION_PENDING)
     return FirmOverview(
@@ -147,7 +166,7 @@ def _firm_expiring(firm: AuditFirm, on: datetime.date, horizon: datetime.date) -
                     what=_("Firm scope: %(standard)s · %(sector)s · %(country)s")
                     % {
                         "standard": element.sector.standard.code,
-                        "sector": element.sector.name,
+                        "sector": element.sector.display_name,
                         "country": element.country.name,
                     },
                 )
@@ -156,17 +175,20 @@ def _firm_expiring(firm: AuditFirm, on: datetime.date, horizon: datetime.date) -
 
 
 def _add_accreditations(
-    rows: dict[int, AuditorRow], firm: AuditFirm, on: datetime.date, horizon: datetime.date
+    rows: dict[int, AuditorRow],
+    accreditations: list[Accreditation],
+    facts: EligibilityFacts,
+    horizon: datetime.date,
 ) -> list[Expiring]:
     """Puts each auditor's accreditations through the firm (with status and training
     problems) on their row; returns their active scope ending by ``horizon``."""
+    on = facts.on
     expiring: list[Expiring] = []
-    accreditations = accreditations_with_scope().filter(firm=firm, auditor_id__in=list(rows))
     for accreditation in accreditations:
         row = rows[accreditation.auditor_id]
         state = current_status(accreditation, on)
         row.accreditations.append(AccreditationRow(accreditation=accreditation, state=state))
-        for problem in _training_problems(accreditation, state, on):
+        for problem in _training_problems(accreditation, state, on, facts):
             if problem not in row.training_problems:
                 row.training_problems.append(problem)
         for line in state.lines:
@@ -176,18 +198,13 @@ def _add_accreditations(
     return expiring
 
 
-def _add_open_applications(rows: dict[int, AuditorRow], firm: AuditFirm, on: datetime.date):
+def _add_open_applications(
+    rows: dict[int, AuditorRow], applications: list[Application], facts: EligibilityFacts
+) -> None:
     """Puts each auditor's open applications through the firm, with how many requirements
     are met, on their row."""
-    applications = (
-        Application.objects.filter(
-            firm=firm, auditor_id__in=list(rows), status__in=OPEN_APPLICATION_STATUSES
-        )
-        .select_related("auditor__user", "standard_version__standard")
-        .prefetch_related("sectors")
-    )
     for application in applications:
-        statuses = requirements_status(application=application, on=on)
+        statuses = requirements_status(application=application, on=facts.on, facts=facts)
         rows[application.auditor_id].applications.append(
             ApplicationRow(
                 application=application,

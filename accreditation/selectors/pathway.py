@@ -5,7 +5,8 @@ The steps follow the public "How to become an accredited auditor" page: the audi
 profile with register consent, a standard and a firm (an application and a confirmed
 affiliation), the course, the practice quiz, the exam (the application's programme
 requirements of those kinds), then the application sent for review and decided. A step
-with nothing to do for this programme (no practice quiz required, say) is left out.
+with nothing to do for this programme (no practice quiz required, say) is left out. A
+version of the code of conduct still to accept is shown above the steps.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accreditation.models import Affiliation, Application, AuditorProfile, Requirement
 from accreditation.selectors.applications import requirements_status
+from accreditation.selectors.conduct import ConductPrompt, conduct_to_accept
 from lms.permissions import is_secretariat
 
 OPEN_STATUSES = (
@@ -47,6 +49,8 @@ class PathStep:
 class AuditorPath:
     steps: list[PathStep] = field(default_factory=list)
     application: Application | None = None
+    # A code of conduct version to accept (shown above the steps, even once they are done).
+    conduct: ConductPrompt | None = None
 
     @property
     def done_count(self) -> int:
@@ -107,11 +111,12 @@ def auditor_path(*, user) -> AuditorPath | None:
     staff, members of a member organisation who have not started it)."""
     if not getattr(user, "is_authenticated", False) or user.is_staff or is_secretariat(user):
         return None
-    has_profile = AuditorProfile.objects.filter(user=user).exists()
+    profile = AuditorProfile.objects.filter(user=user).first()
+    has_profile = profile is not None
     application = _current_application(user)
     if not has_profile and application is None and user.organisation_id:
         return None
-    path = AuditorPath(application=application)
+    path = AuditorPath(application=application, conduct=conduct_to_accept(auditor=profile))
     path.steps.append(
         PathStep(
             key="profile",

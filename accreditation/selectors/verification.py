@@ -18,6 +18,7 @@ from accreditation.models import Accreditation, ScopeElement, ScopeStatus
 from accreditation.selectors.applications import accreditation_status_on, scope_on
 from accreditation.selectors.eligibility import accreditations_with_scope, firm_problem_on
 from courses.verification import VerificationResult
+from lms.formats import local_date
 
 
 def accreditation_by_code(code: str) -> Accreditation | None:
@@ -38,16 +39,16 @@ class ScopeLine:
         what = " · ".join(
             [
                 self.element.sector.standard.code,
-                self.element.sector.name,
+                self.element.sector.display_name,
                 self.element.country.name,
             ]
         )
         if self.status == ScopeStatus.ACTIVE:
-            state = _("active until %(date)s") % {"date": self.element.valid_until.isoformat()}
+            state = _("active until %(date)s") % {"date": local_date(self.element.valid_until)}
         elif self.since:
             state = _("%(status)s since %(date)s") % {
                 "status": self.status_label.lower(),
-                "date": self.since.isoformat(),
+                "date": local_date(self.since),
             }
         else:
             state = self.status_label.lower()
@@ -119,7 +120,10 @@ def find_accreditation_certificate(code: str):
     state = current_status(accreditation)
     version = accreditation.standard_version
     details: list[tuple[str, str]] = [
-        (_("Standard"), f"{version.standard.name} ({version.standard.code} {version.version})"),
+        (
+            _("Standard"),
+            f"{version.standard.display_name} ({version.standard.code} {version.version})",
+        ),
         (_("Audit firm"), accreditation.firm.name),
     ]
     if state.firm_problem:
@@ -128,10 +132,49 @@ def find_accreditation_certificate(code: str):
     return VerificationResult(
         kind=str(_("Accreditation certificate")),
         holder_name=accreditation.auditor.user.full_name,
-        title=_("Accredited auditor: %(standard)s") % {"standard": version.standard.name},
+        title=_("Accredited auditor: %(standard)s") % {"standard": version.standard.display_name},
         issued_on=timezone.localdate(accreditation.granted_at),
         valid=state.valid,
         status_label=state.status_label,
         details=details,
         valid_until=state.valid_until if state.valid else None,
     )
+
+
+# --- the staff decision screens ------------------------------------------------------------
+
+# The scope elements each decision on an accreditation can act on, by their status today:
+# a suspension only of what is active, a reinstatement only of what is suspended, a
+# withdrawal or a reduction only of what is still in scope (active or suspended), a renewal
+# of what is active or has expired. The services check again on the effective date
+# (``SCOPE_TRANSITIONS`` in ``services/accreditations.py``).
+DECISION_ELEMENT_STATUSES: dict[str, frozenset[str]] = {
+    "suspend": frozenset({ScopeStatus.ACTIVE}),
+    "reinstate": frozenset({ScopeStatus.SUSPENDED}),
+    "withdraw": frozenset({ScopeStatus.ACTIVE, ScopeStatus.SUSPENDED}),
+    "reduce": frozenset({ScopeStatus.ACTIVE, ScopeStatus.SUSPENDED}),
+    "renew": frozenset({ScopeStatus.ACTIVE, ScopeStatus.EXPIRED}),
+}
+
+
+def elements_open_to(
+    accreditation: Accreditation, action: str, on: datetime.date | None = None
+) -> list[ScopeElement]:
+    """The accreditation's scope elements that decision ``action`` may act on today (or
+    ``on``): what its form offers. An unknown action offers nothing."""
+    wanted = DECISION_ELEMENT_STATUSES.get(action, frozenset())
+    return [view.element for view in scope_on(accreditation, on) if view.status in wanted]
+
+
+def decisions_open(accreditation: Accreditation, on: datetime.date | None = None) -> list[str]:
+    """The decisions with at least one scope element to act on today, in the order the
+    decision screen shows them."""
+    statuses = {view.status for view in scope_on(accreditation, on)}
+    return [action for action, wanted in DECISION_ELEMENT_STATUSES.items() if statuses & wanted]
+
+
+def status_label_today(accreditation: Accreditation) -> str:
+    """The accreditation's status as the public verification page states it today ("Active",
+    "Suspended", or "Not valid: the firm's accreditation was suspended on …"): the status
+    column of the admin's accreditation list."""
+    return current_status(accreditation).status_label

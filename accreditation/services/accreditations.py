@@ -24,6 +24,7 @@ from accreditation.models import (
 from accreditation.services.applications import application_move, lock_application
 from accreditation.services.base import AccreditationError, clean_reason, record_decision, today
 from accreditation.services.register import register_batch
+from lms.formats import local_date
 
 # --- accreditations -------------------------------------------------------------------
 
@@ -101,7 +102,7 @@ def _change_scope(
     if not movable:
         raise AccreditationError(
             _("None of the chosen scope elements can become “%(status)s” on %(date)s.")
-            % {"status": ScopeStatus(to).label, "date": effective.isoformat()}
+            % {"status": ScopeStatus(to).label, "date": local_date(effective)}
         )
     decision = record_decision(
         action=action,
@@ -352,7 +353,7 @@ def accreditation_renew(
         if new_until <= element.valid_until or new_until < on:
             raise AccreditationError(
                 _("The new end date must be after the current one (%(date)s).")
-                % {"date": element.valid_until.isoformat()}
+                % {"date": local_date(element.valid_until)}
             )
         changes.append((element, lapsed, element.valid_until, new_until))
     decision = record_decision(

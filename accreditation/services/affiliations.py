@@ -26,6 +26,7 @@ from accreditation.models import Affiliation, AuditFirm, AuditorProfile
 from accreditation.services import emails
 from accreditation.services.base import AccreditationError, clean_reason, today
 from lms import audit
+from lms.formats import local_date
 
 A = Affiliation.Status
 
@@ -92,7 +93,7 @@ def affiliation_request(*, auditor: AuditorProfile, firm: AuditFirm, user) -> Af
     if ending:
         raise AccreditationError(
             _("You work for %(firm)s until %(date)s; ask again after that date.")
-            % {"firm": firm.name, "date": max(ending).isoformat()}
+            % {"firm": firm.name, "date": local_date(max(ending))}
         )
     now = timezone.now()
     if current is not None:  # declined: asked again
@@ -203,12 +204,12 @@ def affiliation_end(
     if affiliation.until is not None:
         raise AccreditationError(
             _("This affiliation already ends on %(date)s.")
-            % {"date": affiliation.until.isoformat()}
+            % {"date": local_date(affiliation.until)}
         )
     if affiliation.since is not None and until < affiliation.since:
         raise AccreditationError(
             _("The end date must not be before the start date (%(date)s).")
-            % {"date": affiliation.since.isoformat()}
+            % {"date": local_date(affiliation.since)}
         )
     affiliation.until = until
     affiliation.save(update_fields=["until"])

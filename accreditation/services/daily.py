@@ -2,9 +2,9 @@
 reminders.
 
 Dates passing change the public register without any write (an element's end, a
-future-dated suspension taking effect, a firm's period ending): the run refreshes the
-register's read model for its date (``services.register.refresh_register``, which writes
-only what changed).
+future-dated suspension taking effect, a firm's period ending, a new code of conduct version
+coming into force): the run refreshes the register's read model for its date
+(``services.register.refresh_register``, which writes only what changed).
 
 ``run_daily`` is what ``manage.py accreditation_daily`` calls. It is safe to run twice on
 the same day (or to miss a day): expiry writes a row only for elements still active, and
@@ -88,6 +88,8 @@ def _scope_reminders(today: datetime.date, report: DailyReport) -> None:
             continue
         accreditation: Accreditation = items[0].accreditation
         user = accreditation.auditor.user
+        if not user.is_active:  # erased or switched off: nobody to remind
+            continue
         key = f"scope:{accreditation_id}:{valid_until.isoformat()}"
         if _claim(key, threshold, user.email):
             emails.send_after_commit(
@@ -96,7 +98,7 @@ def _scope_reminders(today: datetime.date, report: DailyReport) -> None:
                     "kind": "scope",
                     "days": (valid_until - today).days,
                     "accreditation": accreditation,
-                    "valid_until": valid_until.isoformat(),
+                    "valid_until": valid_until,
                     "elements": [
                         selectors.element_label(sector=e.sector, country=e.country) for e in items
                     ],
@@ -128,7 +130,7 @@ def _firm_reminders(today: datetime.date, report: DailyReport) -> None:
         if threshold is None:
             continue
         key = f"firm:{firm.pk}:{end.isoformat()}"
-        recipients = [admin.email for admin in firm.admins.all()]
+        recipients = [admin.email for admin in firm.admins.all() if admin.is_active]
         for email in recipients:
             if _claim(key, threshold, email):
                 emails.send_after_commit(
@@ -137,7 +139,7 @@ def _firm_reminders(today: datetime.date, report: DailyReport) -> None:
                         "kind": "firm",
                         "days": (end - today).days,
                         "firm": firm.name,
-                        "valid_until": end.isoformat(),
+                        "valid_until": end,
                     },
                     recipients=[email],
                 )
@@ -168,6 +170,8 @@ def _transition_reminders(today: datetime.date, report: DailyReport) -> None:
                 continue
             seen.add(accreditation.auditor_id)
             user = accreditation.auditor.user
+            if not user.is_active:
+                continue
             missing = [
                 r.title
                 for r in requirements
@@ -183,7 +187,7 @@ def _transition_reminders(today: datetime.date, report: DailyReport) -> None:
                         "kind": "transition",
                         "days": (version.transition_deadline - today).days,
                         "version": str(version),
-                        "deadline": version.transition_deadline.isoformat(),
+                        "deadline": version.transition_deadline,
                         "missing": missing,
                     },
                     recipients=[user.email],

@@ -15,6 +15,8 @@ from django_tasks import task
 from wagtail.models import ModelLogEntry
 
 from accreditation.selectors import DecisionRecord, decision_of
+from lms.formats import as_date
+from lms.i18n import language_codes, language_of
 from lms.models import User
 
 
@@ -23,28 +25,37 @@ def send_email_task(subject: str, body: str, recipients: list[str]) -> int:
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
 
 
-def recipients_by_language(recipients: list[str]) -> dict[str, list[str]]:
-    """The addresses grouped by their owner's preferred language (an address that belongs
-    to nobody gets the default language)."""
-    known = dict(
-        User.objects.filter(email__in=recipients).values_list("email", "preferred_language")
-    )
+def recipients_by_language(
+    recipients: list[str], default: str | None = None
+) -> dict[str, list[str]]:
+    """The addresses grouped by the language their owner is written to in
+    (``lms.i18n.language_of``). An address that belongs to no account gets ``default`` (if
+    it is a working language, else the site's); one whose account is inactive (erased,
+    switched off) is left out: nobody is written to there."""
+    accounts = {user.email: user for user in User.objects.filter(email__in=recipients)}
+    fallback = default if default in language_codes() else settings.LANGUAGE_CODE
     groups: dict[str, list[str]] = {}
     for address in recipients:
-        language = known.get(address) or settings.LANGUAGE_CODE
+        account = accounts.get(address)
+        if account is not None and not account.is_active:
+            continue
+        language = language_of(account) if account is not None else fallback
         groups.setdefault(language, []).append(address)
     return groups
 
 
-def send_after_commit(*, template: str, context: dict, recipients: list[str], language=None):
+def send_after_commit(
+    *, template: str, context: dict, recipients: list[str], language: str | None = None
+) -> None:
     """Renders ``templates/accreditation/email/<template>.txt`` (first line: subject) and
-    queues the message once the current transaction commits: in ``language`` if given,
-    else one message per preferred language of the recipients."""
+    queues the message once the current transaction commits: one message per language of
+    the recipients (:func:`recipients_by_language`; ``language`` is for addresses with no
+    account), none to inactive accounts."""
     recipients = sorted({r for r in recipients if r})
     if not recipients:
         return
     context = {**context, "site_url": getattr(settings, "SITE_URL", "")}
-    groups = {language: recipients} if language else recipients_by_language(recipients)
+    groups = recipients_by_language(recipients, default=language)
     for group_language, group in groups.items():
         with translation.override(group_language or settings.LANGUAGE_CODE):
             text = render_to_string(f"accreditation/email/{template}.txt", context).strip()
@@ -77,6 +88,10 @@ def send_decision_email(entry: ModelLogEntry) -> None:
     decision = decision_of(entry=entry)
     send_after_commit(
         template="decision",
-        context={"decision": decision},
+        context={
+            "decision": decision,
+            # The payload keeps ISO dates; the e-mail writes them in the reader's language.
+            "valid_until": as_date(decision.payload.get("valid_until")),
+        },
         recipients=decision_recipients(decision),
     )

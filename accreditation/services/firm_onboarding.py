@@ -37,6 +37,7 @@ from accreditation.services import emails
 from accreditation.services.base import AccreditationError, clean_reason, today
 from accreditation.services.register import register_batch
 from lms import audit
+from lms.formats import local_date
 
 S = FirmApplication.Status
 FIRM_APPLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -235,7 +236,7 @@ def firm_application_approve(
                         "The firm's ISO/IEC accreditation expired on %(date)s: "
                         "ask for a current one."
                     )
-                    % {"date": application.accreditation_expires_on.isoformat()}
+                    % {"date": local_date(application.accreditation_expires_on)}
                 )
             valid_until = valid_until or default_valid_until(application, on)
             if valid_until < on:
@@ -243,7 +244,7 @@ def firm_application_approve(
             if valid_until > application.accreditation_expires_on:
                 raise AccreditationError(
                     _("The firm cannot be accredited beyond its ISO/IEC accreditation (%(date)s).")
-                    % {"date": application.accreditation_expires_on.isoformat()}
+                    % {"date": local_date(application.accreditation_expires_on)}
                 )
             firm = AuditFirm.objects.create(
                 name=application.legal_name.strip(),
@@ -428,6 +429,8 @@ def send_renewal_reminders(
         key = f"renewal:{firm.pk}:{renewal.due_on.isoformat()}"
         expiry_key = f"firm:{firm.pk}:{renewal.due_on.isoformat()} "
         for admin in firm.admins.all():
+            if not admin.is_active:  # erased or switched off: nobody to remind
+                continue
             if not _claim_renewal(key, threshold, admin.email):
                 continue
             if any(
@@ -441,7 +444,7 @@ def send_renewal_reminders(
                     "firm": firm.name,
                     "firm_pk": firm.pk,
                     "days": renewal.days_left,
-                    "due_on": renewal.due_on.isoformat(),
+                    "due_on": renewal.due_on,
                 },
                 recipients=[admin.email],
                 language=getattr(admin, "preferred_language", None),

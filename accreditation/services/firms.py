@@ -12,6 +12,7 @@ from accreditation import selectors
 from accreditation.models import AuditFirm, FirmAccreditationPeriod, FirmStatusChange
 from accreditation.services.base import AccreditationError, clean_reason, record_decision, today
 from accreditation.services.register import register_batch
+from lms.formats import local_date
 
 # --- firms ----------------------------------------------------------------------------
 
@@ -76,7 +77,7 @@ def firm_accreditation_renew(
     valid_until = valid_until or selectors.add_months(start, 12) - datetime.timedelta(days=1)
     if valid_until < start:
         raise AccreditationError(
-            _("The end date must be on or after %(date)s.") % {"date": start.isoformat()}
+            _("The end date must be on or after %(date)s.") % {"date": local_date(start)}
         )
     period = FirmAccreditationPeriod.objects.create(
         firm=firm, valid_from=start, valid_until=valid_until, source="renewed"

@@ -5,22 +5,27 @@ element of theirs on the register) hold exactly what the register pages, the CSV
 the API show for today, so that those read a few indexed rows instead of evaluating every
 auditor's history per request. ``refresh_register`` recomputes them from the source of
 truth with the eligibility engine's own rules (``selectors.element_problems_on``, rules 1
-to 4 of ``check_eligibility``; training requirements aside, as the register always showed):
-an element is covered when the auditor consents to be named and the rules hold for it today.
+to 4 of ``check_eligibility`` and the code of conduct rule; training requirements aside, as
+the register always showed): an element is covered when the auditor consents to be named and
+the rules hold for it today.
 
 Who refreshes it, and when:
 
 * every write of an input, inside the writer's transaction: the post_save / post_delete
   signals of the models it reads (scope elements and their status changes, accreditations,
   affiliations, the firms' periods, status changes and own scope, auditor profiles, users'
-  names) refresh the auditors the row touches. Services, admin edits, scripts and tests
-  alike: a commit never leaves the register behind. A writer of many rows wraps them in
-  ``register_batch()`` (the services do, as decorator): the auditors touched are then
-  refreshed once, at the end of the block, still inside its transaction;
+  names, code of conduct acceptances) refresh the auditors the row touches; a code of
+  conduct version saved or deleted refreshes every auditor (one published to come into
+  force later changes nothing today: the daily run of its first day does it). Services,
+  admin edits, scripts and tests alike: a commit never leaves the register behind. A
+  writer of many rows wraps them in ``register_batch()`` (the services do, as decorator):
+  the auditors touched are then refreshed once, at the end of the block, still inside its
+  transaction;
 * writers in bulk, which send no signals (the importer): one ``refresh_register`` at the end;
 * the daily run (``services.daily.run_daily``): dates passing change the register without any
-  write (an element expiring, a future-dated suspension taking effect, a firm period ending),
-  so it refreshes everyone (writing only what changed);
+  write (an element expiring, a future-dated suspension taking effect, a firm period ending,
+  a new code of conduct version coming into force), so it refreshes everyone (writing only
+  what changed);
 * ``manage.py rebuild_register``: a full rebuild (after the migration that adds the model).
 
 Between midnight and the daily run the read model answers for the day before; run the daily
@@ -47,6 +52,8 @@ from accreditation.models import (
     Affiliation,
     AuditFirm,
     AuditorProfile,
+    CodeOfConductAcceptance,
+    CodeOfConductVersion,
     FirmAccreditationPeriod,
     FirmScopeElement,
     FirmStatusChange,
@@ -55,7 +62,7 @@ from accreditation.models import (
     ScopeElement,
     ScopeStatusChange,
 )
-from accreditation.selectors.eligibility import element_problems_on
+from accreditation.selectors.eligibility import conduct_problems_on, element_problems_on
 
 CHUNK = 500  # auditors recomputed per round (bounded memory and IN lists)
 
@@ -130,13 +137,15 @@ def _desired(
     affiliations: dict[tuple[int, int], list[Affiliation]] = defaultdict(list)
     for row in Affiliation.objects.filter(auditor_id__in={a.auditor_id for a in accreditations}):
         affiliations[(row.auditor_id, row.firm_id)].append(row)
+    conduct = conduct_problems_on({a.auditor_id for a in accreditations}, on)
     names: dict[int, str] = {}
     coverage: set[tuple[int, CoverageKey]] = set()
     for accreditation in accreditations:
         rows = affiliations.get((accreditation.auditor_id, accreditation.firm_id), [])
         standard_id = accreditation.standard_version.standard_id
+        problem = conduct.get(accreditation.auditor_id)
         for element in accreditation.scope.all():
-            if element_problems_on(accreditation, element, on, affiliations=rows):
+            if element_problems_on(accreditation, element, on, affiliations=rows, conduct=problem):
                 continue
             names[accreditation.auditor_id] = accreditation.auditor.user.full_name
             coverage.add(
@@ -226,16 +235,21 @@ def refresh_register(
     on = on or timezone.localdate()
     report = RefreshReport()
     if auditor_ids is None:
-        ids = sorted(
-            set(Accreditation.objects.order_by().values_list("auditor_id", flat=True).distinct())
-            | set(RegisterEntry.objects.values_list("auditor_id", flat=True))
-        )
+        ids = sorted(_every_auditor())
     else:
         ids = sorted({int(pk) for pk in auditor_ids})
     with transaction.atomic():
         for start in range(0, len(ids), CHUNK):
             _refresh_chunk(ids[start : start + CHUNK], on, report)
     return report
+
+
+def _every_auditor() -> set[int]:
+    """Every auditor the register may list or lists: those holding an accreditation, and
+    those with an entry."""
+    return set(
+        Accreditation.objects.order_by().values_list("auditor_id", flat=True).distinct()
+    ) | set(RegisterEntry.objects.values_list("auditor_id", flat=True))
 
 
 # --- who a write touches, and the batch ------------------------------------------------
@@ -300,8 +314,10 @@ def auditors_of_instances(model, instances: Iterable) -> set[int]:
         return set()
     if model is AuditorProfile:
         return {row.pk for row in instances if row.pk is not None}
-    if model in (Accreditation, Affiliation):
+    if model in (Accreditation, Affiliation, CodeOfConductAcceptance):
         return {row.auditor_id for row in instances if row.auditor_id is not None}
+    if model is CodeOfConductVersion:  # the rule for everyone
+        return _every_auditor()
     if model is ScopeElement:
         ids = {row.accreditation_id for row in instances}
         return set(Accreditation.objects.filter(pk__in=ids).values_list("auditor_id", flat=True))
@@ -326,8 +342,10 @@ def auditors_of_rows(model, pks: Iterable) -> set[int]:
     if model is AuditorProfile:
         return set(pks)
     rows = model._base_manager.filter(pk__in=pks).order_by()
-    if model in (Accreditation, Affiliation):
+    if model in (Accreditation, Affiliation, CodeOfConductAcceptance):
         return set(rows.values_list("auditor_id", flat=True))
+    if model is CodeOfConductVersion:
+        return _every_auditor() if rows.exists() else set()
     if model is ScopeElement:
         return set(rows.values_list("accreditation__auditor_id", flat=True))
     if model is ScopeStatusChange:
@@ -344,8 +362,13 @@ CREATED_ALONE_CHANGES_NOTHING = (AuditorProfile, Accreditation, ScopeElement)
 
 def touch_created(model, instances: Iterable) -> None:
     """New rows of ``model`` (saved or created in bulk) were written."""
-    if model not in CREATED_ALONE_CHANGES_NOTHING:
-        touch(auditors_of_instances(model, instances))
+    if model in CREATED_ALONE_CHANGES_NOTHING:
+        return
+    if model is CodeOfConductVersion:
+        # A version published to come into force later changes nothing today.
+        today = timezone.localdate()
+        instances = [row for row in instances if row.in_force_from <= today]
+    touch(auditors_of_instances(model, instances))
 
 
 def _on_change(sender, instance, raw=False, created=False, **_kwargs) -> None:
@@ -379,6 +402,8 @@ INPUT_MODELS = (
     FirmAccreditationPeriod,
     FirmStatusChange,
     FirmScopeElement,
+    CodeOfConductVersion,
+    CodeOfConductAcceptance,
 )
 
 

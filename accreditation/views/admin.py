@@ -11,6 +11,7 @@ from collections.abc import Callable
 import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -40,6 +41,8 @@ SCOPE_ACTIONS = {
     "withdraw": (gettext_lazy("Withdraw"), services.accreditation_withdraw),
     "reduce": (gettext_lazy("Reduce scope"), services.accreditation_reduce_scope),
 }
+# The decisions on an accreditation, in the order their buttons show.
+DECISIONS = ["suspend", "reinstate", "withdraw", "reduce", "renew"]
 FIRM_ACTIONS = {
     "grant": gettext_lazy("Grant accreditation"),
     "renew": gettext_lazy("Renew (one year)"),
@@ -120,6 +123,7 @@ def _decide(
     verb: str,
     action: str | None = None,
     icon: str = "warning",
+    done_url: str | None = None,
 ):
     """The one flow of a decision whose form is valid: the confirmation step first; once
     confirmed, the service (``act``); then a message and back to this page. A refusal is
@@ -133,7 +137,7 @@ def _decide(
         show_refusal(request, error, form=form)
         return None
     messages.success(request, done)
-    return redirect(request.path)
+    return redirect(done_url or request.path)
 
 
 # --- applications ---------------------------------------------------------------------
@@ -259,7 +263,7 @@ def evidence_review(request, pk: int):
 # --- accreditations -------------------------------------------------------------------
 
 
-def _scope_decision(request, accreditation, action: str, form):
+def _scope_decision(request, accreditation, action: str, form, *, done_url: str):
     label, service = SCOPE_ACTIONS[action]
     data = form.cleaned_data
     return _decide(
@@ -276,10 +280,11 @@ def _scope_decision(request, accreditation, action: str, form):
             effective=data["effective"],
         ),
         done=_("The decision is recorded."),
+        done_url=done_url,
     )
 
 
-def _renewal(request, accreditation, form):
+def _renewal(request, accreditation, form, *, done_url: str):
     data = form.cleaned_data
     return _decide(
         request,
@@ -295,30 +300,66 @@ def _renewal(request, accreditation, form):
             valid_until=data["valid_until"],
         ),
         done=_("The accreditation is renewed."),
+        done_url=done_url,
+    )
+
+
+def _decision_label(action: str) -> str:
+    return str(SCOPE_ACTIONS[action][0]) if action in SCOPE_ACTIONS else _("Renew")
+
+
+def _decision_form(accreditation, action: str, data=None):
+    if action == "renew":
+        return RenewForm(data, accreditation=accreditation, prefix="renew")
+    return ScopeDecisionForm(data, accreditation=accreditation, action=action, prefix=action)
+
+
+def _decision_screen(request, accreditation, action: str):
+    """One decision on an accreditation: its form (offering only the scope elements the
+    decision may act on), the confirmation step, the service. Back to the accreditation
+    once recorded."""
+    detail_url = reverse("accreditation_accreditation:detail", args=[accreditation.pk])
+    form = _decision_form(accreditation, action)
+    if request.method == "POST":
+        form = _decision_form(accreditation, action, request.POST)
+        if form.is_valid():
+            if action == "renew":
+                response = _renewal(request, accreditation, form, done_url=detail_url)
+            else:
+                response = _scope_decision(
+                    request, accreditation, action, form, done_url=detail_url
+                )
+            if response:
+                return response
+    label = _decision_label(action)
+    return _render(
+        request,
+        "accreditation_decide",
+        {
+            "page_title": label,
+            "page_subtitle": str(accreditation),
+            "header_icon": "warning" if action in ("suspend", "withdraw", "reduce") else "success",
+            "accreditation": accreditation,
+            "action": action,
+            "label": label,
+            "form": form,
+            "offered": bool(form.fields["elements"].queryset),
+            "danger": action in ("withdraw", "reduce"),
+            "cancel_url": detail_url,
+        },
     )
 
 
 @permissions.required(permissions.can_decide)
 def accreditation_detail(request, pk: int):
+    """The accreditation's page: scope today, one button per decision open to it (each
+    leading to its own form), the decisions log and the status history. A decision posted
+    here (``action``) is handled as on its own screen."""
     accreditation = get_object_or_404(selectors.accreditations_with_scope(), pk=pk)
-    forms = {
-        key: ScopeDecisionForm(accreditation=accreditation, prefix=key) for key in SCOPE_ACTIONS
-    }
-    renew_form = RenewForm(accreditation=accreditation, prefix="renew")
     action = request.POST.get("action") if request.method == "POST" else None
-    response = None
-    if action in SCOPE_ACTIONS:
-        forms[action] = form = ScopeDecisionForm(
-            request.POST, accreditation=accreditation, prefix=action
-        )
-        if form.is_valid():
-            response = _scope_decision(request, accreditation, action, form)
-    elif action == "renew":
-        renew_form = RenewForm(request.POST, accreditation=accreditation, prefix="renew")
-        if renew_form.is_valid():
-            response = _renewal(request, accreditation, renew_form)
-    if response:
-        return response
+    if action in DECISIONS:
+        return _decision_screen(request, accreditation, action)
+    open_ = selectors.decisions_open(accreditation)
     return _render(
         request,
         "accreditation_detail",
@@ -327,15 +368,32 @@ def accreditation_detail(request, pk: int):
             "page_subtitle": str(accreditation),
             "header_icon": "success",
             "accreditation": accreditation,
+            "status_label": selectors.current_status(accreditation).status_label,
             "scope": selectors.scope_on(accreditation),
-            "forms": [(key, SCOPE_ACTIONS[key][0], form) for key, form in forms.items()],
-            "renew_form": renew_form,
+            "buttons": [
+                (
+                    key,
+                    _decision_label(key),
+                    reverse("accreditation_accreditation:decide", args=[accreditation.pk, key]),
+                )
+                for key in DECISIONS
+                if key in open_
+            ],
             "decisions": selectors.decisions_about(accreditation=accreditation),
             "changes": [
                 (element, list(element.changes.all())) for element in accreditation.scope.all()
             ],
         },
     )
+
+
+@permissions.required(permissions.can_decide)
+def accreditation_decide(request, pk: int, action: str):
+    """The form of one decision (``action``: suspend, reinstate, withdraw, reduce, renew)."""
+    if action not in DECISIONS:
+        raise Http404
+    accreditation = get_object_or_404(selectors.accreditations_with_scope(), pk=pk)
+    return _decision_screen(request, accreditation, action)
 
 
 # --- firms ----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accreditation import services
 from accreditation.forms import AFFILIATION_FORMS
 from accreditation.models import Affiliation
+from lms.formats import local_date
 
 ACTIONS = {
     "confirm": _("Confirm"),
@@ -50,5 +51,5 @@ def done_message(action: str, affiliation: Affiliation) -> str:
     user = affiliation.auditor.user
     return str(DONE[action]) % {
         "name": user.full_name or user.email,
-        "date": affiliation.until.isoformat() if affiliation.until else "",
+        "date": local_date(affiliation.until) if affiliation.until else "",
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -23,6 +24,8 @@ from accreditation.models import (
     Requirement,
     StandardVersion,
 )
+from accreditation.selectors.conduct import conduct_acceptances_of, conduct_to_accept
+from accreditation.services.conduct import conduct_accept
 from lms.errors import show_refusal
 from lms.privacy.access_log import AccessKind, record_access
 from lms.storage import safe_extension
@@ -69,6 +72,7 @@ def my_accreditation(request):
         "accreditation/my_accreditation.html",
         {
             "profile": profile,
+            "conduct_prompt": conduct_to_accept(auditor=profile),
             "applications": rows,
             "accreditations": accreditations,
             "versions": selectors.current_versions(),
@@ -94,16 +98,24 @@ def apply(request, version_pk: int):
         pk=version_pk,
         pk__in=selectors.current_versions().values("pk"),
     )
-    form = ApplicationForm(request.POST or None, standard_version=version)
+    form = ApplicationForm(
+        request.POST or None,
+        standard_version=version,
+        auditor=AuditorProfile.objects.filter(user=request.user).first(),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            application = services.application_create(
-                auditor=services.auditor_profile_ensure(user=request.user),
-                firm=form.cleaned_data["firm"],
-                standard_version=version,
-                sectors=form.cleaned_data["sectors"],
-                countries=form.cleaned_data["countries"],
-            )
+            with transaction.atomic():  # the acceptance only with the application
+                auditor = services.auditor_profile_ensure(user=request.user)
+                if form.conduct_version is not None:
+                    conduct_accept(auditor=auditor, version=form.conduct_version)
+                application = services.application_create(
+                    auditor=auditor,
+                    firm=form.cleaned_data["firm"],
+                    standard_version=version,
+                    sectors=form.cleaned_data["sectors"],
+                    countries=form.cleaned_data["countries"],
+                )
         except services.AccreditationError as error:
             show_refusal(request, error, form=form)
         else:
@@ -126,6 +138,7 @@ def apply(request, version_pk: int):
             "form": form,
             "version": version,
             "affiliations": selectors.affiliations_of(user=request.user),
+            "conduct_version": form.conduct_version,
             "open_applications": selectors.open_applications_for_standard(
                 user=request.user, standard=version.standard
             ),
@@ -229,6 +242,8 @@ def profile(request):
             "form": form,
             "profile": auditor,
             "consent_history": services.register_consent_history(auditor),
+            "conduct_prompt": conduct_to_accept(auditor=auditor),
+            "conduct_acceptances": conduct_acceptances_of(auditor) if auditor.pk else [],
         },
     )
 

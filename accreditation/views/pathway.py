@@ -9,9 +9,10 @@ from accreditation.selectors.pathway import auditor_path
 
 
 def pathway_panel(request) -> str | None:
-    """The person's steps to accreditation with their progress; nothing once accredited
-    (the "Accreditation" panel then shows the accreditation) or for people it is not for."""
+    """The person's steps to accreditation with their progress; once accredited only a
+    code of conduct version still to accept (the "Accreditation" panel shows the rest);
+    nothing for people it is not for."""
     path = auditor_path(user=request.user)
-    if path is None or path.complete:
+    if path is None or (path.complete and path.conduct is None):
         return None
     return render_to_string("accreditation/pathway_panel.html", {"path": path}, request=request)

@@ -15,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
-from django_countries import countries
 
 from accreditation import certificates, permissions, register, selectors
 from accreditation.cache import cached_register_view
@@ -30,7 +29,6 @@ def _filter_context(request: HttpRequest, reference: register.Reference) -> dict
         "standards": reference.standards,
         "sectors": reference.sectors,
         "firms": reference.firms,
-        "countries": list(countries),
     }
 
 

@@ -16,6 +16,9 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.fields import RichTextField
+from wagtail_localize.fields import SynchronizedField
+
+from cms.translations import ReaderLanguageUrlMixin
 
 #: Longest text kept from one field (a message); single-line fields keep 255 characters.
 MESSAGE_MAX_LENGTH = 5000
@@ -27,7 +30,7 @@ class ContactFormField(AbstractFormField):
     page = ParentalKey("ContactPage", on_delete=models.CASCADE, related_name="form_fields")
 
 
-class ContactPage(AbstractEmailForm):
+class ContactPage(ReaderLanguageUrlMixin, AbstractEmailForm):
     intro = RichTextField(_("introduction"), blank=True)
     thank_you_text = RichTextField(_("thank-you text"), blank=True)
 
@@ -45,6 +48,12 @@ class ContactPage(AbstractEmailForm):
         ),
     ]
 
+    # Same path in every language; the addresses are not words to translate.
+    override_translatable_fields = [
+        SynchronizedField("slug"),
+        SynchronizedField("from_address"),
+        SynchronizedField("to_address"),
+    ]
     parent_page_types = ["cms.HomePage"]
     subpage_types: list[str] = []
     max_count = 1

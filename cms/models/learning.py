@@ -15,6 +15,8 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from accreditation.models import Sector
+from accreditation.reference_names import translated_name
+from cms import translations
 from cms.blocks import BodyBlock
 from cms.models.access import MembersOnlyMixin, MembersOnlyPageForm
 from courses.models import Audience  # one definition: who a course or a module is for
@@ -36,7 +38,7 @@ def sector_names(slugs=None) -> dict[str, str]:
         sectors = sectors.filter(slug__in=list(slugs))
     names: dict[str, str] = {}
     for slug, name in sectors.values_list("slug", "name"):
-        names.setdefault(slug, name)
+        names.setdefault(slug, translated_name(name))
     return names
 
 
@@ -44,7 +46,7 @@ def sector_choices() -> list[tuple[str, str]]:
     return sorted(sector_names().items(), key=lambda item: item[1])
 
 
-class LearningModuleIndexPage(MembersOnlyMixin, Page):
+class LearningModuleIndexPage(translations.ReaderLanguageUrlMixin, MembersOnlyMixin, Page):
     """Lists the learning modules, with each member's progress.
 
     Made members-only, it makes every module below it members-only.
@@ -59,6 +61,7 @@ class LearningModuleIndexPage(MembersOnlyMixin, Page):
         *MembersOnlyMixin.visibility_search_fields,
         index.SearchField("intro"),
     ]
+    override_translatable_fields = translations.SAME_PATH
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.LearningModulePage"]
 
@@ -80,7 +83,11 @@ class LearningModuleIndexPage(MembersOnlyMixin, Page):
         from cms import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        modules = selectors.with_members_only(list(selectors.learning_modules(index=self)))
+        modules = selectors.with_members_only(
+            translations.localized(
+                selectors.learning_modules(index=self), prefetch=("tagged_items__tag",)
+            )
+        )
         context["modules"] = selectors.with_progress(user=request.user, modules=modules)
         return context
 
@@ -100,7 +107,7 @@ class LearningModuleForm(MembersOnlyPageForm):
     )
 
 
-class LearningModulePage(MembersOnlyMixin, Page):
+class LearningModulePage(translations.ReaderLanguageUrlMixin, MembersOnlyMixin, Page):
     """A self-paced module: read, watch, check your knowledge, mark it complete."""
 
     summary = models.TextField(_("summary"), max_length=600)
@@ -146,6 +153,7 @@ class LearningModulePage(MembersOnlyMixin, Page):
         index.FilterField("audience"),
     ]
 
+    override_translatable_fields = translations.SAME_PATH
     parent_page_types = ["cms.LearningModuleIndexPage"]
     subpage_types: list[str] = []
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, PageChooserPanel
@@ -10,11 +11,12 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms import translations
 from cms.blocks import BodyBlock
 from cms.models.access import MembersOnlyMixin
 
 
-class HomePage(Page):
+class HomePage(translations.ReaderLanguageUrlMixin, Page):
     """The site root: what the platform offers each of its audiences."""
 
     intro = models.CharField(_("introduction"), max_length=300, blank=True)
@@ -28,6 +30,7 @@ class HomePage(Page):
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
+    override_translatable_fields = translations.SAME_PATH
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = [
         "cms.ContentPage",
@@ -41,6 +44,19 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
+    def route(self, request, path_components):
+        """The page at ``path_components`` below this home page; in a translated tree
+        (``/fr/...``), the English page when this language has no translation of it, so
+        that a page not translated yet is shown in English (with a notice) instead of
+        "not found" (cms/translations.py)."""
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            source = translations.source_page(self)
+            if source.pk == self.pk:
+                raise
+            return source.specific.route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         from cms import selectors
 
@@ -49,10 +65,10 @@ class HomePage(Page):
         featured = selectors.with_members_only(selectors.featured_modules(home=self), paths=paths)
         context["featured_modules"] = selectors.with_progress(user=request.user, modules=featured)
         context["upcoming_sessions"] = selectors.with_members_only(
-            list(selectors.upcoming_sessions(limit=3)), paths=paths
+            translations.localized(selectors.upcoming_sessions(limit=3)), paths=paths
         )
         context["latest_recordings"] = selectors.with_members_only(
-            list(selectors.past_recordings()[:3]), paths=paths
+            translations.localized(selectors.past_recordings()[:3]), paths=paths
         )
         return context
 
@@ -72,7 +88,7 @@ class HomePageFeaturedModule(Orderable):
         verbose_name = _("featured learning module")
 
 
-class ContentPage(MembersOnlyMixin, Page):
+class ContentPage(translations.ReaderLanguageUrlMixin, MembersOnlyMixin, Page):
     """A generic page (about, guidance, ...) made of body blocks."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -87,6 +103,7 @@ class ContentPage(MembersOnlyMixin, Page):
         index.SearchField("body"),
     ]
 
+    override_translatable_fields = translations.SAME_PATH
     parent_page_types = ["cms.HomePage", "cms.ContentPage"]
     subpage_types = ["cms.ContentPage"]
 
@@ -94,7 +111,7 @@ class ContentPage(MembersOnlyMixin, Page):
         verbose_name = _("content page")
 
 
-class AuditorPathwayPage(Page):
+class AuditorPathwayPage(translations.ReaderLanguageUrlMixin, Page):
     """The public "How to become an accredited auditor" page.
 
     Editors write the steps and what each involves; the page adds, from the data, what is
@@ -119,6 +136,7 @@ class AuditorPathwayPage(Page):
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
+    override_translatable_fields = translations.SAME_PATH
     parent_page_types = ["cms.HomePage"]
     subpage_types: list[str] = []
     max_count = 1

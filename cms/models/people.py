@@ -6,13 +6,18 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.models import TranslatableMixin
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField
 
 from cms.blocks import image_has_alt_text, missing_alt_text_error
 
 
-class Person(index.Indexed, models.Model):
-    """A speaker: shown on recordings with their role and organisation."""
+class Person(TranslatableMixin, index.Indexed, models.Model):
+    """A speaker: shown on recordings with their role and organisation.
+
+    Translatable (wagtail-localize): translators translate the role and the organisation;
+    the name and the photo are the same in every language."""
 
     name = models.CharField(_("name"), max_length=200)
     role = models.CharField(_("role"), max_length=200, blank=True)
@@ -32,13 +37,14 @@ class Person(index.Indexed, models.Model):
         FieldPanel("organisation"),
         FieldPanel("photo"),
     ]
+    override_translatable_fields = [SynchronizedField("name"), SynchronizedField("photo")]
     search_fields = [
         index.SearchField("name"),
         index.AutocompleteField("name"),
         index.SearchField("organisation"),
     ]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         ordering = ["name"]
         verbose_name = _("person")
         verbose_name_plural = _("people")

@@ -18,10 +18,14 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField
 
+from cms import translations
 from cms.blocks import BodyBlock, image_has_alt_text, missing_alt_text_error
 from cms.models.access import MembersOnlyMixin
 
+# What a recording card shows (selectors._recordings), for translations swapped in.
+RECORDING_PREFETCH = ("speakers__person", "tagged_items__tag")
 TIMESTAMP_RE = re.compile(r"^(?:(\d+):)?([0-5]?\d):([0-5]\d)$")
 
 
@@ -48,7 +52,7 @@ def timestamp_seconds(value: str) -> int:
     return int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds)
 
 
-class RecordingIndexPage(MembersOnlyMixin, Page):
+class RecordingIndexPage(translations.ReaderLanguageUrlMixin, MembersOnlyMixin, Page):
     """Upcoming live sessions above past recordings, filterable by topic and year.
 
     Made members-only, it makes every recording below it members-only.
@@ -64,6 +68,7 @@ class RecordingIndexPage(MembersOnlyMixin, Page):
         *MembersOnlyMixin.visibility_search_fields,
         index.SearchField("intro"),
     ]
+    override_translatable_fields = translations.SAME_PATH
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.RecordingPage"]
 
@@ -87,11 +92,15 @@ class RecordingIndexPage(MembersOnlyMixin, Page):
         members_only_paths = selectors.members_only_paths()
         context.update(
             upcoming=selectors.with_members_only(
-                list(selectors.upcoming_sessions(index=self)), paths=members_only_paths
+                translations.localized(
+                    selectors.upcoming_sessions(index=self), prefetch=RECORDING_PREFETCH
+                ),
+                paths=members_only_paths,
             ),
             page_obj=page_obj,
             recordings=selectors.with_members_only(
-                list(page_obj.object_list), paths=members_only_paths
+                translations.localized(page_obj.object_list, prefetch=RECORDING_PREFETCH),
+                paths=members_only_paths,
             ),
             topics=selectors.recording_topics(index=self),
             years=selectors.recording_years(index=self),
@@ -108,7 +117,7 @@ class RecordingTag(TaggedItemBase):
     )
 
 
-class RecordingPage(MembersOnlyMixin, Page):
+class RecordingPage(translations.ReaderLanguageUrlMixin, MembersOnlyMixin, Page):
     """One session of "45 minutes on ...": live (upcoming) and then recorded."""
 
     summary = models.TextField(_("summary"), max_length=600)
@@ -201,6 +210,7 @@ class RecordingPage(MembersOnlyMixin, Page):
         index.FilterField("starts_at"),
     ]
 
+    override_translatable_fields = [*translations.SAME_PATH, SynchronizedField("time_zone")]
     parent_page_types = ["cms.RecordingIndexPage"]
     subpage_types: list[str] = []
 
@@ -209,8 +219,12 @@ class RecordingPage(MembersOnlyMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["speakers"] = self.speakers.select_related("person__photo").prefetch_related(
-            "person__photo__renditions"
+        from cms.translations import localized_speakers
+
+        context["speakers"] = localized_speakers(
+            self.speakers.select_related("person__photo").prefetch_related(
+                "person__photo__renditions"
+            )
         )
         return context
 

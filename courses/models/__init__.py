@@ -22,6 +22,7 @@ from courses.models.learning import (
     EnrollmentStatusChange,
     LessonCompletion,
 )
+from courses.models.translations import CourseText, LessonText, ModuleText
 
 __all__ = [
     "Assignment",
@@ -30,6 +31,7 @@ __all__ = [
     "Course",
     "CourseCompletion",
     "CourseQuerySet",
+    "CourseText",
     "Enrollment",
     "EnrollmentStatus",
     "EnrollmentStatusChange",
@@ -37,7 +39,9 @@ __all__ = [
     "LessonCompletion",
     "LessonDocument",
     "LessonKind",
+    "LessonText",
     "Module",
+    "ModuleText",
     "Submission",
     "SubmissionStatus",
     "private_storage",

@@ -2,9 +2,14 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
 
 from courses.payments import conf
 from courses.payments.models import PaymentMethod
+
+# A postal address of a few lines; more is not an address.
+BILLING_ADDRESS_MAX_LENGTH = 1000
 
 
 class BuyForm(forms.Form):
@@ -14,9 +19,21 @@ class BuyForm(forms.Form):
     method = forms.ChoiceField(label=_("How would you like to pay?"), widget=forms.RadioSelect)
     currency = forms.ChoiceField(label=_("Currency"))
     quantity = forms.IntegerField(label=_("Number of sittings"), min_value=1, initial=1)
-    billing_name = forms.CharField(label=_("Name on the invoice"), max_length=200, required=False)
+    billing_name = forms.CharField(
+        label=_("Name on the invoice"),
+        max_length=200,
+        required=False,
+        help_text=_("The person or organisation the invoice is made out to."),
+    )
     billing_address = forms.CharField(
-        label=_("Billing address"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Billing address"),
+        max_length=BILLING_ADDRESS_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Street, postcode and town, as they should appear on the invoice."),
+    )
+    billing_country = LazyTypedChoiceField(
+        label=_("Country"), choices=[("", "—"), *countries], required=False
     )
 
     def __init__(
@@ -47,6 +64,21 @@ class BuyForm(forms.Form):
             self.fields["quantity"].max_value = conf.max_quantity()
             self.fields["quantity"].widget.attrs["max"] = conf.max_quantity()
 
+    def clean(self):
+        """Paying by invoice needs the invoice's addressee: a name, a postal address and
+        the country (an invoice without them is not a valid invoice)."""
+        data = super().clean()
+        if data.get("method") == PaymentMethod.INVOICE and self.fields["method"].required:
+            missing = {
+                "billing_name": _("Enter the name the invoice is made out to."),
+                "billing_address": _("Enter the postal address for the invoice."),
+                "billing_country": _("Choose the country of the billing address."),
+            }
+            for name, message in missing.items():
+                if name not in self.errors and not data.get(name):
+                    self.add_error(name, message)
+        return data
+
     def checkout(self) -> dict:
         """The choices of a valid form, as the order services take them."""
         data = self.cleaned_data
@@ -54,6 +86,7 @@ class BuyForm(forms.Form):
             "method": data.get("method") or PaymentMethod.INVOICE,
             "billing_name": data.get("billing_name", ""),
             "billing_address": data.get("billing_address", ""),
+            "billing_country": data.get("billing_country", ""),
         }
 
 

@@ -15,12 +15,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import numberformat, timezone
-from django.utils.formats import get_format
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+
+from lms.formats import money
 
 # Two-decimal currencies only: one minor unit is 1/100 of the major unit.
 CURRENCIES = [
@@ -34,19 +36,9 @@ CURRENCIES = [
 
 
 def format_money(amount: int, currency: str) -> str:
-    """``150000, "EUR"`` -> ``"EUR 1,500.00"`` in English, ``"EUR 1 500,00"`` in French,
-    ``"EUR 1.500,00"`` in German: the active language's separators (Django's formats);
-    integer arithmetic only."""
-    sign = "-" if amount < 0 else ""
-    major, minor = divmod(abs(int(amount)), 100)
-    grouped = numberformat.format(
-        major,
-        get_format("DECIMAL_SEPARATOR"),
-        grouping=get_format("NUMBER_GROUPING"),
-        thousand_sep=get_format("THOUSAND_SEPARATOR"),
-        force_grouping=True,
-    )
-    return f"{currency} {sign}{grouped}{get_format('DECIMAL_SEPARATOR')}{minor:02d}"
+    """An amount in minor units as people read it in the active language
+    (``lms.formats.money``: ``"EUR 1,500.00"`` in English, ``"EUR 1.500,00"`` in German)."""
+    return money(amount, currency)
 
 
 class MinorUnitsFormField(forms.DecimalField):
@@ -265,6 +257,7 @@ class Order(models.Model):
     firm_name = models.CharField(_("bought for firm"), max_length=200, blank=True)
     billing_name = models.CharField(_("billing name"), max_length=200, blank=True)
     billing_address = models.TextField(_("billing address"), blank=True)
+    billing_country = CountryField(_("billing country"), blank=True)
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES)
     total = models.PositiveIntegerField(_("total in cents"))
     status = models.CharField(

@@ -1,11 +1,15 @@
 """Invoice, receipt and credit-note PDFs (reportlab), drawn from the stored order, invoice and
-refund rows, with the fonts of ``lms.pdf`` (names and addresses in any script print)."""
+refund rows, with the fonts of ``lms.pdf`` (names and addresses in any script print).
+
+Each is written in the buyer's language (``lms.i18n.language_of``), whoever downloads it, with
+its dates and amounts as that language writes them (``lms.formats``); the stored seller and
+buyer details print as they were recorded."""
 
 from __future__ import annotations
 
 import io
 
-from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -14,6 +18,8 @@ from reportlab.pdfgen import canvas
 from courses.payments import conf
 from courses.payments.models import Order, Refund, format_money
 from lms import pdf as pdfkit
+from lms.formats import local_date
+from lms.i18n import language_of
 
 
 def _text(
@@ -113,13 +119,32 @@ def _document(
     return buffer.getvalue()
 
 
-def invoice_pdf(order: Order) -> bytes:
+def invoice_pdf(order: Order, *, language: str | None = None) -> bytes:
+    """The invoice of ``order``, in ``language``, by default the buyer's."""
+    with translation.override(language or language_of(order.buyer)):
+        return _invoice_pdf(order)
+
+
+def receipt_pdf(order: Order, *, language: str | None = None) -> bytes:
+    """The receipt of a paid ``order``, in ``language``, by default the buyer's."""
+    with translation.override(language or language_of(order.buyer)):
+        return _receipt_pdf(order)
+
+
+def credit_note_pdf(refund: Refund, *, language: str | None = None) -> bytes:
+    """The credit note of one refund (what it covers, and the amount given back), in
+    ``language``, by default the buyer's."""
+    with translation.override(language or language_of(refund.order.buyer)):
+        return _credit_note_pdf(refund)
+
+
+def _invoice_pdf(order: Order) -> bytes:
     invoice = order.invoice
     header = [
         (_("Invoice number"), invoice.number),
         (_("Order"), order.number),
-        (_("Issued on"), invoice.issued_on.isoformat()),
-        (_("Due on"), invoice.due_on.isoformat()),
+        (_("Issued on"), local_date(invoice.issued_on)),
+        (_("Due on"), local_date(invoice.due_on)),
         (_("Currency"), order.currency),
     ]
     footer = _("Payment reference: %(number)s") % {"number": invoice.number}
@@ -129,11 +154,10 @@ def invoice_pdf(order: Order) -> bytes:
     )
 
 
-def receipt_pdf(order: Order) -> bytes:
-    paid_at = timezone.localtime(order.paid_at) if order.paid_at else None
+def _receipt_pdf(order: Order) -> bytes:
     header = [
         (_("Receipt for order"), order.number),
-        (_("Paid on"), paid_at.date().isoformat() if paid_at else "-"),
+        (_("Paid on"), local_date(order.paid_at) or "-"),
         (_("Paid by"), order.get_method_display()),
         (_("Currency"), order.currency),
     ]
@@ -152,13 +176,12 @@ def receipt_pdf(order: Order) -> bytes:
     return _document(_("Receipt"), order, header, conf.seller_details(), buyer, footer)
 
 
-def credit_note_pdf(refund: Refund) -> bytes:
-    """The credit note of one refund: what it covers, and the amount given back."""
+def _credit_note_pdf(refund: Refund) -> bytes:
     order = refund.order
     header = [
         (_("Credit note"), refund.number or "-"),
         (_("Order"), order.number),
-        (_("Issued on"), (refund.issued_on or refund.created_at.date()).isoformat()),
+        (_("Issued on"), local_date(refund.issued_on or refund.created_at)),
         (_("Currency"), order.currency),
     ]
     if hasattr(order, "invoice"):

@@ -11,6 +11,7 @@ from django.utils import translation
 from django_tasks import task
 
 from lms import roles
+from lms.i18n import language_of
 
 
 def _render(template: str, context: dict, language: str | None = None) -> tuple[str, str]:
@@ -22,13 +23,24 @@ def _render(template: str, context: dict, language: str | None = None) -> tuple[
     return f"{prefix}{subject.strip()}", body.strip() + "\n"
 
 
-def _secretariat_emails() -> list[str]:
+def _secretariat_by_language() -> dict[str, list[str]]:
+    """The secretariat's active members' addresses, grouped by the language each is
+    written to in."""
     User = get_user_model()
-    return sorted(
-        User.objects.filter(groups__name=roles.SECRETARIAT, is_active=True).values_list(
-            "email", flat=True
-        )
-    )
+    groups: dict[str, list[str]] = {}
+    staff = User.objects.filter(groups__name=roles.SECRETARIAT, is_active=True).exclude(email="")
+    for person in staff.order_by("email").distinct():
+        groups.setdefault(language_of(person), []).append(person.email)
+    return groups
+
+
+def _to_secretariat(template: str, context: dict) -> int:
+    """``template`` to the secretariat, one message per language."""
+    sent = 0
+    for language, recipients in _secretariat_by_language().items():
+        subject, body = _render(template, context, language)
+        sent += EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients).send()
+    return sent
 
 
 def _latest_refund(order):
@@ -46,21 +58,25 @@ def send_order_email(order_id: int, what: str) -> int:
     from courses.payments.models import Order
 
     order = Order.objects.select_related("buyer").get(pk=order_id)
+    if not order.buyer.is_active:  # erased or switched off: nobody to write to
+        return 0
+    language = language_of(order.buyer)
     url = reverse("payments:order_detail", kwargs={"public_id": order.public_id})
     subject, body = _render(
-        what,
-        {"order": order, "order_url": url, "refund": _latest_refund(order)},
-        getattr(order.buyer, "preferred_language", None),
+        what, {"order": order, "order_url": url, "refund": _latest_refund(order)}, language
     )
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [order.buyer.email])
     if what == "invoice":
-        message.attach(f"{order.invoice.number}.pdf", pdf.invoice_pdf(order), "application/pdf")
+        document = pdf.invoice_pdf(order, language=language)
+        message.attach(f"{order.invoice.number}.pdf", document, "application/pdf")
     elif what == "paid":
-        message.attach(f"receipt-{order.number}.pdf", pdf.receipt_pdf(order), "application/pdf")
+        document = pdf.receipt_pdf(order, language=language)
+        message.attach(f"receipt-{order.number}.pdf", document, "application/pdf")
     elif what == "refunded":
         refund = _latest_refund(order)
         if refund is not None and refund.number:
-            message.attach(f"{refund.number}.pdf", pdf.credit_note_pdf(refund), "application/pdf")
+            document = pdf.credit_note_pdf(refund, language=language)
+            message.attach(f"{refund.number}.pdf", document, "application/pdf")
     return message.send()
 
 
@@ -69,11 +85,7 @@ def notify_secretariat_firm_fee(line_id: int) -> int:
     from courses.payments.models import OrderLine
 
     line = OrderLine.objects.select_related("order__buyer").get(pk=line_id)
-    subject, body = _render("firm_fee_paid", {"line": line, "order": line.order})
-    recipients = _secretariat_emails()
-    if not recipients:
-        return 0
-    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients).send()
+    return _to_secretariat("firm_fee_paid", {"line": line, "order": line.order})
 
 
 @task()
@@ -81,8 +93,4 @@ def notify_secretariat_mismatch(order_id: int, event_id: str) -> int:
     from courses.payments.models import Order
 
     order = Order.objects.get(pk=order_id)
-    subject, body = _render("amount_mismatch", {"order": order, "event_id": event_id})
-    recipients = _secretariat_emails()
-    if not recipients:
-        return 0
-    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients).send()
+    return _to_secretariat("amount_mismatch", {"order": order, "event_id": event_id})

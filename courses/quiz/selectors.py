@@ -98,6 +98,42 @@ def passed_on(
     return timezone.localdate(attempt.finalised_at) if attempt else None
 
 
+def final_scores(
+    *, user_ids: set[int], quiz_ids: set[int]
+) -> dict[tuple[int, int], list[tuple[datetime.datetime, Decimal]]]:
+    """{(user id, quiz id): (when final, percent) of every final attempt}, for many people
+    and quizzes in one query (``passed_on`` for a whole page of people)."""
+    scores: dict[tuple[int, int], list[tuple[datetime.datetime, Decimal]]] = {}
+    if not user_ids or not quiz_ids:
+        return scores
+    rows = Attempt.objects.filter(
+        user_id__in=user_ids,
+        quiz_id__in=quiz_ids,
+        status=AttemptStatus.FINISHED,
+        finalised_at__isnull=False,
+        percent__isnull=False,
+    ).values_list("user_id", "quiz_id", "finalised_at", "percent")
+    for user_id, quiz_id, finalised_at, percent in rows:
+        scores.setdefault((user_id, quiz_id), []).append((finalised_at, percent))
+    return scores
+
+
+def passed_on_many(*, user, quizzes: list[Quiz]) -> dict[int, datetime.date]:
+    """{quiz id: ``passed_on(user=user, quiz=quiz)``} for the quizzes the user passed, in
+    one query (a page with several knowledge checks)."""
+    if not getattr(user, "is_authenticated", False) or not quizzes:
+        return {}
+    scores = final_scores(user_ids={user.pk}, quiz_ids={quiz.pk for quiz in quizzes})
+    passed = {}
+    for quiz in quizzes:
+        times = [
+            at for at, percent in scores.get((user.pk, quiz.pk), []) if percent >= quiz.pass_mark
+        ]
+        if times:
+            passed[quiz.pk] = timezone.localdate(max(times))
+    return passed
+
+
 def results_for_user(*, user) -> list[AttemptResult]:
     """Every final attempt of the user, newest first (for the learner dashboard)."""
     return [_result(a) for a in final_attempts(user=user).order_by("-finalised_at")]
@@ -273,12 +309,12 @@ def duration_text(minutes: int) -> str:
 
 
 def moment_text(moment: datetime.datetime) -> str:
-    """A date and time in the site's time zone and the active language's date format:
-    "7 December 2026 at 14:30"."""
+    """A date and time in the site's time zone and the active language's formats
+    (``lms.formats``): "Dec. 7, 2026 at 14:30", "7 décembre 2026 at 14:30"."""
     local = timezone.localtime(moment)
     return _("%(date)s at %(time)s") % {
-        "date": date_format(local, "j F Y"),
-        "time": time_format(local, "H:i"),
+        "date": date_format(local, "DATE_FORMAT"),
+        "time": time_format(local, "TIME_FORMAT"),
     }
 
 

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lms.formats import local_datetime
 from lms.storage import private_storage, random_name
 
 
@@ -118,7 +119,7 @@ class RetentionRun(models.Model):
         verbose_name_plural = _("retention runs")
 
     def __str__(self) -> str:
-        return str(_("Retention run of %(when)s") % {"when": f"{self.started_at:%Y-%m-%d %H:%M}"})
+        return str(_("Retention run of %(when)s") % {"when": local_datetime(self.started_at)})
 
 
 class ErasureStatus(models.TextChoices):

@@ -54,6 +54,10 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    # Translation of pages and snippets (PO download and upload for translators); its
+    # locales app replaces wagtail.locales (README, "Languages").
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -256,6 +260,9 @@ LANGUAGES = [
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Dates and times for people follow the active language's formats (lms/formats.py);
+# English's clock is overridden to 24 hours there.
+FORMAT_MODULE_PATH = ["lms.locale_formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # --- Static and media -----------------------------------------------------------------
@@ -350,7 +357,11 @@ WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"SHARED_PASSWORD": False}
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False  # passwords are managed through allauth
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = True
-WAGTAIL_I18N_ENABLED = False
+# Content in the five working languages: a page's translation lives in that language's
+# tree (copied and translated with wagtail-localize); a page not translated yet is served
+# in English with a notice (cms.models.pages.HomePage.route, templates/base.html).
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 # Staff pick their admin language among the working languages (Account > Preferences).
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_ENABLE_UPDATE_CHECK = False

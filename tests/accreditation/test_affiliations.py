@@ -255,7 +255,7 @@ def test_ending_keeps_the_row_and_a_new_request_after_it_is_a_new_row(
     pending.refresh_from_db()
     assert (pending.status, pending.until) == (A.CONFIRMED, D(2024, 6, 30))
     assert {tuple(m.to) for m in mailoutbox[-2:]} == {("paula@example.org",), (firm_admin.email,)}
-    with pytest.raises(services.AccreditationError, match="already ends on 2024-06-30"):
+    with pytest.raises(services.AccreditationError, match="already ends on June 30, 2024"):
         services.affiliation_end(
             affiliation=pending, user=firm_admin, until=D(2024, 7, 30), reason="Again."
         )
@@ -357,10 +357,10 @@ def test_an_ended_affiliation_still_counts_before_its_end_and_not_after(firm, fi
         assert answer.eligible is counts, (on, answer.reasons)
         assert _on_register(accreditation, on) is counts, on
     assert selectors.check_eligibility(user, "CoC", "casthouse", "GN", D(2024, 7, 1)).reasons == [
-        "the auditor left Nordic Audit on 2024-06-30"
+        "the auditor left Nordic Audit on June 30, 2024"
     ]
     assert selectors.check_eligibility(user, "CoC", "casthouse", "GN", D(2020, 12, 31)).reasons == [
-        "the auditor joined Nordic Audit only on 2021-01-01"
+        "the auditor joined Nordic Audit only on Jan. 1, 2021"
     ]
 
 

@@ -139,7 +139,7 @@ def test_dashboard_panel_shows_status_and_next_expiry(rf):
     request = rf.get("/dashboard/")
     request.user = accreditation.auditor.user
     html = dashboard_panel(request)
-    assert "2030-12-31" in html
+    assert "Dec. 31, 2030" in html
     assert "Active" in html
     request.user = UserFactory()
     assert dashboard_panel(request) is None

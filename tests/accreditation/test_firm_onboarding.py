@@ -24,7 +24,7 @@ from lms.storage import PrivateFileSystemStorage
 from lms.work_queues import work_queues
 from tests.accreditation.factories import FirmFactory
 from tests.factories import UserFactory
-from tests.payments.factories import CatalogueItemFactory
+from tests.payments.factories import BILLING, CatalogueItemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -274,7 +274,7 @@ def test_the_applicant_pays_the_application_fee_by_invoice(
 
     fee_page = reverse("accreditation:firm_application_fee", args=[application.pk])
     assert b"Certi Audit GmbH" in applicant_client.get(fee_page).content
-    applicant_client.post(fee_page, {"method": "invoice", "currency": "EUR"})
+    applicant_client.post(fee_page, {"method": "invoice", "currency": "EUR", **BILLING})
 
     order = Order.objects.get()
     line = order.lines.get()

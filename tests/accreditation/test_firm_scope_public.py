@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accreditation import models
 from accreditation.register import group_firm_scope
+from lms.formats import local_date
 from tests.accreditation.factories import (
     AccreditationFactory,
     AuditorFactory,
@@ -89,7 +90,7 @@ def test_a_scope_line_with_an_end_date_says_until_when(client):
 
     html = client.get("/auditors/firms/ending/").content.decode()
 
-    assert f"until {days_from_today(30).isoformat()}" in html
+    assert f"until {local_date(days_from_today(30))}" in html
 
 
 def test_grouping_keeps_different_end_dates_apart():

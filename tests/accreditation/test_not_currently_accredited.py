@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accreditation import models, register, services
+from lms.formats import local_date
 from tests.accreditation.factories import (
     AccreditationFactory,
     AuditorFactory,
@@ -51,7 +52,7 @@ def _assert_not_current_since(response, since: datetime.date):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Not currently accredited" in html
-    assert f"since {since.isoformat()}" in html
+    assert f"since {local_date(since)}" in html
     assert response.context["since"] == since
     # Nothing else about them: not why, not the scope, not the firm.
     for word in ("Suspended", "Withdrawn", "Expired", "China", "Germany", "Former Firm AS"):

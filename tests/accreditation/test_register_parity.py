@@ -5,8 +5,9 @@ eligibility engine's accreditation rules; ``check_eligibility`` is the same rule
 per person, with the training requirements. Hypothesis builds random worlds (accreditations
 granted or imported, their scope elements with dates and status changes, affiliations with
 statuses (pending, confirmed, declined) and dates, firms with periods, suspensions /
-withdrawals / reinstatements and their own scope, training requirements met or not) and,
-for dates around the generated ones, compares:
+withdrawals / reinstatements and their own scope, training requirements met or not, code of
+conduct versions coming into force and accepted or not) and, for dates around the generated
+ones, compares:
 
 * the set of (auditor, standard, sector, country) the register lists, and
 * the set for which ``check_eligibility(...).eligible`` is true,
@@ -25,6 +26,7 @@ import datetime
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -133,9 +135,18 @@ requirement = st.fixed_dictionaries(
     }
 )
 
+# Code of conduct versions (the day each comes into force) and the day each auditor accepted
+# each (None: never). Usually none: then nothing is asked.
+conduct = st.lists(
+    st.tuples(day, st.lists(st.one_of(st.none(), day), min_size=N_AUDITORS, max_size=N_AUDITORS)),
+    max_size=2,
+    unique_by=lambda version: version[0],
+)
+
 world = st.fixed_dictionaries(
     {
         "consent": st.lists(st.booleans(), min_size=N_AUDITORS, max_size=N_AUDITORS),
+        "conduct": conduct,
         "firms": st.lists(firm, min_size=N_FIRMS, max_size=N_FIRMS),
         "affiliations": st.lists(
             affiliation, min_size=N_AUDITORS * N_FIRMS, max_size=N_AUDITORS * N_FIRMS
@@ -145,6 +156,10 @@ world = st.fixed_dictionaries(
         "dates": st.lists(day, min_size=1, max_size=4, unique=True),
     }
 )
+
+
+def _noon(on: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(on, datetime.time(12)))
 
 
 def _build(spec: dict, training) -> tuple[list, list]:
@@ -212,6 +227,15 @@ def _build(spec: dict, training) -> tuple[list, list]:
             for status, effective_from in element_spec["changes"]:
                 models.ScopeStatusChange.objects.create(
                     element=element, status=status, effective_from=effective_from
+                )
+    for index, (in_force_from, accepted) in enumerate(spec.get("conduct", [])):
+        conduct_version = models.CodeOfConductVersion.objects.create(
+            label=f"parity-{index}", title="Code", in_force_from=in_force_from
+        )
+        for auditor, accepted_on in zip(auditors, accepted, strict=True):
+            if accepted_on is not None:
+                models.CodeOfConductAcceptance.objects.create(
+                    auditor=auditor, version=conduct_version, accepted_at=_noon(accepted_on)
                 )
     requirements = []
     if spec["requirements"]:
@@ -387,6 +411,29 @@ def _varied_world() -> dict[str, models.Accreditation]:
     two = accredited("Two Firms Tom", suspended_firm)
     accredited("Two Firms Tom (2)", firm, auditor=two.auditor, scope=[("casthouse", "DE")])
     accredited("Coc Cara", firm, standard_version=coc, scope=[("casthouse", "NO")])
+    # The code of conduct: version 1 in force all along, version 2 from day 3. Everyone
+    # accepted both in time, except Old Olga (version 1 only: off from day 3) and Late Lars
+    # (version 2 on day 5: off on days 3 and 4); Current Cleo accepted version 2 on day 1,
+    # before it came into force.
+    olga = accredited("Old Olga", firm)
+    lars = accredited("Late Lars", firm)
+    cleo = accredited("Current Cleo", firm)
+    first = models.CodeOfConductVersion.objects.create(
+        label="1", title="Code of conduct", in_force_from=datetime.date(2019, 1, 1)
+    )
+    second = models.CodeOfConductVersion.objects.create(
+        label="2", title="Code of conduct", in_force_from=_day(3)
+    )
+    late = {olga.auditor_id: None, lars.auditor_id: _day(5), cleo.auditor_id: _day(1)}
+    for auditor in models.AuditorProfile.objects.all():
+        models.CodeOfConductAcceptance.objects.create(
+            auditor=auditor, version=first, accepted_at=_noon(datetime.date(2019, 1, 1))
+        )
+        accepted_on = late.get(auditor.pk, _day(-10))
+        if accepted_on is not None:
+            models.CodeOfConductAcceptance.objects.create(
+                auditor=auditor, version=second, accepted_at=_noon(accepted_on)
+            )
     return made
 
 
@@ -415,10 +462,14 @@ def test_read_model_equals_check_eligibility_on_every_day_after_the_daily_run():
         assert set(models.RegisterEntry.objects.values_list("pk", flat=True)) == covered
         seen_listed |= _listed_names()
         seen_unlisted |= names - _listed_names()
+        # The code of conduct: version 2 is in force from day 3.
+        assert ("Old Olga" in _listed_names()) == (offset < 3), on
+        assert ("Late Lars" in _listed_names()) == (offset < 3 or offset >= 5), on
     # The world is not trivial: every consenting auditor but the one the firm never
     # confirmed was listed on some day, and all but the steady ones were off it on another.
     assert seen_listed == names - {"Pending Pia"}
-    steady = {"Active Ada", "Coc Cara", "Partly Reduced", "Two Firms Tom"}  # keep an element
+    # These keep an element (Current Cleo accepted version 2 before it came into force).
+    steady = {"Active Ada", "Coc Cara", "Partly Reduced", "Two Firms Tom", "Current Cleo"}
     assert seen_unlisted == names - steady
     assert "Private Paul" not in seen_listed
 

@@ -4,6 +4,7 @@ import pytest
 
 from accreditation import models, selectors
 from courses.verification import verify_code
+from lms.formats import local_date
 from tests.accreditation.factories import AccreditationFactory, AuditorFactory, FirmFactory
 from tests.accreditation.register_helpers import days_from_today
 
@@ -34,7 +35,7 @@ def test_verify_page_shows_an_active_accreditation_and_its_scope(client, accredi
     assert response.status_code == 200
     html = response.content.decode()
     assert "Vera Verify" in html and "Verify Firm" in html
-    assert "PS · Casthouse · China — active until 2030-12-31" in html
+    assert "PS · Casthouse · China — active until Dec. 31, 2030" in html
 
 
 @pytest.mark.parametrize(
@@ -54,7 +55,7 @@ def test_suspended_or_withdrawn_accreditation_verifies_as_such(
     assert result.valid is False
     assert result.status_label == label
     assert label in html
-    assert f"{status} since {days_from_today(-3).isoformat()}" in html
+    assert f"{status} since {local_date(days_from_today(-3))}" in html
 
 
 def test_partly_suspended_scope_shows_each_elements_status(accreditation):
@@ -69,8 +70,8 @@ def test_partly_suspended_scope_shows_each_elements_status(accreditation):
     scope = [value for label, value in result.details if label == "Scope"]
     assert result.valid is True
     assert scope == [
-        "PS · Casthouse · China — active until 2030-12-31",
-        f"PS · Casthouse · Germany — suspended since {days_from_today(-1).isoformat()}",
+        "PS · Casthouse · China — active until Dec. 31, 2030",
+        f"PS · Casthouse · Germany — suspended since {local_date(days_from_today(-1))}",
     ]
 
 

@@ -10,7 +10,8 @@ pytestmark = pytest.mark.django_db
 
 
 def parse_ics(raw: bytes) -> dict[str, str]:
-    """A strict little reader: CRLF line ends, folded lines of at most 75 octets."""
+    """A strict little reader: CRLF line ends, folded lines of at most 75 octets. Keys are
+    property names with their parameters (``SUMMARY;LANGUAGE=en``) and without them."""
     assert raw.endswith(b"\r\n")
     physical = raw.split(b"\r\n")[:-1]
     assert all(b"\n" not in line and len(line) <= 75 for line in physical)
@@ -22,7 +23,7 @@ def parse_ics(raw: bytes) -> dict[str, str]:
             logical.append(line.decode())
     assert logical[0] == "BEGIN:VCALENDAR" and logical[-1] == "END:VCALENDAR"
     fields = dict(line.split(":", 1) for line in logical if not line.startswith(("BEGIN", "END")))
-    return fields
+    return fields | {name.split(";")[0]: value for name, value in fields.items()}
 
 
 @pytest.fixture
@@ -54,6 +55,37 @@ def test_ics_file_describes_the_session_in_utc(upcoming):
     assert fields["URL"] == f"http://testserver{upcoming.url}"
     assert fields["UID"].startswith(f"recording-{upcoming.pk}@")
     assert len(fields["DTSTAMP"]) == 16 and fields["DTSTAMP"].endswith("Z")
+
+
+def test_ics_file_is_written_in_the_language_of_its_url(upcoming):
+    english = parse_ics(Client().get(f"/calendar/{upcoming.pk}.ics").content)
+    french = parse_ics(Client().get(f"/fr/calendar/{upcoming.pk}.ics").content)
+    chinese = parse_ics(Client().get(f"/zh-hans/calendar/{upcoming.pk}.ics").content)
+
+    assert english["SUMMARY;LANGUAGE=en"] == english["SUMMARY"]
+    assert "Register: https://events.example.org/register" in english["DESCRIPTION;LANGUAGE=en"]
+    assert "SUMMARY;LANGUAGE=fr" in french and "DESCRIPTION;LANGUAGE=fr" in french
+    assert "S'inscrire: https://events.example.org/register" in french["DESCRIPTION"]
+    assert "Register:" not in french["DESCRIPTION"]
+    assert "SUMMARY;LANGUAGE=zh-Hans" in chinese
+    assert french["DTSTART"] == english["DTSTART"] == "20300603T120000Z"  # times stay UTC
+
+
+def test_ics_file_in_french_describes_the_french_translation_of_the_session(upcoming):
+    from wagtail.models import Locale
+
+    from cms.translations import translate_through_po
+
+    translate_through_po(
+        upcoming,
+        Locale.objects.get(language_code="fr"),
+        {upcoming.summary: "Ce qui change, quand, et ce que cela signifie pour les membres."},
+    )
+
+    french = parse_ics(Client().get(f"/fr/calendar/{upcoming.pk}.ics").content)
+
+    assert french["DESCRIPTION"].startswith("Ce qui change\\, quand\\, et ce que cela")
+    assert french["URL"].startswith("http://testserver/fr/")
 
 
 def test_long_lines_are_folded(upcoming):

@@ -20,6 +20,7 @@ from courses.quiz.models import AttemptStatus, ReviewLevel
 from tests.courses.factories import CourseFactory, LessonFactory, ModuleFactory
 from tests.factories import UserFactory
 from tests.lms.test_pdf import _text_and_fonts
+from tests.pdfs import assert_every_font_is_embedded
 from tests.quiz.factories import QuestionCategoryFactory, essay, quiz_with, single_choice
 
 pytestmark = pytest.mark.django_db
@@ -219,7 +220,8 @@ def test_the_pdf_is_the_persons_own_record(learner_client, learner, history):
     assert response["Cache-Control"] == "private, no-store"
     assert response.content.startswith(b"%PDF")
     text, fonts = _text_and_fonts(response.content)
-    assert fonts <= {"FiraSans-Regular", "FiraSans-Bold", "STSong-Light"}  # lms.pdf's fonts
+    assert fonts <= {"FiraSans-Regular", "FiraSans-Bold", "WenQuanYiMicroHei"}  # lms.pdf's fonts
+    assert_every_font_is_embedded(response.content)
     assert "100 % · Passed" in text
     for title in (
         "Amaia Etxeberria",

@@ -367,6 +367,27 @@ def test_a_french_page_shows_django_s_own_french(client):
     assert required in response.content.decode()
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "msgid", ["Learning and accreditation for responsible aluminium.", "Auditor register"]
+)
+def test_a_french_page_shows_the_french_of_our_own_catalogue(client, msgid):
+    """The home page under /fr/ says what locale/fr/LC_MESSAGES/django.po says (read from
+    the catalogue itself): the compiled catalogue is the one served."""
+    import polib
+    from django.utils.html import escape
+
+    catalogue = polib.pofile(str(ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"))
+    french = catalogue.find(msgid).msgstr
+    assert french and french != msgid
+
+    english = client.get("/").content.decode()
+    html = client.get("/fr/").content.decode()
+
+    assert escape(french) in html
+    assert escape(msgid) in english and escape(msgid) not in html
+
+
 # --- The scripts' catalogue --------------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
-"""PDFs are drawn with fonts shipped as a package, print names in any of the scripts the site
-serves (Latin, Greek, Cyrillic, Chinese), and both kinds of certificate share one
-verification link and QR content (lms/pdf.py)."""
+"""PDFs are drawn with fonts shipped with the project (a font package, and lms/fonts/), every
+font embedded; they print names in any of the scripts the site serves (Latin, Greek,
+Cyrillic, Chinese), are written in the holder's language, and both kinds of certificate share
+one verification link and QR content (lms/pdf.py)."""
 
 import datetime
 import io
@@ -15,9 +16,12 @@ from reportlab.pdfgen import canvas
 from accreditation import certificates as accreditation_certificates
 from accreditation.selectors import accreditation_by_code
 from courses import certificates as course_certificates
-from courses.models import Certificate
+from courses.models import Certificate, CourseCompletion, Enrollment
 from lms import pdf
 from tests.accreditation.factories import AccreditationFactory, AuditorFactory, FirmFactory
+from tests.courses.factories import CourseFactory
+from tests.factories import UserFactory
+from tests.pdfs import assert_every_font_is_embedded
 
 NAME = "Zoë Łukasiewicz 王小明"
 GREEK_AND_CYRILLIC = "Ελένη Παπαδοπούλου · Иван Петров"
@@ -47,6 +51,24 @@ def _embedded_font_files(data: bytes) -> list[str]:
     return names
 
 
+CJK_FACE = "WenQuanYiMicroHei"
+
+
+def _certificate_of(user, *, holder_name: str, title: str = "Chain of Custody basics"):
+    """A saved certificate of completion of a new course by ``user``."""
+    course = CourseFactory(title=title)
+    enrollment = Enrollment.objects.create(user=user, course=course)
+    completion = CourseCompletion.objects.create(
+        user=user, course=course, enrollment=enrollment, completed_on=datetime.date(2026, 3, 1)
+    )
+    return Certificate.objects.create(
+        completion=completion,
+        holder_name=holder_name,
+        course_title=title,
+        issued_on=datetime.date(2026, 3, 1),
+    )
+
+
 @pytest.fixture
 def course_certificate():
     return Certificate(
@@ -67,7 +89,7 @@ def accreditation(db):
     return accreditation_by_code(created.code)
 
 
-def test_the_fonts_come_from_the_font_package_not_from_the_system():
+def test_the_fonts_come_from_the_font_package_and_the_project_not_from_the_system():
     pdf.register_fonts()
 
     package = fontpkg.family(pdf.FAMILY)
@@ -76,8 +98,11 @@ def test_the_fonts_come_from_the_font_package_not_from_the_system():
         path = Path(pdfmetrics.getFont(name).face.filename)
         assert path.is_relative_to(package_root), path
         assert not path.is_relative_to("/usr/share/fonts")
-    # The Chinese font is reportlab's built-in CID font: nothing is read from disk.
-    assert pdfmetrics.getFont(pdf.CJK).face.name == "STSong-Light"
+    chinese = Path(pdfmetrics.getFont(pdf.CJK).face.filename)
+    assert chinese == Path(pdf.__file__).parent / "fonts" / "WenQuanYiMicroHei-subset.ttf"
+    assert (chinese.parent / "LICENSE-Apache-2.0.txt").exists()
+    # Rare characters of Chinese names are there too, not only GB2312's.
+    assert all(ord(char) in pdfmetrics.getFont(pdf.CJK).face.charToGlyph for char in "王芳喆堃")
 
 
 def test_registering_the_fonts_twice_changes_nothing():
@@ -93,6 +118,10 @@ def test_text_is_cut_into_runs_by_script():
     assert pdf.runs(NAME) == [(pdf.REGULAR, "Zoë Łukasiewicz "), (pdf.CJK, "王小明")]
     assert pdf.runs(GREEK_AND_CYRILLIC, pdf.BOLD) == [(pdf.BOLD, GREEK_AND_CYRILLIC)]
     assert pdf.runs("王 Ivan") == [(pdf.CJK, "王 "), (pdf.REGULAR, "Ivan")]
+    assert pdf.runs("João Araújo") == [(pdf.REGULAR, "João Araújo")]
+    assert pdf.runs("「王芳」，") == [(pdf.CJK, "「王芳」，")]
+    # Neither font has Hangul: it stays with the Latin font rather than vanishing.
+    assert pdf.runs("김 王") == [(pdf.REGULAR, "김 "), (pdf.CJK, "王")]
     assert pdf.runs("") == []
 
 
@@ -112,13 +141,14 @@ def test_text_drawn_in_mixed_scripts_is_as_wide_as_its_runs_and_can_be_centred()
     assert pdf.fitting_size(NAME, font=pdf.REGULAR, size=20, width=width / 2) < 20
 
     buffer = io.BytesIO()
-    page = canvas.Canvas(buffer)
+    page = canvas.Canvas(buffer, initialFontName=pdf.REGULAR)
     pdf.draw_text(page, 300, 700, NAME, size=20, align="centre")
     page.showPage()
     page.save()
     text, fonts = _text_and_fonts(buffer.getvalue())
     assert "Zoë Łukasiewicz" in text and "王小明" in text
-    assert {"FiraSans-Regular", "STSong-Light"} <= fonts
+    assert {"FiraSans-Regular", CJK_FACE} <= fonts
+    assert_every_font_is_embedded(buffer.getvalue())
 
 
 def test_a_certificate_of_completion_prints_latin_greek_cyrillic_and_chinese(course_certificate):
@@ -127,11 +157,24 @@ def test_a_certificate_of_completion_prints_latin_greek_cyrillic_and_chinese(cou
     text, fonts = _text_and_fonts(data)
     assert "Zoë Łukasiewicz" in text and "王小明" in text
     assert "Ελένη Παπαδοπούλου" in text and "Иван Петров" in text
-    assert fonts == {"FiraSans-Regular", "FiraSans-Bold", "STSong-Light"}
+    assert fonts == {"FiraSans-Regular", "FiraSans-Bold", CJK_FACE}
     assert sorted(name.split("+")[-1] for name in _embedded_font_files(data)) == [
         "FiraSans-Bold",
         "FiraSans-Regular",
+        CJK_FACE,
     ]
+    assert_every_font_is_embedded(data)
+
+
+@pytest.mark.parametrize("name", ["王芳", "João Araújo"])
+def test_a_certificate_prints_a_chinese_or_portuguese_name_with_embedded_fonts(db, name):
+    certificate = _certificate_of(UserFactory(full_name=name), holder_name=name)
+
+    data = course_certificates.certificate_pdf(certificate)
+
+    text, _fonts = _text_and_fonts(data)
+    assert name in text
+    assert_every_font_is_embedded(data)
 
 
 def test_an_accreditation_certificate_prints_latin_greek_cyrillic_and_chinese(accreditation):
@@ -140,7 +183,44 @@ def test_an_accreditation_certificate_prints_latin_greek_cyrillic_and_chinese(ac
     text, fonts = _text_and_fonts(data)
     assert "Zoë Łukasiewicz" in text and "王小明" in text
     assert "Аудит Ελλάς" in text and "审核" in text
-    assert fonts == {"FiraSans-Regular", "FiraSans-Bold", "STSong-Light"}
+    assert fonts == {"FiraSans-Regular", "FiraSans-Bold", CJK_FACE}
+    assert_every_font_is_embedded(data)
+
+
+def test_a_certificate_of_completion_is_written_in_its_holders_language(db):
+    french = _certificate_of(UserFactory(preferred_language="fr"), holder_name="Jeanne Dupont")
+    chinese = _certificate_of(UserFactory(preferred_language="zh-hans"), holder_name="王芳")
+    english = _certificate_of(UserFactory(preferred_language=""), holder_name="Ann Lee")
+
+    french_text = _text_and_fonts(course_certificates.certificate_pdf(french))[0]
+    chinese_pdf = course_certificates.certificate_pdf(chinese)
+    # Digits and Chinese are separate runs, which text extraction puts on separate lines.
+    chinese_text = _text_and_fonts(chinese_pdf)[0].replace("\n", "")
+    english_text = _text_and_fonts(course_certificates.certificate_pdf(english))[0]
+
+    assert "Certificat de réussite" in french_text and "1 mars 2026" in french_text
+    assert "结业证书" in chinese_text and "2026年3月1日" in chinese_text
+    assert "Certificate of completion" in english_text and "March 1, 2026" in english_text
+    # Asked for in another language, it is written in that one.
+    asked = course_certificates.certificate_pdf(french, language="de")
+    assert "Abschlusszertifikat" in _text_and_fonts(asked)[0]
+    # The printed verification address is the same in every language.
+    assert f"http://testserver/verify/{chinese.code}/" in chinese_text
+    assert_every_font_is_embedded(chinese_pdf)
+
+
+def test_an_accreditation_certificate_is_written_in_the_auditors_language(db):
+    created = AccreditationFactory(
+        auditor=AuditorFactory(user__full_name="João Araújo", user__preferred_language="fr"),
+        scope=[("casthouse", "CN")],
+    )
+    accreditation = accreditation_by_code(created.code)
+
+    text = _text_and_fonts(accreditation_certificates.certificate_pdf(accreditation))[0]
+
+    assert "Certificat d'accréditation" in text and "João Araújo" in text
+    assert "Chine" in text  # the scope's country, in French
+    assert "Accreditation certificate" not in text
 
 
 def test_both_certificate_kinds_share_the_verification_link_and_qr_content(

@@ -6,6 +6,13 @@ from courses.payments.models import CatalogueItem, Kind, Price
 from tests.courses.factories import CourseFactory
 from tests.quiz.factories import QuizFactory
 
+# What an invoice checkout posts besides the method: the invoice's addressee.
+BILLING = {
+    "billing_name": "Bea Buyer Ltd",
+    "billing_address": "Hauptstrasse 1\n10115 Berlin",
+    "billing_country": "DE",
+}
+
 
 class CatalogueItemFactory(factory.django.DjangoModelFactory):
     class Meta:

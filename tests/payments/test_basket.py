@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from courses.models import Enrollment, EnrollmentStatus
 from courses.payments.models import Order, OrderStatus
+from tests.payments.factories import BILLING
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,7 @@ def test_two_items_become_one_order_with_two_lines_and_one_invoice(
     response = buyer_client.post(
         BASKET,
         {
+            **BILLING,
             "method": "invoice",
             "currency": "EUR",
             "billing_name": "Bea",
@@ -62,7 +64,7 @@ def test_a_firm_admin_buys_sittings_for_the_firm_with_a_course_in_one_order(
     page = client.get(BASKET).content.decode()
     assert "EUR 950.00" in page  # 5 x 150 + 200
 
-    client.post(BASKET, {"method": "invoice", "currency": "EUR"})
+    client.post(BASKET, {"method": "invoice", "currency": "EUR", **BILLING})
 
     order = Order.objects.get()
     assert order.total == 95000 and order.firm_name == ""
@@ -119,7 +121,7 @@ def test_an_item_taken_off_sale_is_left_out_with_a_warning(
 
     page = buyer_client.get(BASKET).content.decode()
     assert "No longer on sale, so left out: Exam sitting." in page
-    buyer_client.post(BASKET, {"method": "invoice", "currency": "EUR"})
+    buyer_client.post(BASKET, {"method": "invoice", "currency": "EUR", **BILLING})
     assert Order.objects.get().total == 20000
 
 
@@ -129,7 +131,9 @@ def test_a_refused_order_keeps_the_basket_and_says_why(no_stripe, buyer_client, 
     _add(buyer_client, course_item)
     course_services.enrollment_activate(user=buyer, course=course_item.course, source="staff")
 
-    page = buyer_client.post(BASKET, {"method": "invoice", "currency": "EUR"}).content.decode()
+    page = buyer_client.post(
+        BASKET, {"method": "invoice", "currency": "EUR", **BILLING}
+    ).content.decode()
     assert "You are already enrolled on this course." in page
     assert not Order.objects.exists()
     assert len(buyer_client.session["payments_basket"]) == 1

@@ -10,6 +10,7 @@ from django.urls import reverse
 from courses.payments import selectors, services
 from courses.payments.models import LineState, Order
 from tests.factories import UserFactory
+from tests.payments.factories import BILLING
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,9 @@ def test_a_firm_admin_pays_the_firm_application_fee_and_the_secretariat_is_told(
     assert page.status_code == 200 and b"Certi Audit GmbH" in page.content
     assert b"EUR 1,500.00" in page.content
 
-    response = firm_admin_client.post(_fee_page(firm), {"method": "invoice", "currency": "EUR"})
+    response = firm_admin_client.post(
+        _fee_page(firm), {"method": "invoice", "currency": "EUR", **BILLING}
+    )
 
     order = Order.objects.get()
     assert response["Location"] == reverse("payments:order_detail", args=[order.public_id])
@@ -70,7 +73,9 @@ def test_a_firm_fee_cannot_be_bought_for_a_firm_one_does_not_administer(
     other = FirmFactory(name="Other Firm")
 
     assert firm_admin_client.get(_fee_page(other)).status_code == 404
-    response = firm_admin_client.post(_fee_page(other), {"method": "invoice", "currency": "EUR"})
+    response = firm_admin_client.post(
+        _fee_page(other), {"method": "invoice", "currency": "EUR", **BILLING}
+    )
 
     assert response.status_code == 404
     assert not Order.objects.exists()
@@ -131,7 +136,7 @@ def test_a_named_firm_admin_outside_the_group_pays_from_the_firms_page(no_stripe
     client = Client()
     client.force_login(person)
 
-    client.post(_fee_page(firm), {"method": "invoice", "currency": "EUR"})
+    client.post(_fee_page(firm), {"method": "invoice", "currency": "EUR", **BILLING})
 
     assert Order.objects.get().firm_name == "Solo Audits"
 

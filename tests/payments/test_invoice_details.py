@@ -11,6 +11,7 @@ from reportlab import rl_config
 
 from courses.payments import conf
 from courses.payments.models import Order
+from tests.payments.factories import BILLING
 
 ROOT = Path(__file__).resolve().parents[2]
 SELLER = "Example Standards Body e.V.\nHauptstrasse 1\n10115 Berlin, Germany"
@@ -68,7 +69,7 @@ def test_an_invoice_pdf_prints_the_configured_seller_and_bank_lines(
     with django_capture_on_commit_callbacks(execute=True):
         buyer_client.post(
             f"/payments/buy/course/{course_item.course.slug}/",
-            {"method": "invoice", "currency": "EUR", "billing_name": "Bea Buyer Ltd"},
+            {**BILLING, "method": "invoice", "currency": "EUR"},
         )
     order = Order.objects.get()
     assert order.invoice.seller_details == SELLER

@@ -18,7 +18,7 @@ from courses.payments.models import (
 )
 from courses.payments.selectors import quote_for
 from tests.factories import MemberFactory, UserFactory
-from tests.payments.factories import CatalogueItemFactory, CourseItemFactory
+from tests.payments.factories import BILLING, CatalogueItemFactory, CourseItemFactory
 
 
 @pytest.mark.django_db
@@ -52,7 +52,14 @@ def test_the_buy_form_ignores_any_amount_posted_by_the_browser(
 ):
     buyer_client.post(
         f"/payments/buy/course/{course_item.course.slug}/",
-        {"method": "invoice", "currency": "EUR", "amount": "1", "total": "1", "price": "1"},
+        {
+            **BILLING,
+            "method": "invoice",
+            "currency": "EUR",
+            "amount": "1",
+            "total": "1",
+            "price": "1",
+        },
     )
 
     order = Order.objects.get()
@@ -119,7 +126,7 @@ def test_an_invoice_order_stays_pending_with_a_numbered_invoice(
     with django_capture_on_commit_callbacks(execute=True):
         response = buyer_client.post(
             f"/payments/buy/course/{course_item.course.slug}/",
-            {"method": "invoice", "currency": "EUR", "billing_name": "Bea Buyer Ltd"},
+            {**BILLING, "method": "invoice", "currency": "EUR"},
         )
 
     order = Order.objects.get()
@@ -255,7 +262,7 @@ def test_a_firm_admin_buys_sittings_and_assigns_one_to_an_auditor(
     client.force_login(firm_admin)
     client.post(
         f"/payments/buy/exam/{exam_item.quiz.slug}/",
-        {"for": "firm", "method": "invoice", "currency": "EUR", "quantity": "3"},
+        {**BILLING, "for": "firm", "method": "invoice", "currency": "EUR", "quantity": "3"},
     )
     order = Order.objects.get()
     assert order.total == 3 * 15000
@@ -317,8 +324,8 @@ def test_a_second_order_for_a_course_already_waiting_for_payment_is_refused(
     no_stripe, buyer_client, buyer, course_item
 ):
     url = f"/payments/buy/course/{course_item.course.slug}/"
-    buyer_client.post(url, {"method": "invoice", "currency": "EUR"})
-    page = buyer_client.post(url, {"method": "invoice", "currency": "EUR"})
+    buyer_client.post(url, {"method": "invoice", "currency": "EUR", **BILLING})
+    page = buyer_client.post(url, {"method": "invoice", "currency": "EUR", **BILLING})
 
     assert Order.objects.count() == 1
     assert b"already waiting for payment" in page.content

@@ -59,7 +59,7 @@ def test_delay_between_attempts_says_when_the_next_attempt_may_start(user):
     assert not availability.can_start and availability.reason == StartBlock.DELAY
     assert availability.next_start_at == NOW + datetime.timedelta(hours=24)
     assert availability.message == (
-        "You must wait 1 day between attempts. You can start again on 7 December 2026 at 15:30."
+        "You must wait 1 day between attempts. You can start again on Dec. 7, 2026 at 15:30."
     )
     assert refusal.message == availability.message
     assert refusal.available_at == availability.next_start_at
@@ -111,10 +111,10 @@ def test_open_and_close_dates_are_given_with_the_time(user):
     )
 
     assert early.reason == StartBlock.NOT_YET_OPEN
-    assert early.message == "This quiz opens on 7 December 2026 at 14:30."
+    assert early.message == "This quiz opens on Dec. 7, 2026 at 14:30."
     assert early.next_start_at == quiz.open_at and refusal.message == early.message
     assert late.reason == StartBlock.CLOSED and late.next_start_at is None
-    assert late.message == "This quiz closed on 8 December 2026 at 14:30."
+    assert late.message == "This quiz closed on Dec. 8, 2026 at 14:30."
 
 
 def test_a_paid_exam_without_a_sitting_is_refused_until_one_is_granted(user):

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from accreditation import demo as accreditation_demo
 from cms import demo as cms_demo
+from cms import demo_translations as cms_demo_translations
 from courses import demo as courses_demo
 from courses.payments import demo as payments_demo
 from courses.quiz import demo as quiz_demo
@@ -19,6 +20,7 @@ SEEDERS = [
     ("courses.payments.demo", payments_demo),
     ("accreditation.demo", accreditation_demo),
     ("cms.demo", cms_demo),
+    ("cms.demo_translations", cms_demo_translations),  # French and Chinese pages
 ]
 
 

@@ -38,7 +38,14 @@ def invoice_issue(*, order: Order, today: datetime.date | None = None, actor=Non
     today = today or timezone.localdate()
     sequence = document_number_next(kind=DocumentKind.INVOICE, year=today.year)
     buyer_details = "\n".join(
-        part for part in (order.billing_name, order.billing_address, order.buyer.email) if part
+        part
+        for part in (
+            order.billing_name,
+            order.billing_address,
+            order.billing_country.name if order.billing_country else "",
+            order.buyer.email,
+        )
+        if part
     )
     invoice = Invoice.objects.create(
         order=order,

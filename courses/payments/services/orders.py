@@ -188,6 +188,7 @@ def _order_place(
     firm: _Firm | None,
     billing_name: str,
     billing_address: str,
+    billing_country: str,
 ) -> Order:
     if not lines:
         raise PaymentError(_("The order is empty."))
@@ -216,6 +217,7 @@ def _order_place(
         firm_name=firm.name if firm else "",
         billing_name=billing_name or (firm.name if firm else buyer.full_name or buyer.email),
         billing_address=billing_address,
+        billing_country=billing_country,
         currency=currency,
         total=total,
         method=method,
@@ -273,6 +275,7 @@ def order_create(
     currency: str | None = None,
     billing_name: str = "",
     billing_address: str = "",
+    billing_country: str = "",
 ) -> Order:
     """Creates a pending order priced from the catalogue for ``buyer``.
 
@@ -288,6 +291,7 @@ def order_create(
         firm=None,
         billing_name=billing_name,
         billing_address=billing_address,
+        billing_country=billing_country,
     )
 
 
@@ -301,6 +305,7 @@ def firm_fee_checkout(
     currency: str | None = None,
     billing_name: str = "",
     billing_address: str = "",
+    billing_country: str = "",
 ) -> Order:
     """Creates the order of one firm fee (``item``, of a firm kind) that ``buyer`` pays
     for ``firm``, invoiced to the firm's name unless a billing name is given.
@@ -320,6 +325,7 @@ def firm_fee_checkout(
         firm=target,
         billing_name=billing_name,
         billing_address=billing_address,
+        billing_country=billing_country,
     )
 
 

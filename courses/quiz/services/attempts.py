@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail import hooks
@@ -230,6 +230,8 @@ def _create_responses(
     rng: random.Random,
 ) -> None:
     """One response per drawn question: its frozen snapshot, display order and tokens."""
+    # Every question's answers in one query, however many questions are drawn.
+    prefetch_related_objects([question for question, _mark in drawn], "answers")
     responses = []
     for position, (question, mark) in enumerate(drawn):
         snapshot = grading.snapshot_question(question, language=attempt.language)
