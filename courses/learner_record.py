@@ -177,7 +177,7 @@ def _courses_table(courses: list[CourseRecord], styles: Styles) -> Table | None:
         )
     ]
     for entry in courses:
-        title = [_cell(entry.course.title, styles, "cell-bold")]
+        title = [_cell(entry.title, styles, "cell-bold")]
         if entry.done_lessons:
             done = "; ".join(
                 f"{state.lesson.title} ({_date(state.done_on)})" for state in entry.done_lessons

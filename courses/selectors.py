@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Max, Prefetch, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from courses import permissions, pricing
 from courses.models import (
@@ -31,6 +31,7 @@ from courses.pricing import CoursePrice
 from courses.quiz import records as quiz_records
 from courses.quiz import selectors as quiz_selectors
 from courses.quiz.records import AttemptRecord
+from courses.translations import course_titles
 from lms.models import User
 
 logger = logging.getLogger(__name__)
@@ -594,6 +595,7 @@ class CourseRecord(Progress):
     lessons: list[LessonState] = field(default_factory=list)
     completed_on: datetime.date | None = None
     certificate: Certificate | None = None
+    title: str = ""  # the course's title in the reader's language (English if untranslated)
 
     @property
     def course(self) -> Course:
@@ -678,6 +680,7 @@ def learner_record(*, user: User) -> LearnerRecord:
             completions.setdefault(enrollment_id, {})[lesson_id] = completed_at
         passes = quiz_records.latest_passes(user=user)
         acceptances = _latest_acceptances(user=user)
+    titles = course_titles({e.course_id for e in enrollments}, translation.get_language() or "")
     record = LearnerRecord(
         user=user,
         generated_at=timezone.now(),
@@ -701,6 +704,7 @@ def learner_record(*, user: User) -> LearnerRecord:
             CourseRecord(
                 enrollment=enrollment,
                 lessons=states,
+                title=titles.get(enrollment.course_id) or enrollment.course.title,
                 completed_on=completion.completed_on if completion else None,
                 certificate=certificate_of.get(completion.pk) if completion else None,
             )

@@ -110,6 +110,18 @@ def course_words(course: Course | int, language: str) -> CourseWords:
     return words
 
 
+def course_titles(course_ids, language: str) -> dict[int, str]:
+    """The translated titles of many courses in ``language``, by course id (one query;
+    none in English). A course without a translation is absent: show its English title."""
+    ids = set(course_ids)
+    if language == settings.LANGUAGE_CODE or not ids:
+        return {}
+    rows = CourseText.objects.filter(course_id__in=ids, locale__language_code=language)
+    return {
+        course_id: title for course_id, title in rows.values_list("course_id", "title") if title
+    }
+
+
 def has_translation(course: Course, language: str) -> bool:
     return language == settings.LANGUAGE_CODE or course_words(course, language).translated
 

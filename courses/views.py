@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -26,6 +26,7 @@ from courses.dashboard import render_panels
 from courses.forms import SubmissionForm, VerifyCodeForm
 from courses.learner_record import learner_record_pdf as render_learner_record_pdf
 from courses.models import Certificate, Course, EnrollmentStatus, Lesson, LessonKind, Submission
+from courses.translations import course_titles
 from courses.verification import verify_code
 from lms.errors import show_refusal
 from lms.privacy.access_log import AccessKind, record_access
@@ -251,10 +252,16 @@ def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     in_progress, completed, waiting = [], [], []
     enrollments = selectors.learner_enrollments(user=request.user)
+    titles = course_titles({e.course_id for e in enrollments}, translation.get_language() or "")
     for enrollment, outline in zip(
         enrollments, selectors.course_outlines(enrollments=enrollments), strict=True
     ):
-        entry = {"enrollment": enrollment, "course": enrollment.course, "outline": outline}
+        entry = {
+            "enrollment": enrollment,
+            "course": enrollment.course,
+            "title": titles.get(enrollment.course_id) or enrollment.course.title,
+            "outline": outline,
+        }
         if enrollment.status == EnrollmentStatus.COMPLETED:
             completed.append(entry)
         elif enrollment.status == EnrollmentStatus.PENDING_PAYMENT:

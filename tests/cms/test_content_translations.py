@@ -221,3 +221,28 @@ def test_staff_upload_a_translated_po_file(home, fr, staff_client):
     assert response.status_code == 302
     translation_.save_target()
     assert page.get_translation(fr).specific.intro == "À lire d’abord."
+
+
+def test_the_dashboard_and_learner_record_name_courses_in_the_readers_language(fr):
+    from tests.courses.factories import EnrollmentFactory
+    from tests.factories import UserFactory
+
+    learner = UserFactory()
+    translated, untranslated = (
+        CourseFactory(title="Auditing the standard"),
+        CourseFactory(title="Mass balance"),
+    )
+    for course in (translated, untranslated):
+        course.save_revision().publish()
+        EnrollmentFactory(user=learner, course=course)
+    source = CourseText.objects.get(course=translated, locale__language_code="en")
+    translate_through_po(source, fr, {"Auditing the standard": "Auditer la norme"})
+    client = Client()
+    client.force_login(learner)
+
+    for url in ("/fr/dashboard/", "/fr/dashboard/record/"):
+        page = _get(url, client)
+        assert "Auditer la norme" in page and "Mass balance" in page, url
+        assert "Auditing the standard" not in page, url
+    english = _get("/dashboard/", client)
+    assert "Auditing the standard" in english and "Auditer la norme" not in english
