@@ -309,7 +309,7 @@ def main() -> None:
     for name, target in TARGETS.items():
         if name in ratios:
             verdict = "met" if ratios[name] >= target else "NOT met"
-            print(f"target {name} >= {target:.2f} of the bare view: {ratios[name]:.2f} ({verdict})")
+            print(f"target {name} >= {target:.2f} of the bare view: {ratios[name]:.3f} ({verdict})")
     spread = {
         page.name: percentile(page.latencies, 99) / percentile(page.latencies, 50)
         for page, _bare in results
