@@ -41,7 +41,7 @@ def _parse(request: HttpRequest):
         return reference, None, exc.errors
 
 
-def _page_numbers(page) -> list[int | None]:
+def page_numbers(page) -> list[int | None]:
     """Page numbers to link: first, last and two around the current one (None = a gap)."""
     last = page.paginator.num_pages
     wanted = {1, last, *range(page.number - 2, page.number + 3)}
@@ -84,7 +84,7 @@ def _listing(request: HttpRequest, tab: str, parsed=None) -> HttpResponse:
     page = build_page(register_filter, request.GET.get("page"), today)
     context.update(
         page_obj=page,
-        page_numbers=_page_numbers(page),
+        page_numbers=page_numbers(page),
         query_string=register_filter.query_string(),
         register_filter=register_filter,
         other_count=count_other(register_filter, today) if register_filter.q else None,

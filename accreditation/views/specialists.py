@@ -8,14 +8,13 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
-from django_countries import countries
 
 from accreditation import register
 from accreditation.cache import cached_register_view
 from accreditation.models import Standard
 from accreditation.models_specialists import LANGUAGES, Expertise
 from accreditation.register import specialists
-from accreditation.views.public import _page_numbers
+from accreditation.views.public import page_numbers
 from lms import safe_csv
 
 
@@ -35,7 +34,6 @@ def specialist_list(request: HttpRequest) -> HttpResponse:
         "values": {name: (request.GET.get(name) or "").strip() for name in specialists.PARAMETERS},
         "expertise_choices": Expertise.choices,
         "languages": LANGUAGES,
-        "countries": list(countries),
         "standards": list(Standard.objects.order_by("code")),
         "errors": errors,
         "current": "specialists",
@@ -46,7 +44,7 @@ def specialist_list(request: HttpRequest) -> HttpResponse:
     page = specialists.specialist_page(specialist_filter, request.GET.get("page"), register.today())
     context.update(
         page_obj=page,
-        page_numbers=_page_numbers(page),
+        page_numbers=page_numbers(page),
         query_string=specialist_filter.query_string(),
     )
     return render(request, template, context)
