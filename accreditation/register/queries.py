@@ -170,7 +170,7 @@ def _apply_element_filter(elements: QuerySet[ScopeElement], f: RegisterFilter):
     if f.country:
         elements = elements.filter(country=f.country)
     if f.firm is not None:
-        elements = elements.filter(accreditation__firm=f.firm)
+        elements = elements.filter(accreditation__firm_id=f.firm.pk)
     return elements
 
 
@@ -196,7 +196,7 @@ def _filter_coverage(rows: QuerySet[RegisterCoverage], f: RegisterFilter, prefix
     if f.country:
         rows = rows.filter(**{f"{prefix}country": f.country})
     if f.firm is not None:
-        rows = rows.filter(**{f"{prefix}firm": f.firm})
+        rows = rows.filter(**{f"{prefix}firm_id": f.firm.pk})
     return rows
 
 

@@ -8,7 +8,8 @@ from django.utils import translation
 from django_countries import countries
 
 from accreditation.models import ScopeElement
-from accreditation.templatetags.register_tags import country_options
+from accreditation.register import load_reference
+from accreditation.templatetags.register_tags import country_options, firm_options
 from tests.accreditation.factories import AccreditationFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,6 +17,12 @@ pytestmark = pytest.mark.django_db
 OLD_COUNTRY_OPTIONS = Template(
     '{% for code, name in countries %}<option value="{{ code }}"'
     "{% if code == selected|upper %} selected{% endif %}>{{ name }}</option>{% endfor %}"
+)
+
+
+OLD_FIRM_OPTIONS = Template(
+    '{% for firm in firms %}<option value="{{ firm.slug }}"{% if firm.slug == selected %}'
+    " selected{% endif %}>{{ firm.name }}</option>{% endfor %}"
 )
 
 
@@ -35,6 +42,18 @@ def test_country_options_equal_the_template_loop(language, selected):
         assert country_options(selected) == old
     assert old.count("<option") > 200
     assert (" selected>" in old) == (selected.upper() in {"DE", "CI"})
+
+
+@pytest.mark.parametrize("selected", ["", "o-brien-partners", "O-BRIEN-PARTNERS", '"><b>'])
+def test_firm_options_equal_the_template_loop(selected):
+    AccreditationFactory(firm__name="O'Brien <&> \"Partners\"", firm__slug="o-brien-partners")
+    AccreditationFactory(firm__name="Zeta Audit", firm__slug="zeta-audit")
+    firms = load_reference().firms
+    old = OLD_FIRM_OPTIONS.render(Context({"firms": firms, "selected": selected}))
+    assert firm_options(firms, selected) == old
+    assert old.count("<option") == 2
+    assert "&lt;&amp;&gt;" in old and "&#x27;" in old and "&quot;" in old
+    assert (" selected>" in old) == (selected == "o-brien-partners")
 
 
 @pytest.mark.parametrize("language", ["en", "de"])
