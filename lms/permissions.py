@@ -9,9 +9,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
-from django.contrib.auth.models import AnonymousUser, Permission
+from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db import connection
 
 from lms import roles
 from lms.models import User
@@ -32,13 +32,45 @@ def required(check: Callable[..., bool]):
     return decorator
 
 
+def _read_role_facts(user: User) -> None:
+    """Reads, in one query, the names of the user's groups and whether any permission is
+    given to them (directly or through a group), and remembers both on the user object for
+    the request: every signed-in request asks both (the second-factor middleware's
+    ``holds_staff_powers``), most pages then ask the groups again for the navigation.
+
+    Written in SQL because it runs on every signed-in request: the group names, then one
+    NULL row (names are never NULL) when a permission exists. Asking ``Permission`` through
+    the ORM joined the whole permission table to both link tables (about 3 ms of
+    PostgreSQL), and two ``Exists`` subqueries cost 2.5 ms of query building in Python
+    (tests/perf/RESULTS-exam.md)."""
+    quote = connection.ops.quote_name
+    group = quote(Group._meta.db_table)
+    user_groups = quote(User.groups.through._meta.db_table)
+    user_permissions = quote(User.user_permissions.through._meta.db_table)
+    group_permissions = quote(Group.permissions.through._meta.db_table)
+    sql = (
+        f"SELECT g.name FROM {group} g JOIN {user_groups} ug ON ug.group_id = g.id"  # noqa: S608
+        " WHERE ug.user_id = %s"
+        " UNION ALL"
+        " SELECT NULL WHERE"
+        f" EXISTS (SELECT 1 FROM {user_permissions} up WHERE up.user_id = %s)"
+        f" OR EXISTS (SELECT 1 FROM {group_permissions} gp JOIN {user_groups} ug2"
+        " ON ug2.group_id = gp.group_id WHERE ug2.user_id = %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, user.pk, user.pk])
+        rows = [name for (name,) in cursor.fetchall()]
+    user._role_group_names = {name for name in rows if name is not None}  # type: ignore[attr-defined]
+    user._holds_any_permission = None in rows  # type: ignore[attr-defined]
+
+
 def _in_group(user: User | AnonymousUser, group: str) -> bool:
     if not user.is_authenticated:
         return False
     cache = getattr(user, "_role_group_names", None)
     if cache is None:
-        cache = set(user.groups.values_list("name", flat=True))
-        user._role_group_names = cache  # type: ignore[union-attr]
+        _read_role_facts(user)
+        cache = user._role_group_names  # type: ignore[union-attr]
     return group in cache
 
 
@@ -70,8 +102,16 @@ def is_firm_admin(user: User | AnonymousUser) -> bool:
 
 
 def can_access_admin(user: User | AnonymousUser) -> bool:
-    """The Wagtail admin is the back office of the secretariat."""
-    return bool(user.is_authenticated and user.has_perm("wagtailadmin.access_admin"))
+    """The Wagtail admin is the back office of the secretariat.
+
+    Someone known (this request) to hold no permission at all cannot hold this one: the
+    answer is no without ``has_perm``'s two permission queries (the navigation asks on
+    every page)."""
+    if not user.is_authenticated:
+        return False
+    if not user.is_superuser and getattr(user, "_holds_any_permission", None) is False:
+        return False
+    return user.has_perm("wagtailadmin.access_admin")
 
 
 def holds_staff_powers(user: User | AnonymousUser) -> bool:
@@ -89,7 +129,9 @@ def holds_staff_powers(user: User | AnonymousUser) -> bool:
     cached = getattr(user, "_perm_cache", None)
     if cached is not None:
         return bool(cached)
-    return Permission.objects.filter(Q(user=user) | Q(group__user=user)).exists()
+    if getattr(user, "_holds_any_permission", None) is None:
+        _read_role_facts(user)
+    return user._holds_any_permission  # type: ignore[union-attr]
 
 
 def has_mfa(user: User | AnonymousUser) -> bool:

@@ -8,7 +8,7 @@ permission.
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -192,6 +192,31 @@ def test_one_permission_is_a_staff_power_that_needs_the_second_factor():
     response = client.get(reverse("courses:catalogue"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("mfa_activate_totp"))
+
+
+@pytest.mark.parametrize("how", ["direct", "group", "second group", "none", "empty group"])
+def test_a_permission_given_directly_or_through_any_group_is_a_staff_power(how):
+    """``holds_staff_powers`` reads group names and "any permission" in one query: a
+    permission through a group among several counts, a group without permissions does not."""
+    person = UserFactory()
+    permission = Permission.objects.get(
+        content_type__app_label="courses", codename="change_submission"
+    )
+    empty = Group.objects.create(name="Readers of nothing")
+    markers = Group.objects.create(name="Markers of submissions")
+    markers.permissions.add(permission)
+    if how == "direct":
+        person.user_permissions.add(permission)
+    elif how == "group":
+        person.groups.add(markers)
+    elif how == "second group":
+        person.groups.add(empty, markers)
+    elif how == "empty group":
+        person.groups.add(empty)
+    fresh = type(person).objects.get(pk=person.pk)  # nothing remembered on the object
+    assert holds_staff_powers(fresh) is (how in {"direct", "group", "second group"})
+    # the group names read in the same query serve the role checks
+    assert fresh._role_group_names == set(fresh.groups.values_list("name", flat=True))
 
 
 @pytest.mark.parametrize("flag", ["is_staff", "is_superuser"])
