@@ -43,7 +43,11 @@ def quiz_start_gate(user, quiz) -> str | None:
 def on_attempt_finalised(*, attempt) -> None:
     """A quiz attempt's result is final (the quiz engine's ``quiz_attempt_finalised`` hook,
     registered in ``courses.wagtail_hooks``): re-check the learner's active enrolments on
-    courses that contain that quiz, since a pass may complete them."""
+    courses that contain that quiz, since a pass may complete them. A result below the
+    pass mark completes nothing (a quiz lesson is done when its quiz is passed), so then
+    nothing is read."""
+    if not attempt.passed:
+        return
     from courses.models import Enrollment, EnrollmentStatus
     from courses.services import enrollment_refresh_completion
 

@@ -16,14 +16,40 @@ cannot write an entry nobody can filter on.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from wagtail.log_actions import get_active_log_context, registry
+from wagtail.models import ModelLogEntry
 
 
 class UnregisteredAction(LookupError):
     """An action code that no app registered with ``register_log_actions``."""
+
+
+_batch: ContextVar[list | None] = ContextVar("lms_audit_batch", default=None)
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Entries recorded inside the block are written together, in one INSERT, when it ends
+    without an error. Use it inside the transaction of a change that writes several entries
+    (an exam submit writes its status move and its submission): one query instead of one
+    per entry. Page log entries are written at once as usual; an error inside the block
+    writes nothing (the transaction around it rolls back anyway)."""
+    entries: list = []
+    token = _batch.set(entries)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    if entries:
+        ModelLogEntry.objects.bulk_create(entries)
 
 
 def record(
@@ -54,9 +80,30 @@ def record(
     # whoever happens to be signed in, so the entry is written through the manager.
     actor = user if user is not None and getattr(user, "is_authenticated", False) else None
     log_entry_model = registry.get_log_model_for_instance(instance)
-    return log_entry_model.objects.log_action(
-        instance, action, user=actor, uuid=get_active_log_context().uuid, **kwargs
+    if log_entry_model is not ModelLogEntry:
+        return log_entry_model.objects.log_action(
+            instance, action, user=actor, uuid=get_active_log_context().uuid, **kwargs
+        )
+    # What ``ModelLogEntryManager.log_action`` writes, inserted without its ``save()``:
+    # that runs ``full_clean()``, whose only checks here are two existence queries (the
+    # content type and the user, both just read) and the action's registration (checked
+    # above). Two queries fewer on every audited write; an exam submit writes two entries.
+    entry = ModelLogEntry(
+        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
+        label=(kwargs.get("title") or ModelLogEntry.objects.get_instance_title(instance))[:255],
+        action=action,
+        timestamp=timezone.now(),
+        data=payload,
+        user=actor,
+        uuid=get_active_log_context().uuid,
+        object_id=str(instance.pk),
     )
+    pending = _batch.get()
+    if pending is not None:
+        pending.append(entry)
+    else:
+        ModelLogEntry.objects.bulk_create([entry])
+    return entry
 
 
 def entries_for(instance: models.Model):

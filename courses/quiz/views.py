@@ -30,7 +30,7 @@ from courses.quiz.exceptions import (
     QuizError,
     StaleAnswer,
 )
-from courses.quiz.models import Attempt, AttemptStatus, Quiz
+from courses.quiz.models import Attempt, AttemptStatus, Quiz, Response
 from courses.quiz.presenters import answer_from_post, question_view, review_view
 from courses.quiz.records import essay_feedback
 from lms.errors import show_refusal
@@ -184,7 +184,11 @@ def _save_page_answers(request: HttpRequest, attempt: Attempt, page: int) -> boo
             ):
                 continue
             services.attempt_save_answer(
-                attempt=attempt, position=response.position, answer=new, version=version
+                attempt=attempt,
+                position=response.position,
+                answer=new,
+                version=version,
+                response=response,
             )
         except (InvalidAnswer, StaleAnswer) as refusal:
             _answer_refused(request, response.position, refusal)
@@ -224,21 +228,29 @@ def _navigate(
 @login_required
 @require_POST
 def attempt_save(request: HttpRequest, pk: int) -> JsonResponse:
-    """Saves one answer (JSON). 409: an out-of-date form; 410: the attempt is closed."""
-    attempt = _own_attempt(request, pk)
+    """Saves one answer (JSON). 409: an out-of-date form; 410: the attempt is closed.
+
+    The response is read together with its attempt, which must be the learner's own (one
+    query; anything else is a 404)."""
     position = whole_number(request.POST.get("position"))
     version = whole_number(request.POST.get(f"q{position}-version"))
     if position is None or version is None:
+        get_object_or_404(Attempt.objects.only("pk"), pk=pk, user=request.user)
         return JsonResponse({"ok": False, "error": InvalidAnswer().message}, status=400)
-    response = attempt.responses.filter(position=position).first()
-    if response is None:
-        raise Http404
+    response = get_object_or_404(
+        Response.objects.select_related("attempt"),
+        attempt_id=pk,
+        attempt__user=request.user,
+        position=position,
+    )
+    attempt = response.attempt
     try:
         saved = services.attempt_save_answer(
             attempt=attempt,
             position=position,
             answer=answer_from_post(response, request.POST),  # tokens -> bank indexes
             version=version,
+            response=response,
         )
     except StaleAnswer as error:
         return JsonResponse(
@@ -318,10 +330,13 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
-    attempt = _own_attempt(request, pk)
-    was_open = attempt.is_in_progress
-    attempt = services.attempt_submit(attempt=attempt, actor=request.user)
-    if was_open:
+    """Submits the learner's own attempt (read once, under its lock); submitting one that
+    is already submitted just shows its result."""
+    try:
+        attempt, submitted = services.attempt_submit_own(pk=pk, user=request.user)
+    except Attempt.DoesNotExist as exc:
+        raise Http404 from exc
+    if submitted:
         messages.success(request, _("Your attempt was submitted."))
     return redirect("quiz:result", pk=attempt.pk)
 

@@ -258,8 +258,15 @@ def test_a_finalised_quiz_attempt_completes_the_course(user, course, lessons, qu
 
     from django.utils import timezone
 
+    failed = SimpleNamespace(user_id=user.pk, quiz_id=lessons[2].quiz_id, passed=False)
+    on_attempt_finalised(attempt=failed)  # a result below the pass mark completes nothing
+    enrollment.refresh_from_db()
+    assert enrollment.status == EnrollmentStatus.ACTIVE
+
     quiz_passes[(user.pk, lessons[2].quiz_id)] = timezone.localdate()
-    on_attempt_finalised(attempt=SimpleNamespace(user_id=user.pk, quiz_id=lessons[2].quiz_id))
+    on_attempt_finalised(
+        attempt=SimpleNamespace(user_id=user.pk, quiz_id=lessons[2].quiz_id, passed=True)
+    )
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.COMPLETED
 

@@ -1,6 +1,7 @@
 """Exam integrity at the service level: concurrent starts and submits, sittings. The page-level
 checks (no leak of correct answers, another user's attempt is a 404) are in test_views."""
 
+import threading
 from decimal import Decimal
 
 import pytest
@@ -8,7 +9,12 @@ from django.db import transaction
 from django.db.utils import IntegrityError
 
 from courses.quiz import selectors, services
-from courses.quiz.exceptions import AttemptLimitReached, NoSittingAvailable, SittingAlreadyUsed
+from courses.quiz.exceptions import (
+    AttemptClosed,
+    AttemptLimitReached,
+    NoSittingAvailable,
+    SittingAlreadyUsed,
+)
 from courses.quiz.models import (
     Attempt,
     AttemptStatus,
@@ -32,6 +38,51 @@ def test_concurrent_submits_of_one_attempt_produce_exactly_one_graded_result(use
     log = selectors.log_entries(attempt=attempt)
     assert log.filter(action="quiz.attempt.submitted").count() == 1
     assert log.filter(action="quiz.attempt.finished").count() == 1
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("round_", range(4))
+def test_every_answer_saved_while_a_submit_races_is_graded_or_refused(user, round_):
+    """Seven saves and a submit released at once: a save that returned (acknowledged) is in
+    the grading; one that lost to the submit is refused with AttemptClosed and stored
+    nothing. No third outcome (acknowledged but not graded)."""
+    questions = 7
+    quiz = quiz_with(*[single_choice() for _ in range(questions)])
+    attempt = services.attempt_start(user=user, quiz=quiz)
+    tasks = iter([*range(questions), "submit"])
+    lock = threading.Lock()
+    outcomes: dict = {}
+
+    def act():
+        with lock:
+            task = next(tasks)
+        try:
+            if task == "submit":
+                outcome = services.attempt_submit(attempt=attempt)
+            else:
+                outcome = services.attempt_save_answer(
+                    attempt=attempt, position=task, answer={"choice": 0}, version=0
+                )
+        except Exception as exc:  # noqa: BLE001 - the test inspects it
+            outcome = exc
+        outcomes[task] = outcome
+
+    run_concurrently(questions + 1, act)
+    assert isinstance(outcomes["submit"], Attempt), outcomes["submit"]
+    acknowledged = {p for p in range(questions) if isinstance(outcomes[p], Response)}
+    refused = {p for p in range(questions) if isinstance(outcomes[p], AttemptClosed)}
+    assert acknowledged | refused == set(range(questions)), outcomes
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.FINISHED
+    graded = {r.position: r for r in Response.objects.filter(attempt=attempt)}
+    for position in range(questions):
+        response = graded[position]
+        if position in acknowledged:
+            assert response.answer == {"choice": 0} and response.fraction == 1, position
+        else:
+            assert response.answer is None and response.fraction == 0, position
+    assert attempt.marks == len(acknowledged)
 
 
 @needs_postgres

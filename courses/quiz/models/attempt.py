@@ -56,6 +56,11 @@ class Attempt(models.Model):
     #: The language the candidate chose at the start; the snapshots are in it.
     language = models.CharField(_("language"), max_length=15, default=settings.LANGUAGE_CODE)
 
+    #: Nothing refers to an attempt through Wagtail's reference index ("usage" of a quiz
+    #: is its lessons, not its thousands of attempts); indexing it cost every start and
+    #: submit three queries (tests/perf/RESULTS-exam.md).
+    wagtail_reference_index_ignore = True
+
     class Meta:
         ordering = ["-started_at", "-pk"]
         verbose_name = _("attempt")
@@ -116,6 +121,8 @@ class Response(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     marked_at = models.DateTimeField(null=True, blank=True)
+
+    wagtail_reference_index_ignore = True
 
     class Meta:
         ordering = ["attempt", "position"]
