@@ -6,7 +6,7 @@ Refuses to start without SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import STORAGES, env, env_bool, env_list
+from .base import DATABASES, STORAGES, env, env_bool, env_list
 
 for _name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
     if not env(_name):
@@ -14,6 +14,11 @@ for _name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
+# Persistent database connections: each worker keeps its connection for a minute (checked
+# before reuse, so a restarted PostgreSQL costs one reconnect) instead of opening one per
+# request, which made the exam benchmark's bare write cost 2.7 times as much
+# (tests/perf/RESULTS-exam.md). CONN_MAX_AGE=0 goes back to a connection per request.
+DATABASES["default"]["CONN_MAX_AGE"] = int(env("CONN_MAX_AGE", "60") or 0)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -874,7 +874,9 @@ def main() -> None:
     parser.add_argument("--database", default="perf_exam")
     parser.add_argument("--redis-db", type=int, default=13)
     parser.add_argument("--reuse", action="store_true", help="keep the database of a previous run")
-    parser.add_argument("--conn-max-age", default="0", help="CONN_MAX_AGE for the site")
+    parser.add_argument(
+        "--conn-max-age", default=None, help="CONN_MAX_AGE for the site (default: production's)"
+    )
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     if args.faults and args.redis_outage > REDIS_OUTAGE_CAP:
@@ -884,7 +886,7 @@ def main() -> None:
         args.database,
         args.redis_db,
         Path(f"/tmp/perf-{args.database}"),
-        extra_env={"CONN_MAX_AGE": args.conn_max_age},
+        extra_env={"CONN_MAX_AGE": args.conn_max_age} if args.conn_max_age is not None else {},
     )
     began = time.monotonic()
     listing = subprocess.run(
@@ -893,7 +895,7 @@ def main() -> None:
     exists = site.database in {line.split("|")[0] for line in listing.splitlines()}
     print(
         f"machine: {cores()} cores; gunicorn sync workers: {args.workers};"
-        f" CONN_MAX_AGE={args.conn_max_age}"
+        f" CONN_MAX_AGE={args.conn_max_age or 'production default (60)'}"
     )
     if args.reuse and exists:
         site.scratch.mkdir(parents=True, exist_ok=True)
