@@ -23,7 +23,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Max, Q, QuerySet, Value
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -112,8 +112,16 @@ class StandardViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
+class SectorIndexView(IndexView):
+    """Each row names its standard: read with the rows."""
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("standard")
+
+
 class SectorViewSet(ModelViewSet):
     model = Sector
+    index_view_class = SectorIndexView
     icon = "tag"
     menu_label = _("Sectors")
     form_fields = ["standard", "slug", "name", "description"]
@@ -123,8 +131,16 @@ class SectorViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
+class StandardVersionIndexView(IndexView):
+    """Each row is named with its standard: read with the rows."""
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("standard")
+
+
 class StandardVersionViewSet(ModelViewSet):
     model = StandardVersion
+    index_view_class = StandardVersionIndexView
     icon = "date"
     menu_label = _("Standard versions")
     panels = [
@@ -156,8 +172,16 @@ class ProgrammeEditView(_RequirementsChanged, EditView):
     pass
 
 
+class ProgrammeIndexView(IndexView):
+    """Each row names its standard version (and so its standard): read with the rows."""
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("standard_version__standard")
+
+
 class ProgrammeViewSet(ModelViewSet):
     model = Programme
+    index_view_class = ProgrammeIndexView
     add_view_class = ProgrammeCreateView
     edit_view_class = ProgrammeEditView
     icon = "list-ul"
@@ -210,8 +234,17 @@ class RegisterInputEditView(_RegisterRefreshedOnce, EditView):
     pass
 
 
+class AuditFirmIndexView(IndexView):
+    """The "Accredited today" column reads each firm's status changes and periods: they are
+    prefetched with the rows (``selectors.firm_accredited_on`` reads them with ``.all()``)."""
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().prefetch_related("status_changes", "periods")
+
+
 class AuditFirmViewSet(ModelViewSet):
     model = AuditFirm
+    index_view_class = AuditFirmIndexView
     add_view_class = RegisterInputCreateView
     edit_view_class = RegisterInputEditView
     icon = "group"
@@ -267,8 +300,16 @@ def _firm_accredited(firm) -> str:
     return str(_("yes")) if selectors.firm_accredited_on(firm) else str(_("no"))
 
 
+class AuditorProfileIndexView(IndexView):
+    """Each row names the auditor: read with the rows."""
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("user")
+
+
 class AuditorProfileViewSet(ModelViewSet):
     model = AuditorProfile
+    index_view_class = AuditorProfileIndexView
     add_view_class = RegisterInputCreateView
     edit_view_class = RegisterInputEditView
     icon = "user"
@@ -586,9 +627,9 @@ class DecisionsLogViewSet(ViewSet):
 
 
 def _conduct_status(version) -> str:
-    """A code of conduct version's state today, in words, for the staff list."""
-    in_force = conduct_in_force()
-    if in_force is not None and in_force.pk == version.pk:
+    """A code of conduct version's state today, in words, for the staff list (whose rows
+    carry ``is_in_force``, see ``CodeOfConductIndexView``)."""
+    if version.is_in_force:
         return str(_("in force"))
     if version.in_force_from > timezone.localdate():
         return str(_("published, not yet in force"))
@@ -616,12 +657,26 @@ class CodeOfConductDeleteView(DeleteView):
         return super().post(request, *args, **kwargs)
 
 
+class CodeOfConductIndexView(IndexView):
+    """The version in force today is looked up once for the list, not once per row."""
+
+    def get_base_queryset(self):
+        in_force = conduct_in_force()
+        is_in_force = Q(pk=in_force.pk) if in_force is not None else Value(False)
+        return (
+            super()
+            .get_base_queryset()
+            .annotate(is_in_force=ExpressionWrapper(is_in_force, output_field=BooleanField()))
+        )
+
+
 class CodeOfConductViewSet(ModelViewSet):
     """Versions of the code of conduct (a version with acceptances cannot be changed: see
     ``CodeOfConductVersion.clean``), each with the list of who has and has not accepted it.
     Saving a version in force refreshes the register (``services.register``)."""
 
     model = CodeOfConductVersion
+    index_view_class = CodeOfConductIndexView
     delete_view_class = CodeOfConductDeleteView
     icon = "doc-full"
     menu_label = _("Code of conduct")

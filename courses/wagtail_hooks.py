@@ -22,8 +22,9 @@ from wagtail.admin.panels import (
 )
 from wagtail.admin.ui.tables import LiveStatusTagColumn
 from wagtail.admin.widgets import Button
+from wagtail.models import Revision
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
 import courses.privacy_rights  # noqa: F401  (its part of erasure)
 from courses import admin_views, permissions, receivers
@@ -38,8 +39,31 @@ from courses.models import (
 from courses.work_queues import staff_work_queues
 
 
+class CourseIndexView(IndexView):
+    """The status column asks each course for its scheduled revision (Wagtail's
+    ``DraftStateMixin.scheduled_revision``, one query a course): the courses of the page
+    get theirs from one query, the same revision (the first scheduled one)."""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, courses, is_paginated = super().paginate_queryset(queryset, page_size)
+        courses = list(courses)
+        scheduled: dict[str, Revision] = {}
+        if courses:
+            revisions = Revision.objects.filter(
+                base_content_type=Course.get_base_content_type(),
+                object_id__in=[str(course.pk) for course in courses],
+                approved_go_live_at__isnull=False,
+            ).order_by("pk")
+            for revision in revisions:
+                scheduled.setdefault(revision.object_id, revision)
+        for course in courses:
+            course.scheduled_revision = scheduled.get(str(course.pk))
+        return paginator, page, courses, is_paginated
+
+
 class CourseViewSet(SnippetViewSet):
     model = Course
+    index_view_class = CourseIndexView
     icon = "folder-open-inverse"
     menu_label = _("Courses")
     list_display = ["title", "audience", LiveStatusTagColumn(), "updated_at"]
@@ -81,6 +105,10 @@ class LessonViewSet(SnippetViewSet):
     list_filter = ["module__course", "kind", "required"]
     search_fields = ["title"]
     ordering = ["module__course__title", "module__sort_order", "sort_order"]
+
+    def get_queryset(self, request):
+        return Lesson.objects.select_related("module__course")  # "course › module" a row
+
     panels = [
         FieldRowPanel([FieldPanel("module"), FieldPanel("sort_order")]),
         FieldPanel("title"),
@@ -112,6 +140,9 @@ class CourseTextViewSet(SnippetViewSet):
     list_display = ["title", "course", "locale"]
     search_fields = ["title"]
 
+    def get_queryset(self, request):
+        return CourseText.objects.select_related("course", "locale")  # named on each row
+
 
 class EnrollmentViewSet(SnippetViewSet):
     model = Enrollment
@@ -121,6 +152,9 @@ class EnrollmentViewSet(SnippetViewSet):
     list_filter = ["status", "course"]
     inspect_view_enabled = True
     panels = [FieldPanel("status", read_only=True)]
+
+    def get_queryset(self, request):
+        return Enrollment.objects.select_related("user", "course")  # named on each row
 
 
 class CertificateViewSet(SnippetViewSet):

@@ -17,7 +17,16 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    CharField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -193,6 +202,59 @@ def firm_renewal(firm: AuditFirm, on: datetime.date | None = None) -> Renewal | 
         today=on,
         item=payments.item_for_firm_fee(kind=Kind.FIRM_RENEWAL),
     )
+
+
+def firm_renewals(firms, on: datetime.date | None = None) -> list[Renewal]:
+    """``firm_renewal`` of each of ``firms`` (a page of the staff list), in the same order,
+    firms without any period left out; read in a fixed number of queries whatever the
+    number of firms: their periods, the renewal fees paid and waiting for them, and the
+    renewal fee on sale."""
+    on = on or timezone.localdate()
+    firms = list(firms)
+    if not firms:
+        return []
+    prefetch_related_objects(
+        firms,
+        Prefetch(
+            "periods",
+            queryset=FirmAccreditationPeriod.objects.order_by("-valid_until", "-valid_from"),
+            to_attr="periods_latest_first",
+        ),
+    )
+    paid: dict[str, list[OrderLine]] = {}
+    for line in payments.firms_fees_paid(firms=firms, kind=Kind.FIRM_RENEWAL):
+        paid.setdefault(line.target_id, []).append(line)
+    waiting: dict[str, OrderLine] = {}
+    for line in payments.firms_fees_waiting(firms=firms, kind=Kind.FIRM_RENEWAL):
+        waiting.setdefault(line.target_id, line)
+    item = payments.item_for_firm_fee(kind=Kind.FIRM_RENEWAL)
+    renewals = []
+    for firm in firms:
+        if not firm.periods_latest_first:
+            continue
+        latest = firm.periods_latest_first[0]
+        renewals.append(
+            Renewal(
+                firm=firm,
+                due_on=latest.valid_until,
+                period_from=latest.valid_from,
+                # Paid since the period began (``firm_fees_paid(since=...)``: the day of
+                # payment in the site's time zone).
+                paid=next(
+                    (
+                        line
+                        for line in paid.get(str(firm.pk), [])
+                        if line.order.paid_at is not None
+                        and timezone.localdate(line.order.paid_at) >= latest.valid_from
+                    ),
+                    None,
+                ),
+                waiting=waiting.get(str(firm.pk)),
+                today=on,
+                item=item,
+            )
+        )
+    return renewals
 
 
 def _status_today(on: datetime.date):

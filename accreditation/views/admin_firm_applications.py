@@ -138,7 +138,7 @@ def firm_renewals(request):
     today = timezone.localdate()
     firms = selectors.firms_with_renewal_due(on=today, overdue_only=overdue_only)
     page = Paginator(firms, PAGE_SIZE).get_page(request.GET.get("page"))
-    renewals = [selectors.firm_renewal(firm, today) for firm in page.object_list]
+    renewals = selectors.firm_renewals(page.object_list, today)
     return _render(
         request,
         "firm_renewals",
@@ -146,7 +146,7 @@ def firm_renewals(request):
             "page_title": _("Firm renewals"),
             "header_icon": "date",
             "page_obj": page,
-            "renewals": [r for r in renewals if r is not None],
+            "renewals": renewals,
             "overdue_only": overdue_only,
             "window_days": selectors.RENEWALS_WINDOW_DAYS,
         },

@@ -173,6 +173,43 @@ def firm_fees_waiting(*, firm: models.Model, kind: str | None = None) -> QuerySe
     )
 
 
+def firms_fees_paid(*, firms: list[models.Model], kind: str) -> QuerySet[OrderLine]:
+    """``firm_fees_paid`` of several firms (all of one model) at once, for a list page: the
+    fees of ``kind`` paid for any of them, newest payment first; a line's ``target_id`` is
+    its firm's primary key as text."""
+    if not firms:
+        return OrderLine.objects.none()
+    return (
+        OrderLine.objects.filter(
+            kind=kind,
+            target_type=firms[0]._meta.label_lower,
+            target_id__in=[str(firm.pk) for firm in firms],
+            state=LineState.GRANTED,
+            order__status=OrderStatus.PAID,
+        )
+        .select_related("order", "item")
+        .order_by("-order__paid_at", "-pk")
+    )
+
+
+def firms_fees_waiting(*, firms: list[models.Model], kind: str) -> QuerySet[OrderLine]:
+    """``firm_fees_waiting`` of several firms (all of one model) at once, for a list page:
+    the fees of ``kind`` ordered for any of them and not paid yet, newest first."""
+    if not firms:
+        return OrderLine.objects.none()
+    return (
+        OrderLine.objects.filter(
+            kind=kind,
+            target_type=firms[0]._meta.label_lower,
+            target_id__in=[str(firm.pk) for firm in firms],
+            state=LineState.WAITING,
+            order__status=OrderStatus.PENDING,
+        )
+        .select_related("order", "item")
+        .order_by("-order__created_at", "-pk")
+    )
+
+
 def orders_of(*, user) -> QuerySet[Order]:
     return (
         Order.objects.filter(buyer=user)

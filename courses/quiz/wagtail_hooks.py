@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import (
     FieldPanel,
@@ -59,13 +60,32 @@ class QuestionCategoryViewSet(SnippetViewSet):
         FieldPanel("is_exam_pool"),
     ]
 
+    def get_queryset(self, request):
+        return QuestionCategory.objects.select_related("bank")  # each row names its bank
+
+
+class QuestionFilterSet(WagtailFilterSet):
+    """The category filter names each category with its bank: read with the categories."""
+
+    class Meta:
+        model = Question
+        fields = ["qtype", "category__bank", "category"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["category"].queryset = QuestionCategory.objects.select_related("bank")
+
 
 class QuestionViewSet(SnippetViewSet):
     model = Question
     icon = "help"
     menu_label = _("Questions")
     list_display = ["name", "qtype", "category", "updated_at"]
-    list_filter = ["qtype", "category__bank", "category"]
+    filterset_class = QuestionFilterSet
+
+    def get_queryset(self, request):
+        return Question.objects.select_related("category__bank")  # "bank: category" a row
+
     edit_handler = ObjectList(
         [
             FieldRowPanel([FieldPanel("category"), FieldPanel("qtype")]),
@@ -180,6 +200,9 @@ class QuizOverrideViewSet(SnippetViewSet):
         FieldPanel("reason"),
     ]
 
+    def get_queryset(self, request):
+        return QuizOverride.objects.select_related("quiz", "user")  # named on each row
+
 
 class ExamSittingViewSet(SnippetViewSet):
     model = ExamSitting
@@ -188,6 +211,9 @@ class ExamSittingViewSet(SnippetViewSet):
     list_display = ["quiz", "user", "status", "source", "created_at", "used_at"]
     list_filter = ["status", "quiz"]
     panels = [FieldPanel("quiz"), FieldPanel("user"), FieldPanel("source")]
+
+    def get_queryset(self, request):
+        return ExamSitting.objects.select_related("quiz", "user")  # named on each row
 
 
 class AttemptInspectView(InspectView):
@@ -209,6 +235,9 @@ class AttemptViewSet(SnippetViewSet):
     list_filter = ["status", "quiz", "passed"]
     inspect_view_enabled = True
     panels = [HelpPanel(content=_("Attempts are changed only by the learner and by marking."))]
+
+    def get_queryset(self, request):
+        return Attempt.objects.select_related("quiz", "user")  # named on each row
 
 
 class QuizGroup(SnippetViewSetGroup):

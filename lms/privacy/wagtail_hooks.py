@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic.models import CreateView, DeleteView, EditView
+from wagtail.admin.views.generic.models import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 import lms.privacy.access_report  # noqa: F401  (who saw what: the DPO's report)
@@ -82,8 +82,16 @@ class PolicyVersionEditView(_OnlyFutureVersionsMixin, _ServiceFormMixin, EditVie
         )
 
 
+class PolicyVersionIndexView(IndexView):
+    """Each row names its page: read with the rows."""
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("page")
+
+
 class PolicyVersionViewSet(ModelViewSet):
     model = PolicyVersion
+    index_view_class = PolicyVersionIndexView
     icon = "doc-full"
     menu_label = _("Policy versions")
     add_to_settings_menu = True
