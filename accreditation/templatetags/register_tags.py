@@ -63,7 +63,7 @@ def firm_options(firms, selected: str = "") -> SafeString:
     return mark_safe(
         "".join(
             f'<option value="{html.escape(firm.slug)}"'
-            f'{" selected" if firm.slug == selected else ""}>{html.escape(firm.name)}</option>'
+            f"{' selected' if firm.slug == selected else ''}>{html.escape(firm.name)}</option>"
             for firm in firms
         )
     )

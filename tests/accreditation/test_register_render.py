@@ -46,7 +46,7 @@ def test_country_options_equal_the_template_loop(language, selected):
 
 @pytest.mark.parametrize("selected", ["", "o-brien-partners", "O-BRIEN-PARTNERS", '"><b>'])
 def test_firm_options_equal_the_template_loop(selected):
-    AccreditationFactory(firm__name="O'Brien <&> \"Partners\"", firm__slug="o-brien-partners")
+    AccreditationFactory(firm__name='O\'Brien <&> "Partners"', firm__slug="o-brien-partners")
     AccreditationFactory(firm__name="Zeta Audit", firm__slug="zeta-audit")
     firms = load_reference().firms
     old = OLD_FIRM_OPTIONS.render(Context({"firms": firms, "selected": selected}))
