@@ -61,6 +61,10 @@ user.groups.add(Group.objects.get(name=roles.AUDITOR))  # the auditor course is 
 EmailAddress.objects.get_or_create(
     user=user, email=user.email, defaults={"verified": True, "primary": True}
 )
+# Accepted the terms and privacy notice in force at sign-up (else every page asks first).
+from lms.privacy.selectors import versions_to_accept
+from lms.privacy.services import record_acceptance
+record_acceptance(user=user, versions=versions_to_accept(user))
 """
 
 SUSPEND = """
@@ -180,6 +184,14 @@ def check_register(site: Site, a: Gunicorn, b: Gunicorn, results: Results) -> No
     site.manage("shell", "-c", REINSTATE.replace("EMAIL", repr(AUDITOR_EMAIL)))  # for --reuse
 
 
+# Paying by invoice asks who the invoice is made out to.
+BILLING = {
+    "billing_name": "Nina Nodes Audit Ltd",
+    "billing_address": "1 Two Nodes Street\nMelbourne VIC 3000",
+    "billing_country": "AU",
+}
+
+
 def buy_by_invoice(node: Gunicorn, slug: str) -> tuple[int, str]:
     """The learner buys a course on ``node`` and chooses to pay by invoice."""
     browser = Browser(node.url, host=PUBLIC_HOST)
@@ -191,7 +203,8 @@ def buy_by_invoice(node: Gunicorn, slug: str) -> tuple[int, str]:
     if page.status != 200 or form is None:
         return page.status, "no buy form"
     data = [(k, v) for k, v in form.values() if k != "csrfmiddlewaretoken"]
-    data = [(k, v) for k, v in data if k != "method"] + [("method", "invoice")]
+    data = [(k, v) for k, v in data if k not in ("method", *BILLING)]
+    data += [("method", "invoice"), *BILLING.items()]
     placed = browser.post(f"/payments/buy/course/{slug}/", data)
     return placed.status, placed.location
 
