@@ -187,21 +187,8 @@ def firm_renewal(firm: AuditFirm, on: datetime.date | None = None) -> Renewal | 
     """The renewal of ``firm`` as of ``on`` (today): due on the end of its latest period,
     paid by a renewal fee paid since that period began (see the module docstring). None for
     a firm without any period (nothing to renew)."""
-    on = on or timezone.localdate()
-    latest = firm.periods.order_by("-valid_until", "-valid_from").first()
-    if latest is None:
-        return None
-    return Renewal(
-        firm=firm,
-        due_on=latest.valid_until,
-        period_from=latest.valid_from,
-        paid=payments.firm_fees_paid(
-            firm=firm, kind=Kind.FIRM_RENEWAL, since=latest.valid_from
-        ).first(),
-        waiting=payments.firm_fees_waiting(firm=firm, kind=Kind.FIRM_RENEWAL).first(),
-        today=on,
-        item=payments.item_for_firm_fee(kind=Kind.FIRM_RENEWAL),
-    )
+    renewals = firm_renewals([firm], on)
+    return renewals[0] if renewals else None
 
 
 def firm_renewals(firms, on: datetime.date | None = None) -> list[Renewal]:
@@ -221,6 +208,9 @@ def firm_renewals(firms, on: datetime.date | None = None) -> list[Renewal]:
             to_attr="periods_latest_first",
         ),
     )
+    firms = [firm for firm in firms if firm.periods_latest_first]  # nothing to renew else
+    if not firms:
+        return []
     paid: dict[str, list[OrderLine]] = {}
     for line in payments.firms_fees_paid(firms=firms, kind=Kind.FIRM_RENEWAL):
         paid.setdefault(line.target_id, []).append(line)
@@ -230,8 +220,6 @@ def firm_renewals(firms, on: datetime.date | None = None) -> list[Renewal]:
     item = payments.item_for_firm_fee(kind=Kind.FIRM_RENEWAL)
     renewals = []
     for firm in firms:
-        if not firm.periods_latest_first:
-            continue
         latest = firm.periods_latest_first[0]
         renewals.append(
             Renewal(

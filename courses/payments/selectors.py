@@ -139,75 +139,56 @@ def firm_fee_items_on_sale() -> list[CatalogueItem]:
     return [item for kind in FIRM_KINDS if (item := item_for_firm_fee(kind=kind)) is not None]
 
 
+def _firm_fee_lines(
+    *, firms: list[models.Model], kind: str | None, paid: bool
+) -> QuerySet[OrderLine]:
+    """The lines of the fees of ``kind`` (any firm fee when None) checked out for ``firms``
+    (all of one model): granted on a paid order (newest payment first) when ``paid``, else
+    waiting on a pending order (newest order first). Each line has its order and item at
+    hand; its ``target_id`` is its firm's primary key as text."""
+    if not firms:
+        return OrderLine.objects.none()
+    targets = [str(firm.pk) for firm in firms]
+    lines = OrderLine.objects.filter(
+        kind__in=[kind] if kind else FIRM_KINDS,
+        target_type=firms[0]._meta.label_lower,
+        **({"target_id": targets[0]} if len(targets) == 1 else {"target_id__in": targets}),
+        state=LineState.GRANTED if paid else LineState.WAITING,
+        order__status=OrderStatus.PAID if paid else OrderStatus.PENDING,
+    ).select_related("order", "item")
+    newest = "-order__paid_at" if paid else "-order__created_at"
+    return lines.order_by(newest, "-pk")
+
+
 def firm_fees_paid(
     *, firm: models.Model, kind: str | None = None, since: datetime.date | None = None
 ) -> QuerySet[OrderLine]:
     """The fees paid for ``firm`` (and not refunded), newest payment first; ``kind``
     narrows to one kind of fee, ``since`` to payments on or after that day. Each line has
     its order (number, ``paid_at``) at hand."""
-    lines = OrderLine.objects.filter(
-        kind__in=[kind] if kind else FIRM_KINDS,
-        target_type=firm._meta.label_lower,
-        target_id=str(firm.pk),
-        state=LineState.GRANTED,
-        order__status=OrderStatus.PAID,
-    )
+    lines = _firm_fee_lines(firms=[firm], kind=kind, paid=True)
     if since is not None:
         lines = lines.filter(order__paid_at__date__gte=since)
-    return lines.select_related("order", "item").order_by("-order__paid_at", "-pk")
+    return lines
 
 
 def firm_fees_waiting(*, firm: models.Model, kind: str | None = None) -> QuerySet[OrderLine]:
     """The fees ordered for ``firm`` (any model a firm fee was checked out for) and not paid
     yet: an invoice waiting for the transfer, a card payment not completed. Newest first."""
-    return (
-        OrderLine.objects.filter(
-            kind__in=[kind] if kind else FIRM_KINDS,
-            target_type=firm._meta.label_lower,
-            target_id=str(firm.pk),
-            state=LineState.WAITING,
-            order__status=OrderStatus.PENDING,
-        )
-        .select_related("order", "item")
-        .order_by("-order__created_at", "-pk")
-    )
+    return _firm_fee_lines(firms=[firm], kind=kind, paid=False)
 
 
 def firms_fees_paid(*, firms: list[models.Model], kind: str) -> QuerySet[OrderLine]:
     """``firm_fees_paid`` of several firms (all of one model) at once, for a list page: the
     fees of ``kind`` paid for any of them, newest payment first; a line's ``target_id`` is
     its firm's primary key as text."""
-    if not firms:
-        return OrderLine.objects.none()
-    return (
-        OrderLine.objects.filter(
-            kind=kind,
-            target_type=firms[0]._meta.label_lower,
-            target_id__in=[str(firm.pk) for firm in firms],
-            state=LineState.GRANTED,
-            order__status=OrderStatus.PAID,
-        )
-        .select_related("order", "item")
-        .order_by("-order__paid_at", "-pk")
-    )
+    return _firm_fee_lines(firms=firms, kind=kind, paid=True)
 
 
 def firms_fees_waiting(*, firms: list[models.Model], kind: str) -> QuerySet[OrderLine]:
     """``firm_fees_waiting`` of several firms (all of one model) at once, for a list page:
     the fees of ``kind`` ordered for any of them and not paid yet, newest first."""
-    if not firms:
-        return OrderLine.objects.none()
-    return (
-        OrderLine.objects.filter(
-            kind=kind,
-            target_type=firms[0]._meta.label_lower,
-            target_id__in=[str(firm.pk) for firm in firms],
-            state=LineState.WAITING,
-            order__status=OrderStatus.PENDING,
-        )
-        .select_related("order", "item")
-        .order_by("-order__created_at", "-pk")
-    )
+    return _firm_fee_lines(firms=firms, kind=kind, paid=False)
 
 
 def orders_of(*, user) -> QuerySet[Order]:
