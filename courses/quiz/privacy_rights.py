@@ -138,9 +138,13 @@ def erasure_part(user):
 
 
 def erase(user, pseudonym: str) -> dict[str, int]:
-    erased = Response.objects.filter(pk__in=_typed_responses(user).values("pk")).update(
-        answer=ERASED, marker_feedback=""
+    typed = Response.objects.filter(pk__in=_typed_responses(user).values("pk"))
+    # An attempt still running keeps no grade of the erased text: its submit grades what
+    # is stored then (an erased answer), as for a response never graded.
+    typed.filter(attempt__status=AttemptStatus.IN_PROGRESS).update(
+        fraction=None, mark=None, needs_marking=False
     )
+    erased = typed.update(answer=ERASED, marker_feedback="")
     return {"typed_answers": erased}
 
 

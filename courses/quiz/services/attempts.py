@@ -60,6 +60,32 @@ HUNDRED = Decimal("100")
 logger = logging.getLogger(__name__)
 
 
+def _grade(response: Response) -> Response:
+    """Sets ``response``'s automatic grade from its frozen question and its stored answer:
+    the fraction earned, the mark, and whether a person must mark it (an answered essay).
+
+    Every write of an answer stores its grade with it (at the start, on each save), so a
+    submit adds up stored marks instead of reading and grading every answer again
+    (tests/perf/RESULTS-exam.md). Nobody sees a grade before the attempt is submitted
+    and its result released (``records.result_released``); a response that was never
+    graded this way (``fraction`` empty and not waiting for a person) is graded at the
+    submit."""
+    response.fraction, response.mark, response.needs_marking = _grade_of(
+        response.snapshot, response.answer, response.max_mark
+    )
+    return response
+
+
+def _grade_of(
+    snapshot: dict[str, Any], answer: Any, max_mark: Decimal
+) -> tuple[Decimal | None, Decimal | None, bool]:
+    """(fraction, mark, needs marking) of ``answer`` to the question ``snapshot``."""
+    fraction = grading.grade(snapshot, answer)
+    if fraction is None:
+        return None, None, True
+    return fraction, (fraction * max_mark).quantize(Decimal("0.01")), False
+
+
 # --- starting an attempt -----------------------------------------------------------------
 
 
@@ -250,6 +276,7 @@ def _create_responses(
                 max_mark=mark,
             )
         )
+        _grade(responses[-1])  # what a blank answer earns
     Response.objects.bulk_create(responses)
 
 
@@ -376,8 +403,14 @@ def attempt_save_answer(
         if response is None:
             response = _response_at(attempt, position)
         stored = grading.normalise_answer(response.snapshot, answer)
+        grade = _grade_of(response.snapshot, stored, response.max_mark)
         if not _store_answer_locked(
-            attempt_pk=attempt.pk, response_pk=response.pk, version=version, stored=stored, now=now
+            attempt_pk=attempt.pk,
+            response_pk=response.pk,
+            version=version,
+            stored=stored,
+            grade=grade,
+            now=now,
         ):
             _refuse_save(attempt=attempt, response=response, now=now)
     else:
@@ -397,8 +430,14 @@ def attempt_save_answer(
                 if response is None:
                     response = _response_at(attempt, position)
                 stored = grading.normalise_answer(response.snapshot, answer)
+                grade = _grade_of(response.snapshot, stored, response.max_mark)
                 changed = Response.objects.filter(pk=response.pk, version=version).update(
-                    answer=stored, version=F("version") + 1, saved_at=now
+                    answer=stored,
+                    fraction=grade[0],
+                    mark=grade[1],
+                    needs_marking=grade[2],
+                    version=F("version") + 1,
+                    saved_at=now,
                 )
                 if changed != 1:
                     raise StaleAnswer(current_version=_current_version(response))
@@ -407,6 +446,7 @@ def attempt_save_answer(
             raise DeadlinePassed()
     # What the UPDATE wrote (it matched ``version``), without reading it back.
     response.answer = stored
+    response.fraction, response.mark, response.needs_marking = grade
     response.version = version + 1
     response.saved_at = now
     return response
@@ -424,11 +464,18 @@ def _current_version(response: Response) -> int:
 
 
 def _store_answer_locked(
-    *, attempt_pk: int, response_pk: int, version: int, stored: Any, now: datetime.datetime
+    *,
+    attempt_pk: int,
+    response_pk: int,
+    version: int,
+    stored: Any,
+    grade: tuple[Decimal | None, Decimal | None, bool],
+    now: datetime.datetime,
 ) -> bool:
     """PostgreSQL: in one statement, takes the attempt's row lock (``FOR UPDATE``, as a
-    submit does) if it is still in progress before its deadline, and stores the answer if
-    the response is still at ``version``. True when it stored it.
+    submit does) if it is still in progress before its deadline, and stores the answer
+    with its ``grade`` (fraction, mark, needs marking) if the response is still at
+    ``version``. True when it stored it.
 
     The lock is taken before the response is written and held until the statement
     commits: a submit holding it makes this wait, then find the attempt closed and store
@@ -448,14 +495,22 @@ def _store_answer_locked(
         f" AND ({column(attempt_meta, 'deadline')} IS NULL"
         f" OR {column(attempt_meta, 'deadline')} > %s) FOR UPDATE)"
         f" UPDATE {quote(response_meta.db_table)} SET {column(response_meta, 'answer')} = %s,"
+        f" {column(response_meta, 'fraction')} = CAST(%s AS NUMERIC),"
+        f" {column(response_meta, 'mark')} = CAST(%s AS NUMERIC),"
+        f" {column(response_meta, 'needs_marking')} = %s,"
         f" {column(response_meta, 'version')} = {column(response_meta, 'version')} + 1,"
         f" {column(response_meta, 'saved_at')} = %s"
         f" WHERE {column(response_meta, 'id')} = %s AND {column(response_meta, 'version')} = %s"
         f" AND {column(response_meta, 'attempt')} IN (SELECT {column(attempt_meta, 'id')}"
         " FROM locked)"
     )
-    answer = response_meta.get_field("answer").get_db_prep_save(stored, connection)
-    params = [attempt_pk, AttemptStatus.IN_PROGRESS.value, now, answer, now, response_pk, version]
+    values = [
+        response_meta.get_field(name).get_db_prep_save(value, connection)
+        for name, value in zip(
+            ("answer", "fraction", "mark", "needs_marking"), (stored, *grade), strict=True
+        )
+    ]
+    params = [attempt_pk, AttemptStatus.IN_PROGRESS.value, now, *values, now, response_pk, version]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount == 1
@@ -517,10 +572,9 @@ def _announce_finalised(attempt: Attempt) -> None:
             )
 
 
-def _finalise(attempt: Attempt, responses, *, now: datetime.datetime) -> None:
-    """Sets the attempt's result from its graded ``responses`` (the caller stores it) and
-    announces it once the transaction commits."""
-    marks = sum((r.mark or Decimal("0") for r in responses), Decimal("0"))
+def _finalise(attempt: Attempt, marks: Decimal, *, now: datetime.datetime) -> None:
+    """Sets the attempt's result from the ``marks`` of its graded responses (the caller
+    stores it) and announces it once the transaction commits."""
     percent = (
         (marks / attempt.max_marks * HUNDRED).quantize(Decimal("0.01"))
         if attempt.max_marks
@@ -531,6 +585,48 @@ def _finalise(attempt: Attempt, responses, *, now: datetime.datetime) -> None:
     attempt.passed = percent >= attempt.pass_mark
     attempt.finalised_at = now
     transaction.on_commit(lambda: _announce_finalised(attempt))
+
+
+def _stored_grades(attempt_pk: int) -> tuple[Decimal | None, bool]:
+    """(the sum of the attempt's stored marks, whether any response waits for a person),
+    as every save stored them (``_grade``); (None, False) when a response was never graded
+    (written before grades were stored with answers)."""
+    # One statement, written out: the ORM's ``aggregate()`` cost four times the query itself
+    # in Python on the exam's submit (tests/perf/RESULTS-exam.md).
+    quote = connection.ops.quote_name
+    meta = Response._meta
+
+    def column(name: str) -> str:
+        return quote(meta.get_field(name).column)
+
+    marks, needs, fraction = column("mark"), column("needs_marking"), column("fraction")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT SUM({marks}), SUM(CASE WHEN {needs} THEN 1 ELSE 0 END),"  # noqa: S608
+            f" SUM(CASE WHEN {fraction} IS NULL AND NOT {needs} THEN 1 ELSE 0 END)"
+            f" FROM {quote(meta.db_table)} WHERE {column('attempt')} = %s",
+            [attempt_pk],
+        )
+        total, waiting, ungraded = cursor.fetchone()
+    if ungraded:
+        return None, False
+    # PostgreSQL sums numerics exactly; SQLite sums them as floats: back to cents.
+    return Decimal(str(total or 0)).quantize(Decimal("0.01")), bool(waiting)
+
+
+def _grade_all(attempt_pk: int) -> tuple[Decimal, bool]:
+    """Grades every response of the attempt from its stored answer and stores the grades:
+    (the sum of the marks, whether any response waits for a person)."""
+    # What grading reads (the display order and tokens are not needed here).
+    responses = [
+        _grade(response)
+        for response in Response.objects.filter(attempt_id=attempt_pk)
+        .order_by()
+        .only("pk", "attempt_id", "position", "snapshot", "answer", "max_mark")
+    ]
+    _store_grades(responses)
+    marks = sum((r.mark or Decimal("0") for r in responses), Decimal("0"))
+    return marks, any(r.needs_marking for r in responses)
 
 
 def _store_grades(responses: list[Response]) -> None:
@@ -610,33 +706,17 @@ def _submit(
             submitted_at = now
             if auto and locked.deadline and locked.deadline < now:
                 submitted_at = locked.deadline
-            # What grading reads (the display order and tokens are not needed here).
-            responses = list(
-                Response.objects.filter(attempt_id=locked.pk).only(
-                    "pk", "attempt_id", "position", "snapshot", "answer", "max_mark"
-                )
-            )
-            for response in responses:
-                fraction = grading.grade(response.snapshot, response.answer)
-                response.fraction = fraction
-                response.needs_marking = fraction is None
-                response.mark = (
-                    None
-                    if fraction is None
-                    else (fraction * response.max_mark).quantize(Decimal("0.01"))
-                )
-            _store_grades(responses)
-            target = (
-                AttemptStatus.NEEDS_MARKING
-                if any(r.needs_marking for r in responses)
-                else AttemptStatus.FINISHED
-            )
+            # Read after the lock: a save acknowledged before it is in these totals.
+            marks, waiting = _stored_grades(locked.pk)
+            if marks is None:  # a response never graded: grade them all now
+                marks, waiting = _grade_all(locked.pk)
+            target = AttemptStatus.NEEDS_MARKING if waiting else AttemptStatus.FINISHED
             actor = None if auto else (actor or locked.user)
             _move(locked, target, actor=actor, now=now)
             locked.submitted_at = submitted_at
             locked.auto_submitted = auto
             if target == AttemptStatus.FINISHED:
-                _finalise(locked, responses, now=submitted_at)
+                _finalise(locked, marks, now=submitted_at)
             # Compare-and-set: only one request moves the attempt out of "in progress".
             won = Attempt.objects.filter(pk=locked.pk, status=AttemptStatus.IN_PROGRESS).update(
                 status=target,
@@ -713,7 +793,7 @@ def essay_mark(
         )
         if not attempt.responses.filter(needs_marking=True).exists():
             _move(attempt, AttemptStatus.FINISHED, actor=marker, now=now)
-            _finalise(attempt, attempt.responses.all(), now=now)
+            _finalise(attempt, _stored_grades(attempt.pk)[0] or Decimal("0"), now=now)
             attempt.save(update_fields=["status", "marks", "percent", "passed", "finalised_at"])
     return locked
 
