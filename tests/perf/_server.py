@@ -312,6 +312,29 @@ class Reply:
         return json.loads(self.text)
 
 
+class _NoCookieJar(requests.cookies.RequestsCookieJar):
+    """A jar that keeps nothing: ``Browser`` reads Set-Cookie headers itself."""
+
+    def extract_cookies(self, response, request) -> None:
+        return None
+
+
+class _Session(requests.Session):
+    """requests' session, minus the work this client does not use and which would load
+    the machine under test: it prepares the next request of every redirect even when
+    told not to follow it (``Browser.follow`` does that itself), and looks up proxy and
+    netrc settings in the environment on every request (``trust_env``; the benchmark
+    talks to 127.0.0.1 directly)."""
+
+    def __init__(self):
+        super().__init__()
+        self.trust_env = False
+        self.cookies = _NoCookieJar()
+
+    def resolve_redirects(self, *args, **kwargs):
+        return iter(())
+
+
 class Browser:
     """One person's browser: cookies, CSRF, behind a TLS-terminating proxy, timed."""
 
@@ -320,9 +343,10 @@ class Browser:
         reaches (as behind a load balancer); by default the node's own address."""
         self.base_url = base_url
         self.timeout = timeout
-        self.session = requests.Session()
+        self.session = _Session()
         # The site's cookies are Secure (production); the benchmark speaks plain http to
-        # gunicorn as the reverse proxy does, so this client keeps and sends them itself.
+        # gunicorn as the reverse proxy does, so this client keeps and sends them itself
+        # (requests' own jar, which would parse every Set-Cookie again, stays empty).
         self.cookies: dict[str, str] = {}
         host = host or urlsplit(base_url).netloc
         self.session.headers.update(
@@ -358,7 +382,6 @@ class Browser:
         )
         elapsed = time.perf_counter() - started
         self._keep_cookies(response)
-        self.session.cookies.clear()
         return Reply(response.status_code, dict(response.headers), response.text, elapsed, url)
 
     def get(self, path: str, **kwargs) -> Reply:

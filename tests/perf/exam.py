@@ -25,7 +25,8 @@ Printed: p50/p95/p99 per request kind, the ratios to the targets (answer save p9
 the single-taker p50, submit throughput >= 0.5 of the bare write), peak resident memory
 of each gunicorn worker (target <= 200 MB), and the database check: every acknowledged
 save is stored with its last version and answer, no attempt graded twice, every attempt
-graded. The last line is ``RATIOS save_p95_vs_single_p50=<x> submit_vs_bare=<y> ...``.
+graded, every stored grade the grade of the answer stored. The last line is
+``RATIOS save_p95_vs_single_p50=<x> submit_vs_bare=<y> ...``.
 ``--profile`` also prints the queries of one save, one attempt page and one submit.
 """
 
@@ -801,6 +802,16 @@ def check_database(ledger: Ledger, emails: list[str]) -> dict[str, int]:
         ]
         if ungraded:
             problem("not graded", f"attempt {pk}: questions {ungraded} without a mark")
+        # Grades are stored with each save: each must be the grade of the answer stored.
+        misgraded = [
+            r.position
+            for r in marks[attempt.pk]
+            if not r.needs_marking
+            and r.marked_at is None
+            and r.fraction != grading.grade(r.snapshot, r.answer)
+        ]
+        if misgraded:
+            problem("not graded", f"attempt {pk}: questions {misgraded} graded otherwise")
         if attempt.status == AttemptStatus.FINISHED:
             total = sum((r.mark or 0) for r in marks[attempt.pk])
             if attempt.marks != total:
