@@ -19,7 +19,8 @@ Phases, in one run:
    ``--redis-outage`` seconds (and started again) while the takers carry on;
 3. submit throughput: ``--burst-rounds`` rounds of one submit per taker (prepared attempts) at
    ``--concurrency`` connections, alternating with as many POSTs to a bare view that
-   inserts one row and commits (``tests/perf/urls.py``), same sessions and middleware.
+   inserts one row and commits (``tests/perf/urls.py``), same sessions and middleware;
+   printed with the CPU each kind of request cost (gunicorn workers, this process, the rest).
 
 Printed: p50/p95/p99 per request kind, the ratios to the targets (answer save p95 <= 5 x
 the single-taker p50, submit throughput >= 0.5 of the bare write), peak resident memory
@@ -666,9 +667,40 @@ def parallel(items, function, concurrency: int) -> float:
     return time.perf_counter() - started
 
 
-def burst(takers: list[Taker], ledger: Ledger, timings: Timings, rounds: int, concurrency: int):
-    """Submit throughput against the bare write, alternating, same sessions."""
+def cpu_per_request(spent: dict[str, float], requests_: int) -> str:
+    """CPU milliseconds per request from summed snapshot differences (``cpu_snapshot``)."""
+    rest = spent["machine"] - spent["workers"] - spent["generator"]
+    per = 1000 / max(requests_, 1)
+    return (
+        f"machine {spent['machine'] * per:.2f} ms: gunicorn workers {spent['workers'] * per:.2f},"
+        f" load generator {spent['generator'] * per:.2f}, PostgreSQL and the rest {rest * per:.2f}"
+    )
+
+
+def burst(
+    takers: list[Taker],
+    ledger: Ledger,
+    timings: Timings,
+    rounds: int,
+    concurrency: int,
+    server: Gunicorn,
+):
+    """Submit throughput against the bare write, alternating, same sessions. Also prints
+    the CPU each kind of request cost, summed over its bursts."""
     bare_rates, submit_rates = [], []
+    spent = {kind: Counter() for kind in ("bare", "submit")}
+
+    def timed(kind: str, items, function) -> float:
+        before = cpu_snapshot(server)
+        seconds = parallel(items, function, concurrency)
+        after = cpu_snapshot(server)
+        spent[kind]["machine"] += after["machine"] - before["machine"]
+        spent[kind]["generator"] += after["generator"] - before["generator"]
+        spent[kind]["workers"] += sum(
+            after[k] - before[k] for k in after if k.startswith("worker-") and k in before
+        )
+        spent[kind]["requests"] += len(items)
+        return seconds
 
     def bare(taker: Taker) -> None:
         reply = taker._request(
@@ -689,17 +721,22 @@ def burst(takers: list[Taker], ledger: Ledger, timings: Timings, rounds: int, co
     for round_ in range(rounds):
         prepared: list[tuple[Taker, int]] = []
         parallel(takers, lambda t, into=prepared: into.append((t, t.prepare_attempt())), 4)
-        seconds = parallel(takers, bare, concurrency)
+        seconds = timed("bare", takers, bare)
         bare_rates.append(len(takers) / seconds)
-        seconds = parallel(prepared, submit, concurrency)
+        seconds = timed("submit", prepared, submit)
         submit_rates.append(len(prepared) / seconds)
         print(
             f"  round {round_ + 1}: bare write {bare_rates[-1]:6.1f}/s,"
             f" submit {submit_rates[-1]:6.1f}/s",
             flush=True,
         )
-    seconds = parallel(takers, bare, concurrency)
+    seconds = timed("bare", takers, bare)
     bare_rates.append(len(takers) / seconds)
+    for kind, label in (("bare", "bare write"), ("submit", "submit")):
+        print(
+            f"  CPU per {label}: {cpu_per_request(spent[kind], spent[kind]['requests'])}",
+            flush=True,
+        )
     return bare_rates, submit_rates
 
 
@@ -1039,7 +1076,7 @@ def main() -> None:
             flush=True,
         )
         bare_rates, submit_rates = burst(
-            takers, ledger, timings, args.burst_rounds, args.concurrency
+            takers, ledger, timings, args.burst_rounds, args.concurrency, server
         )
         peaks = server.peak_rss_mb()
         if args.profile:
