@@ -2,7 +2,7 @@
 
 Two Wagtail hooks (register with ``@hooks.register(name)`` in the higher app's
 ``wagtail_hooks.py``); the engine's other hooks are ``quiz_attempt_finalised``, described in
-``courses/quiz/services/attempts.py``, and ``quiz_origin`` (where a quiz was opened from, for
+``courses/quiz/services/submission.py``, and ``quiz_origin`` (where a quiz was opened from, for
 the links back), in ``courses/quiz/origins.py``. ``selectors.start_availability`` asks both of
 these before a start, so the quiz page shows what ``attempt_start`` would refuse:
 

@@ -1,22 +1,20 @@
-"""Writes of the quiz engine (attempts, marking, sittings, question bank)."""
+"""Writes of the quiz engine: attempts (``attempts``: start and sittings; ``answers``;
+``submission``: submit, marking, the overdue sweep; ``grades``), the question bank and its
+translations."""
 
 from courses.quiz.exceptions import NoSittingAvailable, QuizError, SittingAlreadyUsed
 
-from .attempts import (
+from .answers import attempt_flag, attempt_save_answer
+from .attempts import attempt_deadline, attempt_start, sitting_grant, sitting_revoke
+from .audit import log_event
+from .bank import ImportResult, questions_for_export, questions_import
+from .submission import (
     OverdueRun,
-    attempt_deadline,
-    attempt_flag,
-    attempt_save_answer,
-    attempt_start,
     attempt_submit,
     attempt_submit_own,
     attempts_close_overdue,
     essay_mark,
-    sitting_grant,
-    sitting_revoke,
 )
-from .audit import log_event
-from .bank import ImportResult, questions_for_export, questions_import
 from .translations import (
     AnswerWords,
     TranslationImportResult,
