@@ -48,7 +48,7 @@ def _certificate_pdf(certificate: Certificate) -> bytes:
     buffer = io.BytesIO()
     page_width, page_height = landscape(A4)
     pdf = canvas.Canvas(buffer, pagesize=(page_width, page_height), initialFontName=pdfkit.REGULAR)
-    pdf.setTitle(f"{_('Certificate of completion')} – {certificate.course_title}")
+    pdf.setTitle(f"{_('Certificate of completion')} – {certificate.localized_course_title}")
     pdf.setAuthor(settings.WAGTAIL_SITE_NAME)
     _draw_frame(pdf, page_width, page_height)
     _draw_statement(pdf, certificate, page_width, page_height)
@@ -85,7 +85,7 @@ def _draw_statement(
     line(_("This certifies that"), 65 * mm, font=regular, size=14)
     line(certificate.holder_name, 82 * mm, font=bold, size=24, fit=True)
     line(_("has completed the course"), 98 * mm, font=regular, size=14)
-    line(certificate.course_title, 113 * mm, font=bold, size=18, fit=True)
+    line(certificate.localized_course_title, 113 * mm, font=bold, size=18, fit=True)
     issued = local_date(certificate.issued_on)
     line(_("Completed on %(date)s") % {"date": issued}, 128 * mm, font=regular, size=12)
 

@@ -259,7 +259,7 @@ def _certificates_table(record: LearnerRecord, styles: Styles) -> Table | None:
     for certificate in record.certificates:
         rows.append(
             [
-                _cell(certificate.course_title, styles, "cell-bold"),
+                _cell(certificate.localized_course_title, styles, "cell-bold"),
                 _cell(_date(certificate.issued_on), styles),
                 _cell(pdfkit.verification_url(certificate.code), styles, "small"),
                 _cell(_("Valid") if certificate.is_valid else _("Revoked"), styles),

@@ -34,6 +34,7 @@ from courses.models import (
     SubmissionStatus,
 )
 from courses.models.learning import ENROLLMENT_TRANSITIONS
+from courses.translations import course_title_translations
 from courses.validators import validate_submission_file
 from lms.audit import record
 from lms.errors import ServiceError
@@ -337,6 +338,7 @@ def certificate_issue(*, completion: CourseCompletion) -> Certificate:
         defaults={
             "holder_name": completion.user.full_name or completion.user.email,
             "course_title": completion.course.title,
+            "course_titles": course_title_translations(completion.course),
             "issued_on": completion.completed_on,
         },
     )

@@ -122,6 +122,19 @@ def course_titles(course_ids, language: str) -> dict[int, str]:
     }
 
 
+def course_title_translations(course: Course) -> dict[str, str]:
+    """``course``'s title in every language it is translated into (language code ->
+    title; English, the course's own title, left out). One query."""
+    rows = CourseText.objects.filter(course=course).exclude(
+        locale__language_code=settings.LANGUAGE_CODE
+    )
+    return {
+        language: title
+        for language, title in rows.values_list("locale__language_code", "title")
+        if title
+    }
+
+
 def has_translation(course: Course, language: str) -> bool:
     return language == settings.LANGUAGE_CODE or course_words(course, language).translated
 

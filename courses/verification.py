@@ -45,7 +45,7 @@ def find_course_certificate(code: str) -> VerificationResult | None:
     return VerificationResult(
         kind=_("Certificate of completion"),
         holder_name=certificate.holder_name,
-        title=certificate.course_title,
+        title=certificate.localized_course_title,
         issued_on=certificate.issued_on,
         valid=certificate.is_valid,
         status_label=_("Valid") if certificate.is_valid else _("Revoked"),

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -167,7 +168,11 @@ def new_certificate_code() -> str:
 class Certificate(models.Model):
     """The certificate of completion issued for one course completion.
 
-    Name and title are copied at issue time: the certificate says what was true then.
+    Name and title are copied at issue time: the certificate says what was true then. The
+    course's title is kept in English (``course_title``) and in each language the course
+    was translated into on that day (``course_titles``), so that a reader sees it in their
+    language (``localized_course_title``) and a later edit of a translation changes no
+    certificate.
     """
 
     completion = models.OneToOneField(
@@ -178,6 +183,8 @@ class Certificate(models.Model):
     )
     holder_name = models.CharField(_("holder"), max_length=200)
     course_title = models.CharField(_("course"), max_length=200)
+    # Language code -> title, as translated on the day of issue (not edited in the admin).
+    course_titles = models.JSONField(default=dict, blank=True, editable=False)
     issued_on = models.DateField(_("issued on"))
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revoked_reason = models.TextField(_("reason for revocation"), blank=True)
@@ -192,6 +199,13 @@ class Certificate(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("courses:verify", kwargs={"code": self.code})
+
+    @property
+    def localized_course_title(self) -> str:
+        """The course's title as issued, in the active language when the course had a
+        translation in it on issue, else in English."""
+        titles = self.course_titles if isinstance(self.course_titles, dict) else {}
+        return titles.get(translation.get_language() or "") or self.course_title
 
     @property
     def is_valid(self) -> bool:
