@@ -13,8 +13,8 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from accreditation.models import RegisteredSpecialist
-from accreditation.models_specialists import LANGUAGES as SPECIALIST_LANGUAGES
-from accreditation.models_specialists import Expertise
+from accreditation.models.specialists import LANGUAGES as SPECIALIST_LANGUAGES
+from accreditation.models.specialists import Expertise
 
 
 class RegisteredSpecialistFilterSet(WagtailFilterSet):

@@ -1,5 +1,5 @@
 """The code of conduct: its versions and the auditors' dated acceptances
-(``accreditation/models_conduct.py``)."""
+(``accreditation/models/conduct.py``)."""
 
 import django.db.models.deletion
 import wagtail.fields

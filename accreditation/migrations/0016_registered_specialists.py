@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-import accreditation.models_specialists
+import accreditation.models.specialists
 
 # Staff keep the list of registered specialists themselves (plain forms in the admin).
 GRANTED = [
@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "expertise",
-                    accreditation.models_specialists.CodeSetField(
+                    accreditation.models.specialists.CodeSetField(
                         blank=False, max_length=200, verbose_name="areas of expertise"
                     ),
                 ),
@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "languages",
-                    accreditation.models_specialists.CodeSetField(
+                    accreditation.models.specialists.CodeSetField(
                         blank=False, verbose_name="languages spoken"
                     ),
                 ),

@@ -16,9 +16,8 @@ so ``from accreditation.models import X`` works for all of them:
 - ``log``: the audit log's action codes and the reminders sent;
 - ``register``: the public register's read model.
 
-The code of conduct, firm onboarding and Registered Specialists are in
-``accreditation.models_conduct``, ``models_onboarding`` and ``models_specialists``,
-imported at the end so that their models belong to this app.
+- ``conduct``, ``onboarding``, ``specialists``: the code of conduct, firm onboarding and
+  Registered Specialists.
 """
 
 from __future__ import annotations
@@ -43,6 +42,10 @@ from accreditation.models.auditors import (
     AuditorProfile,
     RegisterConsent,
 )
+
+# Conduct, firm onboarding and specialists: these modules import from
+# ``accreditation.models``, so they must stay after the names above.
+from accreditation.models.conduct import CodeOfConductAcceptance, CodeOfConductVersion
 from accreditation.models.firms import (
     AuditFirm,
     FirmAccreditationPeriod,
@@ -50,8 +53,10 @@ from accreditation.models.firms import (
     FirmStatusChange,
 )
 from accreditation.models.log import DECISION_ACTIONS, EVENT_ACTIONS, ReminderSent
+from accreditation.models.onboarding import FirmApplication
 from accreditation.models.register import RegisterCoverage, RegisterEntry
 from accreditation.models.register_inputs import RegisterInputQuerySet
+from accreditation.models.specialists import RegisteredSpecialist
 from accreditation.models.standards import (
     Programme,
     Requirement,
@@ -59,12 +64,6 @@ from accreditation.models.standards import (
     Standard,
     StandardVersion,
 )
-
-# Conduct, firm onboarding and specialists: these modules import from
-# ``accreditation.models``, so they must stay after the names above.
-from accreditation.models_conduct import CodeOfConductAcceptance, CodeOfConductVersion
-from accreditation.models_onboarding import FirmApplication
-from accreditation.models_specialists import RegisteredSpecialist
 
 __all__ = [
     # register_inputs
@@ -104,7 +103,7 @@ __all__ = [
     # register
     "RegisterEntry",
     "RegisterCoverage",
-    # models_conduct, models_onboarding, models_specialists
+    # conduct, onboarding, specialists
     "CodeOfConductVersion",
     "CodeOfConductAcceptance",
     "FirmApplication",

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from accreditation.models import RegisteredSpecialist, Standard
-from accreditation.models_specialists import LANGUAGES, Expertise
+from accreditation.models.specialists import LANGUAGES, Expertise
 
 from .filters import MAX_QUERY_LENGTH, MAX_VALUE_LENGTH, FilterErrors
 

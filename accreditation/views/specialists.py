@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 from accreditation import register
 from accreditation.cache import cached_register_view
 from accreditation.models import Standard
-from accreditation.models_specialists import LANGUAGES, Expertise
+from accreditation.models.specialists import LANGUAGES, Expertise
 from accreditation.register import specialists
 from accreditation.views.public import page_numbers
 from lms import safe_csv

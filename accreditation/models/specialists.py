@@ -14,7 +14,7 @@ Expertise areas and languages are sets of codes from fixed lists, stored in one 
 each as ``,code,code,`` (``CodeSetField``), so that "speaks Portuguese" is the portable filter
 ``languages__contains=",pt,"`` on SQLite and PostgreSQL alike.
 
-Imported at the end of ``accreditation.models`` so that the models belong to this app.
+Re-exported by ``accreditation.models``.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ application fee through payments, and the secretariat approves or rejects it wit
 reason. Approval creates the ``AuditFirm``, its first ``FirmAccreditationPeriod`` and makes
 the applicant its admin (``services.firm_applications.firm_application_approve``).
 
-Imported at the end of ``accreditation.models`` so that the models belong to this app.
+Re-exported by ``accreditation.models``.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ An auditor accepts a version when they apply and again when a new version is pub
 edited. The eligibility engine refuses an auditor who has not accepted the version in force
 (``selectors.eligibility.conduct_problems_on``); while no version exists, nothing is asked.
 
-Imported at the end of ``accreditation.models`` so that the models belong to this app.
+Re-exported by ``accreditation.models``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.documents import get_document_model_string
 from wagtail.fields import RichTextField
 
-from accreditation.models import AuditorProfile, RegisterInputQuerySet
+from accreditation.models.auditors import AuditorProfile
+from accreditation.models.register_inputs import RegisterInputQuerySet
 
 
 class CodeOfConductVersionQuerySet(RegisterInputQuerySet):
