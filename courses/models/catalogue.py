@@ -50,7 +50,7 @@ class Course(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, Cl
         verbose_name=_("prerequisites"),
         help_text=_("Courses a learner must have completed before enrolling."),
     )
-    # What must be done before the course's exams open (courses.selectors.exam_prerequisites).
+    # What must be done before the course's exams open (courses.prerequisites.exam_prerequisites).
     exam_requires_earlier_lessons = models.BooleanField(
         _("lessons before an exam must be done first"),
         default=False,

@@ -10,7 +10,7 @@ snippet with wagtail-localize ("Translate", then the editor or a PO file downloa
 upload), which makes the French, Chinese, ... ``CourseText`` linked to it.
 
 The site shows each word in the reader's language when a translation has it, else the
-course's own English (``courses.selectors.course_words``).
+course's own English (``courses.translations.course_words``).
 """
 
 from __future__ import annotations
