@@ -733,3 +733,18 @@ def test_code_of_conduct_acceptances_make_the_same_queries_for_2_and_6_auditors(
         _grower(make),
         most=80,
     )
+
+
+def _standard_version_listed(i: int) -> None:
+    """Another version of a standard, which the lists' "standard version" filter offers."""
+    from tests.accreditation.factories import StandardFactory, StandardVersionFactory
+
+    StandardVersionFactory(standard=StandardFactory(code=f"V{i}"), version=f"V{i}")
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/accreditation/applications/", "/admin/accreditation/accreditations/"]
+)
+def test_the_standard_version_filter_reads_every_version_at_once(url):
+    client, _staff = _staff_client()
+    assert_query_budget(client, url, _grower(_standard_version_listed), most=80)

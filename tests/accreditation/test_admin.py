@@ -39,6 +39,23 @@ def test_secretariat_sees_every_accreditation_listing(staff_client, name):
     assert response.status_code == 200
 
 
+def test_the_lists_filter_by_standard_version(staff_client):
+    old = StandardVersionFactory(version="V2")
+    current = StandardVersionFactory()
+    old_application = ApplicationFactory(standard_version=old)
+    current_application = ApplicationFactory(standard_version=current)
+    url = reverse("accreditation_application:index")
+    listed = staff_client.get(url, {"standard_version": old.pk}).content.decode()
+    assert str(old) in listed  # offered by the filter, named by its standard
+    assert str(old_application) in listed and str(current_application) not in listed
+
+    old_accreditation = AccreditationFactory(standard_version=old)
+    current_accreditation = AccreditationFactory(standard_version=current)
+    url = reverse("accreditation_accreditation:index")
+    listed = staff_client.get(url, {"standard_version": current.pk}).content.decode()
+    assert old_accreditation.code not in listed and current_accreditation.code in listed
+
+
 def test_programme_edit_form_has_requirements_inline(staff_client):
     from tests.accreditation.factories import ProgrammeFactory
 
