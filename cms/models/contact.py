@@ -16,6 +16,7 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.fields import RichTextField
+from wagtail.models import TranslatableMixin
 from wagtail_localize.fields import SynchronizedField
 
 from cms.translations import ReaderLanguageUrlMixin
@@ -26,8 +27,21 @@ MESSAGE_MAX_LENGTH = 5000
 MESSAGES_PER_HOUR = 5
 
 
-class ContactFormField(AbstractFormField):
+class ContactFormField(TranslatableMixin, AbstractFormField):
+    """One field of the contact form. Its label, help text, choices and default are
+    translated with the page (wagtail-localize); its kind, its name in the submissions and
+    whether it is required are the same in every language."""
+
     page = ParentalKey("ContactPage", on_delete=models.CASCADE, related_name="form_fields")
+
+    override_translatable_fields = [
+        SynchronizedField("clean_name"),
+        SynchronizedField("field_type"),
+        SynchronizedField("required"),
+    ]
+
+    class Meta(TranslatableMixin.Meta, AbstractFormField.Meta):
+        pass
 
 
 class ContactPage(ReaderLanguageUrlMixin, AbstractEmailForm):

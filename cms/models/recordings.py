@@ -16,7 +16,7 @@ from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
@@ -277,8 +277,9 @@ class RecordingSpeaker(Orderable):
             raise ValidationError({"person": missing_alt_text_error(person.photo)})
 
 
-class RecordingChapter(Orderable):
-    """A chapter marker: a point in the recording the player can jump to."""
+class RecordingChapter(TranslatableMixin, Orderable):
+    """A chapter marker: a point in the recording the player can jump to. Its title is
+    translated with the page (wagtail-localize); its time is the same in every language."""
 
     page = ParentalKey(RecordingPage, on_delete=models.CASCADE, related_name="chapters")
     timestamp = models.CharField(
@@ -287,8 +288,9 @@ class RecordingChapter(Orderable):
     title = models.CharField(_("title"), max_length=200)
 
     panels = [FieldRowPanel([FieldPanel("timestamp"), FieldPanel("title")])]
+    override_translatable_fields = [SynchronizedField("timestamp")]
 
-    class Meta(Orderable.Meta):
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = _("chapter marker")
 
     @property
