@@ -40,6 +40,7 @@ EVENT_ACTIONS = {
     "accreditation.firm_application.submitted": _("Firm application submitted"),
     "accreditation.firm.admin_added": _("Firm administrator added"),
     "accreditation.firm.admin_removed": _("Firm administrator removed"),
+    "accreditation.conduct.accepted": _("Code of conduct accepted"),
 }
 
 

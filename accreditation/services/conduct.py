@@ -1,4 +1,5 @@
-"""The code of conduct: an auditor accepts a version (a dated record, never edited).
+"""The code of conduct: an auditor accepts a version (a dated record, never edited), and
+the audit log says so (``accreditation.conduct.accepted``, by the auditor).
 
 The register follows at once: saving the acceptance refreshes the auditor's entry in the
 same transaction (``services.register``, through the acceptance's signal).
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accreditation.models import AuditorProfile, CodeOfConductAcceptance, CodeOfConductVersion
 from accreditation.services.base import AccreditationError
+from lms import audit
 
 
 def conduct_acceptable(version: CodeOfConductVersion, on: datetime.date) -> bool:
@@ -41,7 +43,14 @@ def conduct_accept(
             )
             % {"version": version.label}
         )
-    acceptance, _created = CodeOfConductAcceptance.objects.get_or_create(
+    acceptance, created = CodeOfConductAcceptance.objects.get_or_create(
         auditor=auditor, version=version, defaults={"accepted_at": at}
     )
+    if created:
+        audit.record(
+            "accreditation.conduct.accepted",
+            instance=auditor,
+            user=auditor.user,
+            data={"version": version.label, "version_id": version.pk},
+        )
     return acceptance

@@ -182,6 +182,18 @@ def test_accepting_twice_keeps_the_first_record_and_a_replaced_version_is_refuse
     assert CodeOfConductAcceptance.objects.filter(auditor=auditor).count() == 1
 
 
+def test_an_acceptance_is_in_the_audit_log_once_by_the_auditor():
+    from lms.audit import entries_for
+
+    auditor = AuditorFactory()
+    current = _version("2", TODAY() - datetime.timedelta(days=10))
+    conduct_accept(auditor=auditor, version=current)
+    conduct_accept(auditor=auditor, version=current)  # accepted already: nothing new
+    (entry,) = entries_for(auditor).filter(action="accreditation.conduct.accepted")
+    assert entry.user == auditor.user
+    assert entry.data == {"version": "2", "version_id": current.pk}
+
+
 def test_the_data_export_lists_the_acceptances():
     auditor = AuditorFactory()
     version = _version("3.0", datetime.date(2024, 1, 1), title="Code 3")
